@@ -1,0 +1,1 @@
+"""The chat layer: configuration, adapters and the process that runs the bot."""

@@ -1,0 +1,79 @@
+"""Domain events: facts the use cases record for notification and audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every domain event."""
+
+
+@dataclass(frozen=True)
+class LeadCreated(Event):
+    lead_id: int
+    owner_id: int
+    company: str
+
+
+@dataclass(frozen=True)
+class LeadQualified(Event):
+    lead_id: int
+    deal_id: int
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class QuoteNeedsApproval(Event):
+    quote_id: int
+    deal_id: int
+    owner_id: int
+    team: str | None
+    discount: Decimal
+    total: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class QuoteApproved(Event):
+    quote_id: int
+    owner_id: int
+    approver_id: int
+
+
+@dataclass(frozen=True)
+class QuoteRejected(Event):
+    quote_id: int
+    owner_id: int
+    approver_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class DealWon(Event):
+    deal_id: int
+    owner_id: int
+    team: str | None
+    title: str
+    amount: Decimal | None
+    currency: str
+
+
+@dataclass(frozen=True)
+class DealLost(Event):
+    deal_id: int
+    owner_id: int
+    team: str | None
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OrderCreated(Event):
+    order_id: int
+    deal_id: int
+    owner_id: int
+    total: Decimal
+    currency: str

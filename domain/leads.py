@@ -1,0 +1,205 @@
+"""Leads: logged, checked for duplicates, qualified into customer + deal, or disqualified."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from domain.customers import Contact, Customer
+from domain.deals import Deal, StageChange
+from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.events import LeadCreated, LeadQualified
+from domain.money import Money
+from domain.names import normalise_company, similar_names
+from domain.settings import Settings
+from domain.unit_of_work import NameMatch, UnitOfWork
+from domain.users import Role, User
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[\d\s\-()]{5,20}$")
+MAX_NAME = 200
+
+
+class LeadStatus(StrEnum):
+    NEW = "new"
+    QUALIFIED = "qualified"
+    DISQUALIFIED = "disqualified"
+
+
+@dataclass(eq=False)
+class Lead:
+    """Someone who might buy (L-n), owned by the rep who logged it."""
+
+    company: str
+    name_key: str
+    owner_id: int
+    team: str | None
+    created_at: datetime
+    status: LeadStatus = LeadStatus.NEW
+    contact: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    source: str | None = None
+    note: str | None = None
+    reason: str | None = None
+    customer_id: int | None = None
+    deal_id: int | None = None
+    closed_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def number(self) -> str:
+        return f"L-{self.id}"
+
+
+@dataclass(frozen=True)
+class NewLead:
+    company: str
+    contact: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+def find_similar(uow: UnitOfWork, company: str, settings: Settings) -> list[NameMatch]:
+    """Open leads and customers whose names resemble `company`."""
+    key = normalise_company(company)
+    candidates = [("lead", i, k, n) for i, k, n in uow.leads.name_keys()]
+    candidates += [("customer", i, k, n) for i, k, n in uow.customers.name_keys()]
+    return similar_names(key, candidates, settings.duplicate_threshold)
+
+
+def create_lead(
+    uow: UnitOfWork, actor: User, new: NewLead, settings: Settings, now: datetime
+) -> tuple[Lead, list[NameMatch]]:
+    """Log a lead owned by the actor; returns it with look-alikes already on file."""
+    actor.require(Role.REP, Role.MANAGER)
+    company = new.company.strip()
+    if not company:
+        raise InvalidInput("lead.no_company")
+    if len(company) > MAX_NAME:
+        raise InvalidInput("field.too_long", field="company", limit=MAX_NAME)
+    if new.email and not _EMAIL.match(new.email):
+        raise InvalidInput("lead.bad_email", value=new.email)
+    if new.phone and not _PHONE.match(new.phone):
+        raise InvalidInput("lead.bad_phone", value=new.phone)
+    source = new.source.strip().lower() if new.source else None
+    if source and source not in settings.lead_sources:
+        raise InvalidInput(
+            "lead.bad_source", value=new.source, sources=", ".join(settings.lead_sources)
+        )
+    similar = find_similar(uow, company, settings)
+    lead = Lead(
+        company=company,
+        name_key=normalise_company(company),
+        owner_id=actor.id or 0,
+        team=actor.team,
+        created_at=now,
+        contact=new.contact,
+        phone=new.phone,
+        email=new.email,
+        source=source,
+        note=new.note,
+    )
+    uow.leads.add(lead)
+    uow.flush()
+    uow.events.append(LeadCreated(lead.id or 0, lead.owner_id, lead.company))
+    return lead, similar
+
+
+def get_lead(uow: UnitOfWork, actor: User, lead_id: int) -> Lead:
+    lead = uow.leads.get(lead_id)
+    if lead is None:
+        raise NotFound("ref.not_found", ref=f"L-{lead_id}")
+    if not actor.can_read(lead.owner_id, lead.team):
+        raise Forbidden("access.not_yours", ref=lead.number)
+    return lead
+
+
+def _writable_open_lead(uow: UnitOfWork, actor: User, lead_id: int) -> Lead:
+    lead = get_lead(uow, actor, lead_id)
+    if not actor.can_write(lead.owner_id, lead.team):
+        raise Forbidden("access.not_yours", ref=lead.number)
+    if lead.status != LeadStatus.NEW:
+        raise Conflict("lead.closed", ref=lead.number, status=lead.status.value)
+    return lead
+
+
+@dataclass(frozen=True)
+class Qualified:
+    lead: Lead
+    customer: Customer
+    deal: Deal
+    customer_reused: bool
+
+
+def qualify_lead(
+    uow: UnitOfWork,
+    actor: User,
+    lead_id: int,
+    settings: Settings,
+    now: datetime,
+    *,
+    amount: Money | None = None,
+    close_date: date | None = None,
+    title: str | None = None,
+) -> Qualified:
+    """Lead -> customer (reused when its name is already on file) + contact + deal."""
+    lead = _writable_open_lead(uow, actor, lead_id)
+    if amount is not None and amount.amount <= 0:
+        raise InvalidInput("deal.bad_amount", value=str(amount.amount))
+    customer = uow.customers.by_name_key(lead.name_key)
+    reused = customer is not None
+    if customer is None:
+        customer = Customer(
+            name=lead.company, name_key=lead.name_key, owner_id=lead.owner_id,
+            team=lead.team, created_at=now,
+        )
+        uow.customers.add(customer)
+        uow.flush()
+    customer_id = customer.id or 0
+    if lead.contact:
+        uow.contacts.add(Contact(customer_id=customer_id, name=lead.contact, created_at=now,
+                                 phone=lead.phone, email=lead.email))
+    stage = settings.first_stage
+    deal = Deal(
+        title=(title or lead.company).strip()[:MAX_NAME],
+        customer_id=customer_id,
+        owner_id=lead.owner_id,
+        team=lead.team,
+        stage=stage.key,
+        probability=stage.probability,
+        currency=amount.currency if amount else settings.currency,
+        amount=amount.amount if amount else None,
+        close_date=close_date,
+        created_at=now,
+        last_activity_at=now,
+        lead_id=lead.id,
+        source=lead.source,
+    )
+    uow.deals.add(deal)
+    uow.flush()
+    uow.deals.add_stage_change(StageChange(deal_id=deal.id or 0, from_stage=None,
+                                           to_stage=stage.key, at=now, user_id=actor.id or 0))
+    lead.status = LeadStatus.QUALIFIED
+    lead.customer_id = customer_id
+    lead.deal_id = deal.id
+    lead.closed_at = now
+    uow.events.append(LeadQualified(lead.id or 0, deal.id or 0, customer_id))
+    return Qualified(lead, customer, deal, reused)
+
+
+def disqualify_lead(
+    uow: UnitOfWork, actor: User, lead_id: int, reason: str, now: datetime
+) -> Lead:
+    """Close a lead that will not buy; a reason is required."""
+    if not reason.strip():
+        raise InvalidInput("lead.reason_required")
+    lead = _writable_open_lead(uow, actor, lead_id)
+    lead.status = LeadStatus.DISQUALIFIED
+    lead.reason = reason.strip()[:500]
+    lead.closed_at = now
+    return lead

@@ -1,0 +1,63 @@
+"""Company-name normalisation and similarity, so "阿里巴巴（中国）有限公司" is seen as "阿里巴巴"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process, utils
+
+from domain.unit_of_work import NameMatch
+
+# Legal-form and filler words that say nothing about which company it is.
+_SUFFIXES_ZH = (
+    "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "股份公司", "集团公司",
+    "集团", "公司", "分公司", "工作室", "中国", "中国区",
+)
+_WORDS_EN = {
+    "inc", "incorporated", "ltd", "limited", "llc", "llp", "plc", "corp", "corporation",
+    "co", "company", "gmbh", "ag", "sa", "sarl", "bv", "nv", "pte", "pty", "group",
+    "holdings", "holding", "the", "and", "international", "intl",
+}
+_BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_PUNCT = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def normalise_company(name: str) -> str:
+    """A key for comparing company names: width-folded, lower-case, legal forms removed."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = _BRACKETED.sub(" ", text)
+    changed = True
+    while changed:
+        changed = False
+        stripped = text.strip()
+        for suffix in _SUFFIXES_ZH:
+            if stripped.endswith(suffix) and len(stripped) > len(suffix):
+                text = stripped[: -len(suffix)]
+                changed = True
+                break
+    words = [w for w in _PUNCT.sub(" ", text).split() if w not in _WORDS_EN]
+    key = " ".join(words).strip()
+    return key or unicodedata.normalize("NFKC", name).strip().lower()
+
+
+def similar_names(
+    name_key: str, candidates: Iterable[tuple[str, int, str, str]], threshold: float, limit: int = 5
+) -> list[NameMatch]:
+    """Candidates (kind, id, key, display name) scoring at least `threshold` against the key."""
+    rows = list(candidates)
+    if not rows:
+        return []
+    found = process.extract(
+        name_key,
+        [row[2] for row in rows],
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        score_cutoff=threshold,
+        limit=limit,
+    )
+    return [
+        NameMatch(kind=rows[i][0], id=rows[i][1], name=rows[i][3], score=score)
+        for _key, score, i in found
+    ]

@@ -1,0 +1,106 @@
+"""The notification policy: domain events become outbox messages in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from domain.events import (
+    DealLost,
+    DealWon,
+    Event,
+    OrderCreated,
+    QuoteApproved,
+    QuoteNeedsApproval,
+    QuoteRejected,
+)
+from domain.settings import Settings
+from domain.unit_of_work import UnitOfWork
+from domain.users import Role
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    PARKED = "parked"
+
+
+@dataclass(eq=False)
+class OutboxMessage:
+    """A message to send later: to a user ("user", id) or a logical channel ("channel", name)."""
+
+    recipient_kind: str
+    recipient: str
+    key: str
+    params: dict[str, Any]
+    dedupe_key: str
+    created_at: datetime
+    next_attempt_at: datetime
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    sent_at: datetime | None = None
+    last_error: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class _Batch:
+    now: datetime
+    messages: list[OutboxMessage] = field(default_factory=list)
+
+    def to_user(self, user_id: int, key: str, dedupe: str, **params: Any) -> None:
+        self.messages.append(OutboxMessage("user", str(user_id), key, params,
+                                           f"{dedupe}:u{user_id}", self.now, self.now))
+
+    def to_channel(self, channel: str, key: str, dedupe: str, **params: Any) -> None:
+        self.messages.append(OutboxMessage("channel", channel, key, params,
+                                           f"{dedupe}:c{channel}", self.now, self.now))
+
+
+def _money(amount: Any, currency: str) -> dict[str, str] | None:
+    return None if amount is None else {"amount": str(amount), "currency": currency}
+
+
+def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> None:
+    if isinstance(event, QuoteNeedsApproval):
+        params = {"quote": f"Q-{event.quote_id}", "deal": f"D-{event.deal_id}",
+                  "discount": str(event.discount), "total": _money(event.total, event.currency)}
+        managers = [u for u in uow.users.with_role(Role.MANAGER, event.team)
+                    if u.id != event.owner_id]
+        for manager in managers:
+            batch.to_user(manager.id or 0, "notify.quote_needs_approval",
+                          f"quote-approval:{event.quote_id}", **params)
+        if not managers or "managers" in settings.channels:
+            batch.to_channel("managers", "notify.quote_needs_approval",
+                             f"quote-approval:{event.quote_id}", **params)
+    elif isinstance(event, QuoteApproved):
+        batch.to_user(event.owner_id, "notify.quote_approved", f"quote-approved:{event.quote_id}",
+                      quote=f"Q-{event.quote_id}")
+    elif isinstance(event, QuoteRejected):
+        batch.to_user(event.owner_id, "notify.quote_rejected", f"quote-rejected:{event.quote_id}",
+                      quote=f"Q-{event.quote_id}", reason=event.reason)
+    elif isinstance(event, DealWon):
+        channel = "wins" if "wins" in settings.channels else "managers"
+        batch.to_channel(channel, "notify.deal_won", f"deal-won:{event.deal_id}",
+                         deal=f"D-{event.deal_id}", title=event.title,
+                         amount=_money(event.amount, event.currency))
+    elif isinstance(event, DealLost):
+        batch.to_channel("managers", "notify.deal_lost", f"deal-lost:{event.deal_id}",
+                         deal=f"D-{event.deal_id}", title=event.title, reason=event.reason)
+    elif isinstance(event, OrderCreated):
+        batch.to_channel("finance", "notify.order_created", f"order-created:{event.order_id}",
+                         order=f"O-{event.order_id}", deal=f"D-{event.deal_id}",
+                         total=_money(event.total, event.currency))
+
+
+def queue_notifications(uow: UnitOfWork, settings: Settings, now: datetime) -> int:
+    """Turn the events recorded so far into outbox rows; returns how many were queued."""
+    batch = _Batch(now)
+    for event in uow.events:
+        _route(event, batch, uow, settings)
+    uow.events.clear()
+    for message in batch.messages:
+        uow.outbox.add(message)
+    return len(batch.messages)

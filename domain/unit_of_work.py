@@ -1,0 +1,154 @@
+"""The unit of work and repository ports the use cases talk to; storage implements them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from domain.activities import Activity
+    from domain.customers import Contact, Customer
+    from domain.deals import Deal, StageChange
+    from domain.events import Event
+    from domain.leads import Lead
+    from domain.notifications import OutboxMessage
+    from domain.orders import Order
+    from domain.quotes import Quote
+    from domain.reminders import Reminder
+    from domain.users import Identity, Invite, Role, User
+
+T = TypeVar("T")
+
+
+class Repository(Protocol[T]):
+    def add(self, obj: T) -> None: ...
+
+    def get(self, id_: int) -> T | None: ...
+
+
+class UserRepository(Repository["User"], Protocol):
+    def by_username(self, username: str) -> User | None: ...
+
+    def count(self) -> int: ...
+
+    def with_role(self, role: Role, team: str | None) -> list[User]: ...
+
+
+class IdentityRepository(Repository["Identity"], Protocol):
+    def find(self, platform: str, external_id: str) -> Identity | None: ...
+
+    def of_user(self, user_id: int) -> list[Identity]: ...
+
+
+class InviteRepository(Repository["Invite"], Protocol):
+    def by_code(self, code: str) -> Invite | None: ...
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A lead or customer whose normalised name resembles the one asked about."""
+
+    kind: str  # "lead" or "customer"
+    id: int
+    name: str
+    score: float
+
+
+class LeadRepository(Repository["Lead"], Protocol):
+    def name_keys(self) -> Sequence[tuple[int, str, str]]:
+        """(id, name_key, company) of every open lead."""
+        ...
+
+
+class CustomerRepository(Repository["Customer"], Protocol):
+    def by_name_key(self, name_key: str) -> Customer | None: ...
+
+    def name_keys(self) -> Sequence[tuple[int, str, str]]:
+        """(id, name_key, name) of every customer."""
+        ...
+
+
+class DealRepository(Repository["Deal"], Protocol):
+    def add_stage_change(self, change: StageChange) -> None: ...
+
+
+class QuoteRepository(Repository["Quote"], Protocol):
+    def open_for_deal(self, deal_id: int, today: date) -> list[Quote]: ...
+
+
+class OutboxRepository(Protocol):
+    def add(self, message: OutboxMessage) -> None: ...
+
+
+class DeliveryLog(Protocol):
+    def seen(self, platform: str, delivery_id: str) -> bool:
+        """True if this delivery was handled before; otherwise remember it."""
+        ...
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list and whether there is more."""
+
+    rows: list[dict[str, Any]]
+    page: int
+    has_more: bool
+
+
+class Queries(Protocol):
+    """Read-side queries for lists and cards; each is one or a few SQL statements."""
+
+    def leads(self, *, owner_id: int | None, team: str | None, status: str | None,
+              page: int, per_page: int) -> Page: ...
+
+    def deals(self, *, owner_id: int | None, team: str | None, stage: str | None,
+              page: int, per_page: int) -> Page: ...
+
+    def deal_history(self, deal_id: int, limit: int) -> list[dict[str, Any]]: ...
+
+    def reminders_open(self, user_id: int, page: int, per_page: int) -> Page: ...
+
+    def users(self) -> list[dict[str, Any]]: ...
+
+    def quotes_of_deal(self, deal_id: int) -> list[dict[str, Any]]: ...
+
+    def deal_totals(self, deal_id: int) -> dict[str, Decimal]: ...
+
+    def last_activity(self, customer_id: int) -> datetime | None: ...
+
+
+class UnitOfWork(Protocol):
+    """`with uow:` opens a transaction; leaving without `commit()` rolls it back."""
+
+    users: UserRepository
+    identities: IdentityRepository
+    invites: InviteRepository
+    leads: LeadRepository
+    customers: CustomerRepository
+    contacts: Repository[Contact]
+    deals: DealRepository
+    activities: Repository[Activity]
+    reminders: Repository[Reminder]
+    quotes: QuoteRepository
+    orders: Repository[Order]
+    outbox: OutboxRepository
+    deliveries: DeliveryLog
+    queries: Queries
+    events: list[Event]
+    actor_id: int | None
+    action: str
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def flush(self) -> None:
+        """Assign ids to new records without committing."""
+        ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...

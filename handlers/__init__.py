@@ -1,0 +1,1 @@
+"""Chat command handlers: text in, domain calls, replies out."""

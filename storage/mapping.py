@@ -1,0 +1,56 @@
+"""Maps the plain domain classes onto the tables (imperative mapping: the domain stays pure)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import registry, relationship
+
+from domain.activities import Activity
+from domain.customers import Contact, Customer
+from domain.deals import Deal, StageChange
+from domain.leads import Lead
+from domain.notifications import OutboxMessage
+from domain.orders import Installment, Order, OrderLine
+from domain.quotes import Quote, QuoteLine
+from domain.reminders import Reminder
+from domain.users import Identity, Invite, User
+from storage import tables
+
+mapper_registry = registry(metadata=tables.metadata)
+_mapped = False
+
+
+def map_domain() -> None:
+    """Map every entity once per process."""
+    global _mapped
+    if _mapped:
+        return
+    reg = mapper_registry
+    reg.map_imperatively(User, tables.users)
+    reg.map_imperatively(Identity, tables.identities)
+    reg.map_imperatively(Invite, tables.invites)
+    reg.map_imperatively(Customer, tables.customers)
+    reg.map_imperatively(Contact, tables.contacts)
+    reg.map_imperatively(Lead, tables.leads)
+    reg.map_imperatively(Deal, tables.deals)
+    reg.map_imperatively(StageChange, tables.stage_changes)
+    reg.map_imperatively(Activity, tables.activities)
+    reg.map_imperatively(Reminder, tables.reminders)
+    reg.map_imperatively(QuoteLine, tables.quote_lines)
+    reg.map_imperatively(
+        Quote, tables.quotes,
+        properties={"lines": relationship(QuoteLine, order_by=tables.quote_lines.c.position,
+                                          cascade="all, delete-orphan", lazy="selectin")},
+    )
+    reg.map_imperatively(OrderLine, tables.order_lines)
+    reg.map_imperatively(Installment, tables.installments)
+    reg.map_imperatively(
+        Order, tables.orders,
+        properties={
+            "lines": relationship(OrderLine, order_by=tables.order_lines.c.position,
+                                  cascade="all, delete-orphan", lazy="selectin"),
+            "installments": relationship(Installment, order_by=tables.installments.c.seq,
+                                         cascade="all, delete-orphan", lazy="selectin"),
+        },
+    )
+    reg.map_imperatively(OutboxMessage, tables.outbox)
+    _mapped = True

@@ -1,0 +1,26 @@
+"""Alembic environment: runs on the engine handed over by storage.database.migrate."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Engine, create_engine
+
+from storage.tables import metadata
+
+config = context.config
+engine = config.attributes.get("engine")
+if not isinstance(engine, Engine):
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no engine: call storage.database.migrate(engine)")
+    engine = create_engine(url)
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,114 @@
+"""Read-side SQL for lists and cards: indexed, paginated, one statement each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from domain.deals import DealStatus
+from domain.reminders import ReminderStatus
+from domain.unit_of_work import Page
+from storage import tables as t
+
+
+def _page(session: Session, query: Select[Any], page: int, per_page: int) -> Page:
+    page = max(page, 1)
+    rows = session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).mappings()
+    found = [dict(r) for r in rows]
+    return Page(rows=found[:per_page], page=page, has_more=len(found) > per_page)
+
+
+class SqlQueries:
+    """Implements domain.unit_of_work.Queries."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def leads(self, *, owner_id: int | None, team: str | None, status: str | None,
+              page: int, per_page: int) -> Page:
+        q = select(t.leads.c.id, t.leads.c.company, t.leads.c.contact, t.leads.c.source,
+                   t.leads.c.status, t.leads.c.created_at, t.users.c.display_name.label("owner")
+                   ).join(t.users, t.users.c.id == t.leads.c.owner_id)
+        if owner_id is not None:
+            q = q.where(t.leads.c.owner_id == owner_id)
+        if team is not None:
+            q = q.where(t.leads.c.team == team)
+        if status is not None:
+            q = q.where(t.leads.c.status == status)
+        return _page(self.session, q.order_by(t.leads.c.id.desc()), page, per_page)
+
+    def deals(self, *, owner_id: int | None, team: str | None, stage: str | None,
+              page: int, per_page: int) -> Page:
+        d = t.deals
+        q = select(d.c.id, d.c.title, d.c.stage, d.c.status, d.c.amount, d.c.currency,
+                   d.c.probability, d.c.close_date, t.customers.c.name.label("customer"),
+                   t.users.c.display_name.label("owner")
+                   ).join(t.customers, t.customers.c.id == d.c.customer_id
+                   ).join(t.users, t.users.c.id == d.c.owner_id)
+        if owner_id is not None:
+            q = q.where(d.c.owner_id == owner_id)
+        if team is not None:
+            q = q.where(d.c.team == team)
+        if stage in (DealStatus.WON, DealStatus.LOST):
+            q = q.where(d.c.status == stage)
+        elif stage is not None:
+            q = q.where(d.c.status == DealStatus.OPEN, d.c.stage == stage)
+        else:
+            q = q.where(d.c.status == DealStatus.OPEN)
+        return _page(self.session, q.order_by(d.c.id.desc()), page, per_page)
+
+    def deal_history(self, deal_id: int, limit: int) -> list[dict[str, Any]]:
+        """Stage moves and activities of a deal, newest first."""
+        s, a = t.stage_changes, t.activities
+        moves = select(s.c.at, s.c.to_stage.label("stage"), s.c.from_stage,
+                       func.cast(None, t.activities.c.kind.type).label("kind"),
+                       func.cast(None, a.c.text.type).label("text"),
+                       t.users.c.display_name.label("user")
+                       ).join(t.users, t.users.c.id == s.c.user_id).where(s.c.deal_id == deal_id)
+        acts = select(a.c.at, func.cast(None, s.c.to_stage.type).label("stage"),
+                      func.cast(None, s.c.from_stage.type).label("from_stage"),
+                      a.c.kind, a.c.text, t.users.c.display_name.label("user")
+                      ).join(t.users, t.users.c.id == a.c.user_id).where(a.c.deal_id == deal_id)
+        union = moves.union_all(acts).subquery()
+        rows = self.session.execute(
+            select(union).order_by(union.c.at.desc()).limit(limit)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def reminders_open(self, user_id: int, page: int, per_page: int) -> Page:
+        r = t.reminders
+        q = select(r.c.id, r.c.text, r.c.due_at, r.c.ref_number).where(
+            r.c.user_id == user_id, r.c.status == ReminderStatus.OPEN
+        ).order_by(r.c.due_at, r.c.id)
+        return _page(self.session, q, page, per_page)
+
+    def users(self) -> list[dict[str, Any]]:
+        u = t.users
+        linked = select(func.count()).select_from(t.identities).where(
+            t.identities.c.user_id == u.c.id).scalar_subquery()
+        rows = self.session.execute(
+            select(u.c.id, u.c.username, u.c.display_name, u.c.role, u.c.team, u.c.locale,
+                   u.c.timezone, linked.label("linked")).order_by(u.c.id)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def quotes_of_deal(self, deal_id: int) -> list[dict[str, Any]]:
+        q = t.quotes
+        rows = self.session.execute(
+            select(q.c.id, q.c.status, q.c.total, q.c.currency, q.c.valid_until,
+                   q.c.discount_pct).where(q.c.deal_id == deal_id).order_by(q.c.id)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def deal_totals(self, deal_id: int) -> dict[str, Decimal]:
+        o = t.orders
+        total = self.session.scalar(select(func.sum(o.c.total)).where(o.c.deal_id == deal_id))
+        return {"ordered": total or Decimal(0)}
+
+    def last_activity(self, customer_id: int) -> datetime | None:
+        a = t.activities
+        return self.session.scalar(select(func.max(a.c.at)).where(a.c.customer_id == customer_id))

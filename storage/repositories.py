@@ -1,0 +1,123 @@
+"""Repositories: load and add domain entities through one SQLAlchemy session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Generic, TypeVar
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.customers import Customer
+from domain.deals import Deal, StageChange
+from domain.leads import Lead, LeadStatus
+from domain.notifications import OutboxMessage
+from domain.quotes import OPEN_STATUSES, Quote
+from domain.users import Identity, Invite, Role, User
+from storage import tables
+
+T = TypeVar("T")
+
+
+class SqlRepository(Generic[T]):
+    """Add and get by id; subclasses add the finders the use cases need."""
+
+    def __init__(self, session: Session, cls: type[T]) -> None:
+        self.session = session
+        self.cls = cls
+
+    def add(self, obj: T) -> None:
+        self.session.add(obj)
+
+    def get(self, id_: int) -> T | None:
+        return self.session.get(self.cls, id_)
+
+
+class SqlUsers(SqlRepository[User]):
+    def by_username(self, username: str) -> User | None:
+        return self.session.scalars(select(User).filter_by(username=username)).first()
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(tables.users)) or 0
+
+    def with_role(self, role: Role, team: str | None) -> list[User]:
+        query = select(User).filter_by(role=role, active=True)
+        if team is not None:
+            query = query.where((tables.users.c.team == team) | (tables.users.c.team.is_(None)))
+        return list(self.session.scalars(query.order_by(tables.users.c.id)))
+
+
+class SqlIdentities(SqlRepository[Identity]):
+    def find(self, platform: str, external_id: str) -> Identity | None:
+        return self.session.scalars(
+            select(Identity).filter_by(platform=platform, external_id=external_id)
+        ).first()
+
+    def of_user(self, user_id: int) -> list[Identity]:
+        return list(self.session.scalars(select(Identity).filter_by(user_id=user_id)))
+
+
+class SqlInvites(SqlRepository[Invite]):
+    def by_code(self, code: str) -> Invite | None:
+        return self.session.scalars(select(Invite).filter_by(code=code)).first()
+
+
+class SqlLeads(SqlRepository[Lead]):
+    def name_keys(self) -> Sequence[tuple[int, str, str]]:
+        t = tables.leads
+        rows = self.session.execute(
+            select(t.c.id, t.c.name_key, t.c.company).where(t.c.status == LeadStatus.NEW)
+        )
+        return [(r.id, r.name_key, r.company) for r in rows]
+
+
+class SqlCustomers(SqlRepository[Customer]):
+    def by_name_key(self, name_key: str) -> Customer | None:
+        return self.session.scalars(
+            select(Customer).filter_by(name_key=name_key).order_by(tables.customers.c.id)
+        ).first()
+
+    def name_keys(self) -> Sequence[tuple[int, str, str]]:
+        t = tables.customers
+        return [(r.id, r.name_key, r.name)
+                for r in self.session.execute(select(t.c.id, t.c.name_key, t.c.name))]
+
+
+class SqlDeals(SqlRepository[Deal]):
+    def add_stage_change(self, change: StageChange) -> None:
+        self.session.add(change)
+
+
+class SqlQuotes(SqlRepository[Quote]):
+    def open_for_deal(self, deal_id: int, today: date) -> list[Quote]:
+        t = tables.quotes
+        return list(self.session.scalars(
+            select(Quote).where(t.c.deal_id == deal_id, t.c.status.in_(OPEN_STATUSES),
+                                t.c.valid_until >= today).order_by(t.c.id)
+        ))
+
+
+class SqlOutbox:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, message: OutboxMessage) -> None:
+        self.session.add(message)
+
+
+class SqlDeliveryLog:
+    """Delivery ids already handled; the primary key makes the check safe across processes."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def seen(self, platform: str, delivery_id: str) -> bool:
+        try:
+            with self.session.begin_nested():
+                self.session.execute(insert(tables.processed_deliveries).values(
+                    platform=platform, delivery_id=delivery_id[:128], at=datetime.now(UTC)))
+        except IntegrityError:
+            return True
+        return False

@@ -1,0 +1,107 @@
+"""The SQLAlchemy unit of work: one session, one transaction, repositories over it."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from domain.activities import Activity
+from domain.customers import Contact, Customer
+from domain.deals import Deal
+from domain.events import Event
+from domain.leads import Lead
+from domain.orders import Order
+from domain.quotes import Quote
+from domain.reminders import Reminder
+from domain.users import Identity, Invite, User
+from storage import audit
+from storage.mapping import map_domain
+from storage.queries import SqlQueries
+from storage.repositories import (
+    SqlCustomers,
+    SqlDeals,
+    SqlDeliveryLog,
+    SqlIdentities,
+    SqlInvites,
+    SqlLeads,
+    SqlOutbox,
+    SqlQuotes,
+    SqlRepository,
+    SqlUsers,
+)
+
+
+class SqlUnitOfWork:
+    """`with uow:` begins; `commit()` makes it durable; leaving without commit rolls back."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+        self.events: list[Event] = []
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside `with`")
+        return self._session
+
+    def __enter__(self) -> SqlUnitOfWork:
+        session = self.session_factory()
+        self._session = session
+        self.events = []
+        self.users = SqlUsers(session, User)
+        self.identities = SqlIdentities(session, Identity)
+        self.invites = SqlInvites(session, Invite)
+        self.leads = SqlLeads(session, Lead)
+        self.customers = SqlCustomers(session, Customer)
+        self.contacts = SqlRepository(session, Contact)
+        self.deals = SqlDeals(session, Deal)
+        self.activities = SqlRepository(session, Activity)
+        self.reminders = SqlRepository(session, Reminder)
+        self.quotes = SqlQuotes(session, Quote)
+        self.orders = SqlRepository(session, Order)
+        self.outbox = SqlOutbox(session)
+        self.deliveries = SqlDeliveryLog(session)
+        self.queries = SqlQueries(session)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+            self._session = None
+
+    @property
+    def actor_id(self) -> int | None:
+        value = self.session.info.get("actor_id")
+        return int(value) if value is not None else None
+
+    @actor_id.setter
+    def actor_id(self, value: int | None) -> None:
+        self.session.info["actor_id"] = value
+
+    @property
+    def action(self) -> str:
+        return str(self.session.info.get("action") or "")
+
+    @action.setter
+    def action(self, value: str) -> None:
+        self.session.info["action"] = value
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions bound to the engine, with the domain mapped and the audit trail on."""
+    map_domain()
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    audit.install(Session)
+    return factory
