@@ -119,6 +119,11 @@ class Queries(Protocol):
 
     def last_activity(self, customer_id: int) -> datetime | None: ...
 
+    def named(self, kind: str, text: str, *, owner_id: int | None, team: str | None,
+              limit: int) -> list[tuple[int, str]]:
+        """(id, name) of customers or deals whose name contains `text`."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """`with uow:` opens a transaction; leaving without `commit()` rolls it back."""

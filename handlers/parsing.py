@@ -539,6 +539,8 @@ def parse_quote_lines(text: str) -> list[QuoteLineText]:
         try:
             quantity = parse_quantity(match.group("qty"))
         except InvalidInput:
+            if re.match(r"^[-+−]?[\d.,]+$", match.group("qty")):
+                raise  # a number, but zero or negative: say so about the quantity
             raise InvalidInput("parse.quote_line", value=line) from None
         if not item or not price:
             raise InvalidInput("parse.quote_line", value=line)

@@ -112,3 +112,19 @@ class SqlQueries:
     def last_activity(self, customer_id: int) -> datetime | None:
         a = t.activities
         return self.session.scalar(select(func.max(a.c.at)).where(a.c.customer_id == customer_id))
+
+    def named(self, kind: str, text: str, *, owner_id: int | None, team: str | None,
+              limit: int) -> list[tuple[int, str]]:
+        table = t.customers if kind == "customer" else t.deals
+        name = table.c.name if kind == "customer" else table.c.title
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        q = select(table.c.id, name).where(name.ilike(pattern, escape="\\"))
+        if owner_id is not None:
+            q = q.where(table.c.owner_id == owner_id)
+        if team is not None:
+            q = q.where(table.c.team == team)
+        exact = [(r[0], r[1]) for r in self.session.execute(
+            q.where(func.lower(name) == text.lower()).limit(2))]
+        if len(exact) == 1:
+            return exact
+        return [(r[0], r[1]) for r in self.session.execute(q.order_by(table.c.id).limit(limit))]

@@ -1,0 +1,89 @@
+"""`python -m bot`: console chat, user administration, migrations, the doors."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from domain.errors import DomainError
+from domain.users import add_user, check_timezone, parse_role
+from handlers.i18n import Translator, locale_of
+
+from bot.app import App, build_app
+from bot.config import ConfigError, load_settings
+from bot.console import default_username, run_console
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="ltcbot: Lead-to-Cash in chat")
+    parser.add_argument("--config", help="config file (default: $LTC_CONFIG or ./config.toml)")
+    sub = parser.add_subparsers(dest="command")
+
+    console = sub.add_parser("console", help="chat with the bot in this terminal")
+    console.add_argument("--as", dest="username", help="act as this user (default: you)")
+
+    users = sub.add_parser("users", help="add or list users")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="add a user")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, help="rep, manager, finance or admin")
+    add.add_argument("--team")
+    add.add_argument("--name", help="display name")
+    add.add_argument("--locale", help="en or zh")
+    add.add_argument("--tz", help="time zone, e.g. Asia/Shanghai")
+    users_sub.add_parser("list", help="list users")
+
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    sub.add_parser("run", help="start every door whose secrets are set (console if none)")
+    return parser
+
+
+def _users(app: App, args: argparse.Namespace) -> int:
+    t = Translator(app.settings.locale, app.settings.timezone)
+    if args.users_command == "list":
+        with app.uow() as uow:
+            for row in uow.queries.users():
+                print(f"{row['username']}\t{row['role']}\t{row['team'] or '-'}\t"
+                      f"{row['locale']}\t{row['timezone']}\t{row['display_name']}")
+        return 0
+    try:
+        with app.uow() as uow:
+            uow.action = "users add"
+            user = add_user(
+                uow, args.username, parse_role(args.role), app.dispatcher.clock(),
+                display_name=args.name, team=args.team,
+                locale=locale_of(args.locale or app.settings.locale),
+                timezone=check_timezone(args.tz or app.settings.timezone),
+            )
+            uow.commit()
+    except DomainError as error:
+        print(t(error.key, **error.params), file=sys.stderr)
+        return 2
+    print(t("cli.user_added", username=user.username, role=t(f"role.{user.role}")))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    command = args.command or "console"
+    app = build_app(settings)
+    try:
+        if command == "migrate":
+            print("ok")
+            return 0
+        if command == "users":
+            return _users(app, args)
+        username = getattr(args, "username", None) or default_username()
+        interactive = sys.stdin.isatty()
+        run_console(app, username, sys.stdin, sys.stdout, interactive=interactive)
+        return 0
+    finally:
+        app.close()

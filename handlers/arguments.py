@@ -1,0 +1,34 @@
+"""Checking a command's options and reading the shared ones (page=)."""
+
+from __future__ import annotations
+
+from domain.errors import InvalidInput
+from handlers.parsing import Args, tokenize
+
+PER_PAGE = 20
+
+
+def read_args(text: str, *allowed: str, usage: str) -> Args:
+    """Tokenize and refuse options the command does not know."""
+    args = tokenize(text)
+    for key in args.options:
+        if key not in allowed:
+            raise InvalidInput("parse.unknown_option", option=key,
+                               allowed=", ".join(f"{a}=" for a in allowed) or "—", usage=usage)
+    return args
+
+
+def page_of(args: Args) -> int:
+    raw = args.option("page")
+    if raw is None:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= 100000:
+        raise InvalidInput("parse.page", value=raw)
+    return int(raw)
+
+
+def need(value: str | None, key: str, usage: str) -> str:
+    """A required part of the command; missing means: show how to write it."""
+    if value is None or not value.strip():
+        raise InvalidInput(key, usage=usage)
+    return value.strip()

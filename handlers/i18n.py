@@ -1,0 +1,103 @@
+"""Translations and locale formatting: Babel catalogs in locales/, money, dates, percentages."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal, format_percent
+from babel.support import Translations
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES = ("en", "zh_Hans_CN")
+DOMAIN = "messages"
+
+
+def locale_of(language_or_locale: str) -> str:
+    """"zh", "zh_Hans_CN" -> "zh_Hans_CN"; anything else -> "en"."""
+    return "zh_Hans_CN" if language_or_locale.lower().startswith("zh") else "en"
+
+
+def catalog_path(locale: str) -> Path:
+    return LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(locale: str) -> Translations:
+    """The gettext translations of a locale, compiled from its .po catalog once per process."""
+    with catalog_path(locale).open("rb") as po:
+        catalog = read_po(po, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+class Translator:
+    """Messages and formats for one reader: their locale and time zone."""
+
+    def __init__(self, locale: str, timezone: str = "UTC") -> None:
+        self.locale = locale_of(locale)
+        self.language = "zh" if self.locale == "zh_Hans_CN" else "en"
+        self.babel_locale = Locale.parse(self.locale)
+        self.tz = ZoneInfo(timezone)
+        self._gettext = translations(self.locale).gettext
+        self._fallback = translations("en").gettext
+
+    def __call__(self, key: str, **params: Any) -> str:
+        """The message `key` in the reader's language, filled with `params`."""
+        text = self._gettext(key)
+        if text == key:
+            text = self._fallback(key)
+        if not params:
+            return text
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
+
+    def money(self, amount: Decimal | None, currency: str) -> str:
+        if amount is None:
+            return "—"
+        return format_currency(amount, currency, locale=self.babel_locale)
+
+    def money_short(self, amount: Decimal, currency: str) -> str:
+        """Large figures in summaries: ¥12.5万 in Chinese, ¥125K in English."""
+        if self.language == "zh" and abs(amount) >= 10000:
+            symbol = self.babel_locale.currency_symbols.get(currency, currency)
+            wan = format_decimal(amount / Decimal(10000), "#,##0.##", locale=self.babel_locale)
+            return f"{symbol}{wan}万"
+        return format_currency(amount, currency, locale=self.babel_locale)
+
+    def number(self, value: Decimal | int) -> str:
+        return format_decimal(value, locale=self.babel_locale)
+
+    def percent(self, pct: Decimal | int) -> str:
+        """`pct` in percent units: 20 -> "20%"."""
+        return format_percent(Decimal(pct) / 100, "#,##0.##%", locale=self.babel_locale)
+
+    def date(self, day: date | None) -> str:
+        if day is None:
+            return "—"
+        return format_date(day, "long" if self.language == "zh" else "medium",
+                           locale=self.babel_locale)
+
+    def weekday_date(self, day: date) -> str:
+        pattern = "yyyy年M月d日 EEE" if self.language == "zh" else "EEE, MMM d, y"
+        return format_date(day, pattern, locale=self.babel_locale)
+
+    def when(self, instant: datetime | None) -> str:
+        """An instant in the reader's time zone."""
+        if instant is None:
+            return "—"
+        pattern = "yyyy年M月d日 EEE HH:mm" if self.language == "zh" else "EEE, MMM d, y HH:mm"
+        return format_datetime(instant, pattern, tzinfo=self.tz, locale=self.babel_locale)

@@ -1,0 +1,70 @@
+"""Turn what the user typed (a reference or an unambiguous name) into a record id."""
+
+from __future__ import annotations
+
+from domain.errors import InvalidInput, NotFound
+from domain.subjects import Subject, resolve_subject
+from domain.users import Role
+from handlers.context import Ctx
+from handlers.parsing import Ref, looks_like_ref, parse_ref
+
+
+def ref_of(text: str, *kinds: str) -> Ref:
+    """A reference of one of `kinds`; "Q-3" where a deal is wanted is a clear error."""
+    ref = parse_ref(text)
+    if ref.kind not in kinds:
+        raise InvalidInput("ref.wrong_kind", value=ref.number,
+                           kinds=", ".join(_EXAMPLE[k] for k in kinds))
+    return ref
+
+
+_EXAMPLE = {"lead": "L-12", "customer": "A-5", "deal": "D-7", "quote": "Q-3", "order": "O-3",
+            "invoice": "INV-2026-0007", "payment": "P-9", "reminder": "R-4"}
+
+
+def _scope(ctx: Ctx) -> tuple[int | None, str | None]:
+    """Owner and team filters matching what the user may read."""
+    user = ctx.user
+    if user.role == Role.REP:
+        return user.id, None
+    if user.role == Role.MANAGER and user.team is not None:
+        return None, user.team
+    return None, None
+
+
+def by_name(ctx: Ctx, kind: str, text: str) -> int:
+    """The one customer or open deal whose name matches `text`."""
+    owner_id, team = _scope(ctx)
+    found = ctx.uow.queries.named(kind, text.strip(), owner_id=owner_id, team=team, limit=6)
+    if not found:
+        raise NotFound("ref.no_match", value=text)
+    if len(found) > 1:
+        prefix = "A" if kind == "customer" else "D"
+        listed = "; ".join(f"{prefix}-{i} {name}" for i, name in found[:5])
+        raise InvalidInput("ref.ambiguous", value=text, matches=listed)
+    return found[0][0]
+
+
+def deal_id(ctx: Ctx, text: str) -> int:
+    if looks_like_ref(text):
+        return ref_of(text, "deal").id
+    return by_name(ctx, "deal", text)
+
+
+def customer_id(ctx: Ctx, text: str) -> int:
+    if looks_like_ref(text):
+        return ref_of(text, "customer").id
+    return by_name(ctx, "customer", text)
+
+
+def subject(ctx: Ctx, text: str) -> Subject:
+    """A lead, customer, deal, quote or order by reference, or a customer/deal by name."""
+    if looks_like_ref(text):
+        ref = ref_of(text, "lead", "customer", "deal", "quote", "order")
+        return resolve_subject(ctx.uow, ctx.user, ref.kind, ref.id)
+    owner_id, team = _scope(ctx)
+    for kind in ("deal", "customer"):
+        found = ctx.uow.queries.named(kind, text.strip(), owner_id=owner_id, team=team, limit=2)
+        if len(found) == 1:
+            return resolve_subject(ctx.uow, ctx.user, kind, found[0][0])
+    raise NotFound("ref.no_match", value=text)

@@ -1,0 +1,448 @@
+"""Sales commands: leads, deals, stages, activities, reminders, quotes and approvals."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from domain import activities, deals, leads, quotes, reminders
+from domain.errors import InvalidInput
+from domain.orders import accept_quote
+from domain.quotes import LineInput, Quote, QuoteStatus
+from domain.users import Role
+from handlers.arguments import PER_PAGE, need, page_of, read_args
+from handlers.commands import command
+from handlers.context import Ctx
+from handlers.parsing import parse_percent, parse_quote_lines
+from handlers.references import deal_id, ref_of, subject
+from handlers.reply import Button, Reply
+
+SALES = (Role.REP, Role.MANAGER)
+READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
+
+
+def _usage(ctx: Ctx, name: str) -> str:
+    return ctx.t(f"help.{name}.usage")
+
+
+def _more(ctx: Ctx, has_more: bool, command_text: str, page: int) -> list[str]:
+    return [ctx.t("list.more", command=f"{command_text} page={page + 1}")] if has_more else []
+
+
+def _stage_name(ctx: Ctx, key: str) -> str:
+    stage = ctx.settings.stage(key)
+    if stage is not None:
+        return stage.name(ctx.t.language)
+    return ctx.t(f"deal.status.{key}") if key in ("won", "lost") else key
+
+
+# --------------------------------------------------------------------------- leads
+
+@command("lead", roles=SALES, group="sales")
+def lead(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "lead")
+    args = read_args(text, "contact", "phone", "email", "source", "note", usage=usage)
+    company = need(args.text.strip('"“” '), "lead.no_company", usage)
+    new = leads.NewLead(company=company, contact=args.option("contact"),
+                        phone=args.option("phone"), email=args.option("email"),
+                        source=args.option("source"), note=args.option("note"))
+    created, similar = leads.create_lead(ctx.uow, ctx.user, new, ctx.settings, ctx.now)
+    lines = [ctx.t("lead.created", ref=created.number, company=created.company)]
+    if similar:
+        found = "; ".join(
+            f"{'L' if m.kind == 'lead' else 'A'}-{m.id} {m.name} ({ctx.t('kind.' + m.kind)})"
+            for m in similar
+        )
+        lines.append(ctx.t("lead.similar", matches=found))
+    return Reply("\n".join(lines), [[Button(ctx.t("button.qualify"),
+                                            f"/qualify {created.number}")]])
+
+
+@command("leads", roles=SALES, group="sales")
+def leads_list(ctx: Ctx, text: str) -> Reply:
+    args = read_args(text, "page", usage=_usage(ctx, "leads"))
+    scope = (args.positional[0].lower() if args.positional else "new")
+    if scope not in ("mine", "all", "new"):
+        raise InvalidInput("list.bad_scope", value=scope, scopes="mine|all|new")
+    owner_id = ctx.user.id if scope == "mine" or ctx.user.role == Role.REP else None
+    team = ctx.user.team if ctx.user.role == Role.MANAGER else None
+    status = "new" if scope == "new" else None
+    page = page_of(args)
+    found = ctx.uow.queries.leads(owner_id=owner_id, team=team, status=status, page=page,
+                                  per_page=PER_PAGE)
+    if not found.rows:
+        return Reply(ctx.t("leads.none"))
+    lines = [ctx.t("leads.title", page=page)]
+    for row in found.rows:
+        lines.append(ctx.t("leads.row", ref=f"L-{row['id']}", company=row["company"],
+                           contact=row["contact"] or "—",
+                           status=ctx.t(f"lead.status.{row['status']}"),
+                           owner=row["owner"], date=ctx.t.date(row["created_at"].date())))
+    lines += _more(ctx, found.has_more, f"/leads {scope}", page)
+    return Reply("\n".join(lines))
+
+
+@command("qualify", roles=SALES, group="sales")
+def qualify(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "qualify")
+    args = read_args(text, "amount", "close", "title", usage=usage)
+    ref = ref_of(need(args.positional[0] if args.positional else None, "lead.need_ref", usage),
+                 "lead")
+    amount = ctx.amount(args.options["amount"]) if "amount" in args.options else None
+    close = ctx.date(args.options["close"]) if "close" in args.options else None
+    done = leads.qualify_lead(ctx.uow, ctx.user, ref.id, ctx.settings, ctx.now, amount=amount,
+                              close_date=close, title=args.option("title"))
+    deal = done.deal
+    text_out = ctx.t("lead.qualified", lead=done.lead.number, customer=done.customer.number,
+                     name=done.customer.name, deal=deal.number, title=deal.title,
+                     stage=_stage_name(ctx, deal.stage))
+    if done.customer_reused:
+        text_out += "\n" + ctx.t("lead.customer_reused", customer=done.customer.number)
+    return Reply(text_out, [[Button(ctx.t("button.open_deal"), f"/deal {deal.number}")]])
+
+
+@command("disqualify", roles=SALES, group="sales")
+def disqualify(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "disqualify")
+    args = read_args(text, "reason", usage=usage)
+    ref = ref_of(need(args.positional[0] if args.positional else None, "lead.need_ref", usage),
+                 "lead")
+    reason = need(args.option("reason") or " ".join(args.positional[1:]),
+                  "lead.reason_required", usage)
+    closed = leads.disqualify_lead(ctx.uow, ctx.user, ref.id, reason, ctx.now)
+    return Reply(ctx.t("lead.disqualified", ref=closed.number, company=closed.company))
+
+
+# --------------------------------------------------------------------------- deals
+
+def _stage_buttons(ctx: Ctx, deal: deals.Deal) -> list[list[Button]]:
+    if not deal.is_open:
+        return []
+    moves = [Button(s.name(ctx.t.language), f"/stage {deal.number} {s.key}")
+             for s in ctx.settings.stages if s.key != deal.stage]
+    rows = [moves[i:i + 3] for i in range(0, len(moves), 3)]
+    rows.append([Button(ctx.t("button.won"), f"/won {deal.number}"),
+                 Button(ctx.t("button.lost"), f"/lost {deal.number} reason=")])
+    return rows
+
+
+def _history_line(ctx: Ctx, row: dict[str, Any]) -> str:
+    when = ctx.t.when(row["at"])
+    if row["kind"] is not None:
+        return ctx.t("deal.history.activity", when=when, user=row["user"],
+                     kind=ctx.t(f"activity.kind.{row['kind']}"), text=row["text"][:120])
+    if row["from_stage"] is None:
+        return ctx.t("deal.history.created", when=when, user=row["user"],
+                     stage=_stage_name(ctx, row["stage"]))
+    return ctx.t("deal.history.stage", when=when, user=row["user"],
+                 old=_stage_name(ctx, row["from_stage"]), new=_stage_name(ctx, row["stage"]))
+
+
+@command("deal", roles=READERS, group="sales")
+def deal_card(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "deal")
+    the_deal = deals.get_deal(ctx.uow, ctx.user, deal_id(ctx, need(text, "deal.need_ref", usage)))
+    customer = ctx.uow.customers.get(the_deal.customer_id)
+    owner = ctx.uow.users.get(the_deal.owner_id)
+    weighted = the_deal.weighted
+    lines = [
+        ctx.t("deal.card.title", ref=the_deal.number, title=the_deal.title),
+        ctx.t("deal.card.customer", ref=f"A-{the_deal.customer_id}",
+              name=customer.name if customer else "—"),
+        ctx.t("deal.card.stage", stage=_stage_name(ctx, the_deal.stage),
+              probability=ctx.t.percent(the_deal.probability)),
+        ctx.t("deal.card.amount", amount=ctx.t.money(the_deal.amount, the_deal.currency),
+              weighted=ctx.t.money(weighted.amount if weighted else None, the_deal.currency)),
+        ctx.t("deal.card.close", date=ctx.t.date(the_deal.close_date)),
+        ctx.t("deal.card.owner", owner=owner.display_name if owner else "—"),
+        ctx.t("deal.card.next", next=the_deal.next_step or "—"),
+    ]
+    if the_deal.lost_reason:
+        lines.append(ctx.t("deal.card.lost_reason", reason=the_deal.lost_reason))
+    for q in ctx.uow.queries.quotes_of_deal(the_deal.id or 0):
+        lines.append(ctx.t("deal.card.quote", ref=f"Q-{q['id']}",
+                           status=ctx.t(f"quote.status.{q['status']}"),
+                           total=ctx.t.money(q["total"], q["currency"])))
+    history = ctx.uow.queries.deal_history(the_deal.id or 0, limit=10)
+    if history:
+        lines.append(ctx.t("deal.card.history"))
+        lines += ["  " + _history_line(ctx, row) for row in history]
+    return Reply("\n".join(lines), _stage_buttons(ctx, the_deal))
+
+
+@command("deals", roles=READERS, group="sales")
+def deals_list(ctx: Ctx, text: str) -> Reply:
+    args = read_args(text, "page", usage=_usage(ctx, "deals"))
+    scope = args.positional[0].lower() if args.positional else "mine"
+    stage = None
+    if scope not in ("mine", "team"):
+        if ctx.settings.stage(scope) is None and scope not in ("won", "lost"):
+            raise InvalidInput("list.bad_scope", value=scope, scopes="mine|team|" + "|".join(
+                [s.key for s in ctx.settings.stages] + ["won", "lost"]))
+        stage = scope
+    if ctx.user.role == Role.REP:
+        owner_id, team = ctx.user.id, None
+    else:
+        owner_id = ctx.user.id if scope == "mine" and ctx.user.role == Role.MANAGER else None
+        team = ctx.user.team if ctx.user.role == Role.MANAGER else None
+    page = page_of(args)
+    found = ctx.uow.queries.deals(owner_id=owner_id, team=team, stage=stage, page=page,
+                                  per_page=PER_PAGE)
+    if not found.rows:
+        return Reply(ctx.t("deals.none"))
+    lines = [ctx.t("deals.title", page=page)]
+    for row in found.rows:
+        lines.append(ctx.t("deals.row", ref=f"D-{row['id']}", title=row["title"],
+                           customer=row["customer"], stage=_stage_name(ctx, row["stage"]),
+                           amount=ctx.t.money(row["amount"], row["currency"]),
+                           owner=row["owner"]))
+    lines += _more(ctx, found.has_more, f"/deals {scope}", page)
+    return Reply("\n".join(lines))
+
+
+@command("stage", roles=SALES, group="sales")
+def stage(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "stage")
+    args = read_args(text, usage=usage)
+    if len(args.positional) < 2:
+        raise InvalidInput("deal.need_stage", usage=usage)
+    target = " ".join(args.positional[1:])
+    moved = deals.move_stage(ctx.uow, ctx.user, deal_id(ctx, args.positional[0]), target,
+                             ctx.settings, ctx.now)
+    return Reply(ctx.t("deal.moved", ref=moved.number, stage=_stage_name(ctx, moved.stage),
+                       probability=ctx.t.percent(moved.probability)),
+                 _stage_buttons(ctx, moved))
+
+
+@command("won", roles=SALES, group="sales")
+def won(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "won")
+    closed = deals.win_deal(ctx.uow, ctx.user, deal_id(ctx, need(text, "deal.need_ref", usage)),
+                            ctx.now)
+    return Reply(ctx.t("deal.won", ref=closed.number, title=closed.title,
+                       amount=ctx.t.money(closed.amount, closed.currency)))
+
+
+@command("lost", roles=SALES, group="sales")
+def lost(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "lost")
+    args = read_args(text, "reason", usage=usage)
+    ref = need(args.positional[0] if args.positional else None, "deal.need_ref", usage)
+    reason = need(args.option("reason") or " ".join(args.positional[1:]),
+                  "deal.reason_required", usage)
+    closed = deals.lose_deal(ctx.uow, ctx.user, deal_id(ctx, ref), reason, ctx.now, ctx.today)
+    return Reply(ctx.t("deal.lost", ref=closed.number, title=closed.title, reason=reason))
+
+
+# --------------------------------------------------------------------------- activities
+
+def _split_when(ctx: Ctx, words: list[str]) -> tuple[datetime, list[str]]:
+    """The longest leading run of words that reads as a date (and time), and the rest."""
+    for size in range(min(5, len(words)), 0, -1):
+        head = " ".join(words[:size])
+        try:
+            return ctx.instant(head), words[size:]
+        except InvalidInput:
+            continue
+    raise InvalidInput("parse.date", value=" ".join(words[:3]))
+
+
+@command("log", roles=READERS, group="sales")
+def log(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "log")
+    args = read_args(text, "next", usage=usage)
+    if len(args.positional) < 3:
+        raise InvalidInput("activity.need_parts", usage=usage)
+    about = subject(ctx, args.positional[0])
+    kind = activities.parse_kind(args.positional[1])
+    body = args.text.split(None, 2)[2] if len(args.text.split(None, 2)) == 3 else ""
+    next_at = ctx.instant(args.options["next"]) if "next" in args.options else None
+    activity, reminder = activities.log_activity(ctx.uow, ctx.user, about, kind, body.strip(),
+                                                 ctx.now, next_at)
+    lines = [ctx.t("activity.logged", kind=ctx.t(f"activity.kind.{activity.kind}"),
+                   ref=about.number, title=about.title)]
+    buttons: list[list[Button]] = []
+    if reminder is not None:
+        lines.append(ctx.t("reminder.set", ref=reminder.number, when=ctx.t.when(reminder.due_at)))
+        buttons = [[Button(ctx.t("button.todo"), "/todo")]]
+    return Reply("\n".join(lines), buttons)
+
+
+@command("remind", group="sales")
+def remind(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "remind")
+    args = read_args(text, usage=usage)
+    words = args.text.split()
+    if len(words) < 2:
+        raise InvalidInput("reminder.need_parts", usage=usage)
+    about = None
+    if ref_like(words[0]):
+        about = subject(ctx, words[0])
+        words = words[1:]
+    due_at, rest = _split_when(ctx, words)
+    created = reminders.add_reminder(ctx.uow, ctx.user, about, due_at, " ".join(rest), ctx.now)
+    return Reply(ctx.t("reminder.set", ref=created.number, when=ctx.t.when(created.due_at)),
+                 [[Button(ctx.t("button.todo"), "/todo")]])
+
+
+def ref_like(word: str) -> bool:
+    return bool(re.match(r"^(?i:[LADQO])[-‐–—]?\d+$", word))
+
+
+@command("todo", group="sales")
+def todo(ctx: Ctx, text: str) -> Reply:
+    args = read_args(text, "page", usage=_usage(ctx, "todo"))
+    page = page_of(args)
+    found = ctx.uow.queries.reminders_open(ctx.user.id or 0, page, PER_PAGE)
+    if not found.rows:
+        return Reply(ctx.t("todo.none"))
+    lines = [ctx.t("todo.title")]
+    buttons: list[list[Button]] = []
+    for row in found.rows:
+        mark = ctx.t("todo.overdue_mark") if row["due_at"] <= ctx.now else ""
+        lines.append(mark + ctx.t("todo.row", ref=f"R-{row['id']}",
+                                  when=ctx.t.when(row["due_at"]),
+                                  about=row["ref_number"] or "", text=row["text"][:120]))
+        if len(buttons) < 5:
+            buttons.append([Button(ctx.t("button.done", ref=f"R-{row['id']}"),
+                                   f"/done R-{row['id']}"),
+                            Button(ctx.t("button.snooze"), f"/snooze R-{row['id']} tomorrow")])
+    lines += _more(ctx, found.has_more, "/todo", page)
+    return Reply("\n".join(lines), buttons)
+
+
+@command("done", group="sales")
+def done(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "done")
+    ref = ref_of(need(text, "reminder.need_ref", usage).split()[0], "reminder")
+    finished = reminders.complete_reminder(ctx.uow, ctx.user, ref.id, ctx.now)
+    return Reply(ctx.t("reminder.done", ref=finished.number))
+
+
+@command("snooze", group="sales")
+def snooze(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "snooze")
+    words = need(text, "reminder.need_ref", usage).split()
+    ref = ref_of(words[0], "reminder")
+    if len(words) < 2:
+        raise InvalidInput("reminder.need_date", usage=usage)
+    due_at, rest = _split_when(ctx, words[1:])
+    if rest:
+        raise InvalidInput("parse.date", value=" ".join(words[1:]))
+    moved = reminders.snooze_reminder(ctx.uow, ctx.user, ref.id, due_at, ctx.now)
+    return Reply(ctx.t("reminder.snoozed", ref=moved.number, when=ctx.t.when(moved.due_at)))
+
+
+# --------------------------------------------------------------------------- quotes
+
+def quote_text(ctx: Ctx, quote: Quote) -> str:
+    money = ctx.t.money
+    c = quote.currency
+    lines = [ctx.t("quote.card.title", ref=quote.number, deal=f"D-{quote.deal_id}",
+                   status=ctx.t(f"quote.status.{quote.status}"))]
+    for line in quote.lines:
+        lines.append(ctx.t("quote.card.line", qty=ctx.t.number(line.quantity.normalize()),
+                           item=line.item, price=money(line.unit_price, c),
+                           amount=money(line.amount(c).amount, c)))
+    lines.append(ctx.t("quote.card.subtotal", amount=money(quote.subtotal.amount, c)))
+    if quote.discount_pct:
+        lines.append(ctx.t("quote.card.discount", pct=ctx.t.percent(quote.discount_pct),
+                           amount=money(quote.discount.amount, c)))
+    lines.append(ctx.t("quote.card.tax", pct=ctx.t.percent(quote.tax_pct),
+                       amount=money(quote.tax.amount, c)))
+    lines.append(ctx.t("quote.card.total", amount=money(quote.grand_total.amount, c)))
+    lines.append(ctx.t("quote.card.valid", date=ctx.t.date(quote.valid_until)))
+    if quote.decision_note:
+        lines.append(ctx.t("quote.card.note", note=quote.decision_note))
+    return "\n".join(lines)
+
+
+def _quote_buttons(ctx: Ctx, quote: Quote) -> list[list[Button]]:
+    if quote.status == QuoteStatus.PENDING and ctx.user.has_role(Role.MANAGER) \
+            and quote.owner_id != ctx.user.id:
+        return [[Button(ctx.t("button.approve"), f"/approve {quote.number}"),
+                 Button(ctx.t("button.reject"), f"/reject {quote.number} reason=")]]
+    if quote.status in (QuoteStatus.DRAFT, QuoteStatus.APPROVED):
+        return [[Button(ctx.t("button.accept"), f"/accept {quote.number}")]]
+    return []
+
+
+@command("quote", roles=READERS, group="sales")
+def quote(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "quote")
+    args = read_args(text, "discount", "tax", "valid", usage=usage)
+    head = need(args.text, "quote.need_parts", usage)
+    first, _, rest = head.partition(" ")
+    if ref_like(first) and first.upper().startswith("Q"):
+        shown = quotes.get_quote(ctx.uow, ctx.user, ref_of(first, "quote").id)
+        return Reply(quote_text(ctx, shown), _quote_buttons(ctx, shown))
+    ctx.user.require(*SALES)
+    the_deal = deals.get_deal(ctx.uow, ctx.user, deal_id(ctx, first))
+    if not rest.strip():
+        raise InvalidInput("quote.no_lines", usage=usage)
+    lines = [LineInput(quantity=ln.quantity, item=ln.item,
+                       unit_price=ctx.amount(ln.price, the_deal.currency))
+             for ln in parse_quote_lines(rest)]
+    discount = parse_percent(args.options["discount"]) if "discount" in args.options else None
+    tax = parse_percent(args.options["tax"]) if "tax" in args.options else None
+    valid = ctx.date(args.options["valid"]) if "valid" in args.options else None
+    drafted = quotes.draft_quote(ctx.uow, ctx.user, the_deal.id or 0, lines, ctx.settings,
+                                 ctx.now, ctx.today, discount=discount, tax=tax,
+                                 valid_until=valid)
+    note = ctx.t("quote.needs_approval", pct=ctx.t.percent(ctx.settings.approval_discount)) \
+        if drafted.status == QuoteStatus.PENDING else ctx.t("quote.ready")
+    return Reply(quote_text(ctx, drafted) + "\n" + note, _quote_buttons(ctx, drafted))
+
+
+@command("approve", roles=(Role.MANAGER,), group="sales")
+def approve(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "approve")
+    ref = ref_of(need(text, "quote.need_ref", usage).split()[0], "quote")
+    decided = quotes.approve_quote(ctx.uow, ctx.user, ref.id, ctx.now, ctx.today)
+    return Reply(ctx.t("quote.approved", ref=decided.number))
+
+
+@command("reject", roles=(Role.MANAGER,), group="sales")
+def reject(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "reject")
+    args = read_args(text, "reason", usage=usage)
+    ref = ref_of(need(args.positional[0] if args.positional else None, "quote.need_ref", usage),
+                 "quote")
+    reason = need(args.option("reason") or " ".join(args.positional[1:]),
+                  "quote.reason_required", usage)
+    decided = quotes.reject_quote(ctx.uow, ctx.user, ref.id, reason, ctx.now, ctx.today)
+    return Reply(ctx.t("quote.rejected", ref=decided.number, reason=reason))
+
+
+@command("withdraw", roles=SALES, group="sales")
+def withdraw(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "withdraw")
+    args = read_args(text, "reason", usage=usage)
+    ref = ref_of(need(args.positional[0] if args.positional else None, "quote.need_ref", usage),
+                 "quote")
+    reason = args.option("reason") or " ".join(args.positional[1:])
+    taken = quotes.withdraw_quote(ctx.uow, ctx.user, ref.id, reason, ctx.now)
+    return Reply(ctx.t("quote.withdrawn", ref=taken.number))
+
+
+@command("accept", roles=SALES, group="sales")
+def accept(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "accept")
+    args = read_args(text, "signed", "plan", usage=usage)
+    ref = ref_of(need(args.positional[0] if args.positional else None, "quote.need_ref", usage),
+                 "quote")
+    signed = ctx.date(args.options["signed"]) if "signed" in args.options else None
+    order = accept_quote(ctx.uow, ctx.user, ref.id, ctx.settings, ctx.now, ctx.today,
+                         signed_on=signed, plan=args.option("plan"))
+    lines = [ctx.t("order.created", ref=order.number, quote=ref.number,
+                   deal=f"D-{order.deal_id}", total=ctx.t.money(order.total, order.currency),
+                   date=ctx.t.date(order.signed_on))]
+    for part in order.installments:
+        lines.append(ctx.t("order.installment", seq=part.seq, pct=ctx.t.percent(part.percent),
+                           amount=ctx.t.money(part.amount, order.currency),
+                           trigger=ctx.t(f"plan.trigger.{part.trigger}"),
+                           terms=ctx.t("plan.net", days=part.net_days) if part.net_days else ""
+                           ).rstrip())
+    return Reply("\n".join(lines))
+
