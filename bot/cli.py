@@ -7,17 +7,17 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.app import App, build_app
+from bot.config import ConfigError, load_settings
+from bot.console import default_username, run_console
 from domain.errors import DomainError
 from domain.users import add_user, check_timezone, parse_role
 from handlers.i18n import Translator, locale_of
 
-from bot.app import App, build_app
-from bot.config import ConfigError, load_settings
-from bot.console import default_username, run_console
-
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="ltcbot: Lead-to-Cash in chat")
+    parser = argparse.ArgumentParser(prog="python -m bot",
+                                     description="ltcbot: Lead-to-Cash in chat")
     parser.add_argument("--config", help="config file (default: $LTC_CONFIG or ./config.toml)")
     sub = parser.add_subparsers(dest="command")
 
@@ -67,7 +67,8 @@ def _users(app: App, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings(args.config)
     except ConfigError as error:

@@ -6,12 +6,11 @@ import getpass
 from collections.abc import Iterable
 from typing import TextIO
 
+from bot.app import App
 from domain.users import Role, add_user
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
 from handlers.reply import Reply
-
-from bot.app import App
 
 PROMPT = "> "
 

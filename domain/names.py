@@ -1,4 +1,7 @@
-"""Company-name normalisation and similarity, so "阿里巴巴（中国）有限公司" is seen as "阿里巴巴"."""
+"""Company-name normalisation and similarity.
+
+So "阿里巴巴（中国）有限公司" is seen as "阿里巴巴" and "ACME Limited" as "Acme Ltd".
+"""
 
 from __future__ import annotations
 

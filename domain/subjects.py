@@ -47,15 +47,21 @@ def resolve_subject(uow: UnitOfWork, actor: User, kind: str, id_: int) -> Subjec
 def _load(uow: UnitOfWork, kind: str, id_: int) -> Subject | None:
     if kind == "lead":
         lead = uow.leads.get(id_)
-        return lead and Subject("lead", id_, lead.company, lead.owner_id, lead.team,
+        if lead is None:
+            return None
+        return Subject("lead", id_, lead.company, lead.owner_id, lead.team,
                                 lead_id=id_, customer_id=lead.customer_id, deal_id=lead.deal_id)
     if kind == "customer":
         customer = uow.customers.get(id_)
-        return customer and Subject("customer", id_, customer.name, customer.owner_id,
-                                    customer.team, customer_id=id_)
+        if customer is None:
+            return None
+        return Subject("customer", id_, customer.name, customer.owner_id, customer.team,
+                       customer_id=id_)
     if kind == "deal":
         deal = uow.deals.get(id_)
-        return deal and Subject("deal", id_, deal.title, deal.owner_id, deal.team,
+        if deal is None:
+            return None
+        return Subject("deal", id_, deal.title, deal.owner_id, deal.team,
                                 lead_id=deal.lead_id, customer_id=deal.customer_id, deal_id=id_)
     if kind == "quote":
         quote = uow.quotes.get(id_)
@@ -67,6 +73,8 @@ def _load(uow: UnitOfWork, kind: str, id_: int) -> Subject | None:
                        deal_id=quote.deal_id)
     if kind == "order":
         order = uow.orders.get(id_)
-        return order and Subject("order", id_, order.number, order.owner_id, order.team,
+        if order is None:
+            return None
+        return Subject("order", id_, order.number, order.owner_id, order.team,
                                  customer_id=order.customer_id, deal_id=order.deal_id)
     raise InvalidInput("ref.wrong_kind", kinds=", ".join(number_of(k, 12) for k in KINDS))

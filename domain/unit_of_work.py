@@ -57,7 +57,11 @@ class NameMatch:
     score: float
 
 
-class LeadRepository(Repository["Lead"], Protocol):
+class LeadRepository(Protocol):
+    def add(self, obj: Lead) -> None: ...
+
+    def get(self, id_: int) -> Lead | None: ...
+
     def name_keys(self) -> Sequence[tuple[int, str, str]]:
         """(id, name_key, company) of every open lead."""
         ...
@@ -71,7 +75,11 @@ class CustomerRepository(Repository["Customer"], Protocol):
         ...
 
 
-class DealRepository(Repository["Deal"], Protocol):
+class DealRepository(Protocol):
+    def add(self, obj: Deal) -> None: ...
+
+    def get(self, id_: int) -> Deal | None: ...
+
     def add_stage_change(self, change: StageChange) -> None: ...
 
 

@@ -91,7 +91,8 @@ class Dispatcher:
         """Unknown chat accounts may only link themselves with an invite code."""
         t = self._stranger_translator(incoming)
         parsed = split_command(incoming.text[:200])
-        if parsed and parsed[0] in ("start", "link") and parsed[1] and incoming.platform != "console":
+        linking = parsed is not None and parsed[0] in ("start", "link") and bool(parsed[1])
+        if parsed and linking and incoming.platform != "console":
             try:
                 user = redeem_invite(
                     uow, parsed[1].split()[0], incoming.platform, incoming.user_id, now,

@@ -20,6 +20,7 @@ from babel.support import Translations
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LOCALES = ("en", "zh_Hans_CN")
 DOMAIN = "messages"
+Day = date
 
 
 def locale_of(language_or_locale: str) -> str:
@@ -27,19 +28,27 @@ def locale_of(language_or_locale: str) -> str:
     return "zh_Hans_CN" if language_or_locale.lower().startswith("zh") else "en"
 
 
-def catalog_path(locale: str) -> Path:
-    return LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_paths(locale: str) -> list[Path]:
+    """The locale's catalogs: messages.po plus one per area (cash.po, doors.po, ...)."""
+    return sorted((LOCALES_DIR / locale / "LC_MESSAGES").glob("*.po"))
 
 
-@cache
-def translations(locale: str) -> Translations:
-    """The gettext translations of a locale, compiled from its .po catalog once per process."""
-    with catalog_path(locale).open("rb") as po:
+def _compile(path: Path, locale: str) -> Translations:
+    with path.open("rb") as po:
         catalog = read_po(po, locale=locale)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(fp=buffer, domain=DOMAIN)
+
+
+@cache
+def translations(locale: str) -> Translations:
+    """The gettext translations of a locale, compiled from its .po catalogs once per process."""
+    merged = Translations(domain=DOMAIN)
+    for path in catalog_paths(locale):
+        merged.merge(_compile(path, locale))
+    return merged
 
 
 class Translator:
@@ -91,7 +100,7 @@ class Translator:
         return format_date(day, "long" if self.language == "zh" else "medium",
                            locale=self.babel_locale)
 
-    def weekday_date(self, day: date) -> str:
+    def weekday_date(self, day: Day) -> str:
         pattern = "yyyy年M月d日 EEE" if self.language == "zh" else "EEE, MMM d, y"
         return format_date(day, pattern, locale=self.babel_locale)
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from domain.deals import DealStatus
@@ -65,12 +65,12 @@ class SqlQueries:
         """Stage moves and activities of a deal, newest first."""
         s, a = t.stage_changes, t.activities
         moves = select(s.c.at, s.c.to_stage.label("stage"), s.c.from_stage,
-                       func.cast(None, t.activities.c.kind.type).label("kind"),
-                       func.cast(None, a.c.text.type).label("text"),
+                       literal(None, t.activities.c.kind.type).label("kind"),
+                       literal(None, a.c.text.type).label("text"),
                        t.users.c.display_name.label("user")
                        ).join(t.users, t.users.c.id == s.c.user_id).where(s.c.deal_id == deal_id)
-        acts = select(a.c.at, func.cast(None, s.c.to_stage.type).label("stage"),
-                      func.cast(None, s.c.from_stage.type).label("from_stage"),
+        acts = select(a.c.at, literal(None, s.c.to_stage.type).label("stage"),
+                      literal(None, s.c.from_stage.type).label("from_stage"),
                       a.c.kind, a.c.text, t.users.c.display_name.label("user")
                       ).join(t.users, t.users.c.id == a.c.user_id).where(a.c.deal_id == deal_id)
         union = moves.union_all(acts).subquery()

@@ -13,6 +13,19 @@ from domain.leads import Lead
 from domain.orders import Order
 from domain.quotes import Quote
 from domain.reminders import Reminder
+from domain.unit_of_work import (
+    CustomerRepository,
+    DealRepository,
+    DeliveryLog,
+    IdentityRepository,
+    InviteRepository,
+    LeadRepository,
+    OutboxRepository,
+    Queries,
+    QuoteRepository,
+    Repository,
+    UserRepository,
+)
 from domain.users import Identity, Invite, User
 from storage import audit
 from storage.mapping import map_domain
@@ -33,6 +46,21 @@ from storage.repositories import (
 
 class SqlUnitOfWork:
     """`with uow:` begins; `commit()` makes it durable; leaving without commit rolls back."""
+
+    users: UserRepository
+    identities: IdentityRepository
+    invites: InviteRepository
+    leads: LeadRepository
+    customers: CustomerRepository
+    contacts: Repository[Contact]
+    deals: DealRepository
+    activities: Repository[Activity]
+    reminders: Repository[Reminder]
+    quotes: QuoteRepository
+    orders: Repository[Order]
+    outbox: OutboxRepository
+    deliveries: DeliveryLog
+    queries: Queries
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
