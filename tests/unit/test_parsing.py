@@ -538,8 +538,6 @@ def test_parse_quote_lines_item_may_contain_at_sign() -> None:
     [
         ("10 Cloud Server @ 5000", "10 Cloud Server @ 5000"),
         ("1 x A @ 1; 2 x B", "2 x B"),
-        ("0 x A @ 1", "0 x A @ 1"),
-        ("-1 x A @ 1", "-1 x A @ 1"),
         ("two x A @ 1", "two x A @ 1"),
         ("2 x @ 5", "2 x @ 5"),
         ("2 x A @", "2 x A @"),
@@ -551,6 +549,16 @@ def test_parse_quote_lines_names_the_line_that_does_not_match(text: str, bad_lin
         parse_quote_lines(text)
     assert err.value.key == "parse.quote_line"
     assert err.value.params == {"value": bad_line}
+
+
+@pytest.mark.parametrize(("text", "quantity"), [("0 x A @ 1", "0"), ("-1 x A @ 1", "-1")])
+def test_parse_quote_lines_says_a_zero_or_negative_quantity_is_the_problem(
+    text: str, quantity: str
+) -> None:
+    with pytest.raises(InvalidInput) as err:
+        parse_quote_lines(text)
+    assert err.value.key == "parse.quantity"
+    assert err.value.params == {"value": quantity}
 
 
 @pytest.mark.parametrize("text", ["", "  ", ";；", "\n\n"])
