@@ -6,10 +6,14 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from bot.app import App, build_app
 from bot.config import ConfigError, load_settings
-from bot.console import default_username, run_console
+from bot.console import ConsoleSender, default_username, run_console
+from bot.delivery import Deliverer, Sender
+from bot.jobs import Jobs
 from domain.errors import DomainError
 from domain.users import add_user, check_timezone, parse_role
 from handlers.i18n import Translator, locale_of
@@ -37,7 +41,14 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="bring the database schema up to date")
     sub.add_parser("run", help="start every door whose secrets are set (console if none)")
+    tick = sub.add_parser("tick", help="run every job that is due now (or --at) once, and exit")
+    tick.add_argument("--at", help="the time to run as, e.g. 2026-12-01T09:00 (company time)")
     return parser
+
+
+def door_senders(app: App) -> list[Sender]:
+    """Senders of the chat doors whose secrets are set."""
+    return []
 
 
 def _users(app: App, args: argparse.Namespace) -> int:
@@ -65,6 +76,28 @@ def _users(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def _tick(app: App, args: argparse.Namespace) -> int:
+    """Run the due jobs once at `--at` (company time) or now; print what was done."""
+    clock = app.dispatcher.clock
+    if args.at:
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError:
+            print(f"--at: not a time: {args.at!r}; write it like 2026-12-01T09:00", file=sys.stderr)
+            return 2
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=ZoneInfo(app.settings.timezone))
+        at = at.astimezone(UTC)
+        app.dispatcher.clock = clock = lambda: at
+    deliverer = Deliverer(app.engine, app.settings, [ConsoleSender(sys.stdout), *door_senders(app)],
+                          clock)
+    report = Jobs(app, deliverer).tick(clock())
+    d = report.delivered
+    print(f"reminders queued: {report.reminders}; sent: {d.sent}, retrying: {d.failed}, "
+          f"parked: {d.parked}, held for quiet hours: {d.deferred}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING,
@@ -82,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if command == "users":
             return _users(app, args)
+        if command == "tick":
+            return _tick(app, args)
         username = getattr(args, "username", None) or default_username()
         interactive = sys.stdin.isatty()
         run_console(app, username, sys.stdin, sys.stdout, interactive=interactive)

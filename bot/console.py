@@ -15,6 +15,20 @@ from handlers.reply import Reply
 PROMPT = "> "
 
 
+class ConsoleSender:
+    """Notifications for people who use the console: printed with whom they are for."""
+
+    platform = "console"
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def send(self, chat_id: str, reply: Reply, *, label: str = "") -> None:
+        text = render(reply)
+        self.out.write(f"🔔 @{label or chat_id}: {text}\n")
+        self.out.flush()
+
+
 def default_username() -> str:
     try:
         return getpass.getuser()

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.notifications import OutboxMessage
 from domain.subjects import Subject
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
@@ -60,6 +61,21 @@ def add_reminder(
     uow.reminders.add(reminder)
     uow.flush()
     return reminder
+
+
+def queue_due_reminders(uow: UnitOfWork, now: datetime, limit: int = 500) -> int:
+    """Put every reminder that is due and not yet sent into the outbox; returns how many."""
+    due = uow.reminders.due(now, limit)
+    for reminder in due:
+        uow.outbox.add(OutboxMessage(
+            recipient_kind="user", recipient=str(reminder.user_id), key="notify.reminder_due",
+            params={"reminder": reminder.number, "text": reminder.text,
+                    "about": reminder.ref_number or ""},
+            dedupe_key=f"reminder:{reminder.id}:{reminder.due_at:%Y%m%dT%H%M}",
+            created_at=now, next_attempt_at=now,
+        ))
+        reminder.notified_at = now
+    return len(due)
 
 
 def _own_open(uow: UnitOfWork, actor: User, reminder_id: int) -> Reminder:

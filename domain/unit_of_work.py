@@ -87,6 +87,12 @@ class QuoteRepository(Repository["Quote"], Protocol):
     def open_for_deal(self, deal_id: int, today: date) -> list[Quote]: ...
 
 
+class ReminderRepository(Repository["Reminder"], Protocol):
+    def due(self, now: datetime, limit: int) -> list[Reminder]:
+        """Open reminders due by `now` and not sent yet, oldest first."""
+        ...
+
+
 class OutboxRepository(Protocol):
     def add(self, message: OutboxMessage) -> None: ...
 
@@ -144,7 +150,7 @@ class UnitOfWork(Protocol):
     contacts: Repository[Contact]
     deals: DealRepository
     activities: Repository[Activity]
-    reminders: Repository[Reminder]
+    reminders: ReminderRepository
     quotes: QuoteRepository
     orders: Repository[Order]
     outbox: OutboxRepository

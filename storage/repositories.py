@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from typing import Generic, TypeVar
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +17,7 @@ from domain.deals import Deal, StageChange
 from domain.leads import Lead, LeadStatus
 from domain.notifications import OutboxMessage
 from domain.quotes import OPEN_STATUSES, Quote
+from domain.reminders import Reminder, ReminderStatus
 from domain.users import Identity, Invite, Role, User
 from storage import tables
 
@@ -99,12 +102,35 @@ class SqlQuotes(SqlRepository[Quote]):
         ))
 
 
+class SqlReminders(SqlRepository[Reminder]):
+    def due(self, now: datetime, limit: int) -> list[Reminder]:
+        r = tables.reminders
+        query = select(Reminder).where(
+            r.c.status == ReminderStatus.OPEN, r.c.due_at <= now, r.c.notified_at.is_(None)
+        ).order_by(r.c.due_at, r.c.id).limit(limit)
+        if self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return list(self.session.scalars(query))
+
+
 class SqlOutbox:
+    """Outbox rows; a row whose dedupe key is already there is silently not added again."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def add(self, message: OutboxMessage) -> None:
-        self.session.add(message)
+        values = {
+            "recipient_kind": message.recipient_kind, "recipient": message.recipient,
+            "key": message.key, "params": message.params, "dedupe_key": message.dedupe_key,
+            "status": message.status, "attempts": message.attempts,
+            "next_attempt_at": message.next_attempt_at, "created_at": message.created_at,
+        }
+        dialect = self.session.get_bind().dialect.name
+        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert_fn(tables.outbox).values(**values).on_conflict_do_nothing(
+            index_elements=["dedupe_key"])
+        self.session.execute(statement)
 
 
 class SqlDeliveryLog:

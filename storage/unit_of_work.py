@@ -23,6 +23,7 @@ from domain.unit_of_work import (
     OutboxRepository,
     Queries,
     QuoteRepository,
+    ReminderRepository,
     Repository,
     UserRepository,
 )
@@ -39,6 +40,7 @@ from storage.repositories import (
     SqlLeads,
     SqlOutbox,
     SqlQuotes,
+    SqlReminders,
     SqlRepository,
     SqlUsers,
 )
@@ -55,7 +57,7 @@ class SqlUnitOfWork:
     contacts: Repository[Contact]
     deals: DealRepository
     activities: Repository[Activity]
-    reminders: Repository[Reminder]
+    reminders: ReminderRepository
     quotes: QuoteRepository
     orders: Repository[Order]
     outbox: OutboxRepository
@@ -85,7 +87,7 @@ class SqlUnitOfWork:
         self.contacts = SqlRepository(session, Contact)
         self.deals = SqlDeals(session, Deal)
         self.activities = SqlRepository(session, Activity)
-        self.reminders = SqlRepository(session, Reminder)
+        self.reminders = SqlReminders(session, Reminder)
         self.quotes = SqlQuotes(session, Quote)
         self.orders = SqlRepository(session, Order)
         self.outbox = SqlOutbox(session)

@@ -1,0 +1,39 @@
+"""APScheduler wiring: the jobs on their schedules, in the company's time zone."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.jobs import Jobs
+
+log = logging.getLogger(__name__)
+DELIVER_EVERY = timedelta(seconds=5)
+
+
+def every(text: str) -> timedelta:
+    """"30s", "1m", "5m", "1h" -> a timedelta."""
+    match = re.fullmatch(r"(\d+)\s*([smh])", text.strip())
+    if match is None:
+        raise ValueError(f"not an interval: {text!r}")
+    unit = {"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2)]
+    return timedelta(**{unit: int(match.group(1))})
+
+
+def build_scheduler(jobs: Jobs) -> BackgroundScheduler:
+    """A scheduler with every job; missed runs after downtime are caught up once (coalesced)."""
+    settings = jobs.app.settings
+    scheduler = BackgroundScheduler(
+        timezone=settings.timezone,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+    )
+    clock = jobs.app.dispatcher.clock
+    scheduler.add_job(lambda: jobs.reminders(clock()), IntervalTrigger(
+        seconds=every(settings.reminders_every).total_seconds()), id="reminders")
+    scheduler.add_job(jobs.deliver, IntervalTrigger(seconds=DELIVER_EVERY.total_seconds()),
+                      id="deliver")
+    return scheduler

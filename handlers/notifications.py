@@ -1,0 +1,49 @@
+"""Rendering an outbox message for its reader: language, time zone, money, buttons."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from handlers.i18n import Translator
+from handlers.reply import Button, Reply
+
+
+def _shown(value: Any, t: Translator) -> Any:
+    """Parameters are stored as JSON; money and dates are formatted for the reader here."""
+    if isinstance(value, dict) and set(value) == {"amount", "currency"}:
+        return t.money(Decimal(value["amount"]), value["currency"])
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return t.date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, str) and "T" in value and len(value) >= 19:
+        try:
+            return t.when(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return ", ".join(str(_shown(v, t)) for v in value)
+    return "—" if value is None else value
+
+
+def _buttons(key: str, params: dict[str, Any], t: Translator) -> list[list[Button]]:
+    if key == "notify.quote_needs_approval":
+        quote = params["quote"]
+        return [[Button(t("button.approve"), f"/approve {quote}"),
+                 Button(t("button.reject"), f"/reject {quote} reason=")],
+                [Button(t("button.show_quote"), f"/quote {quote}")]]
+    if key == "notify.reminder_due":
+        ref = params["reminder"]
+        return [[Button(t("button.done", ref=ref), f"/done {ref}"),
+                 Button(t("button.snooze"), f"/snooze {ref} tomorrow"),
+                 Button(t("button.snooze_week"), f"/snooze {ref} next week")]]
+    return []
+
+
+def render(key: str, params: dict[str, Any], t: Translator) -> Reply:
+    """The message `key` with `params`, in the reader's language, with its buttons."""
+    shown = {name: _shown(value, t) for name, value in params.items() if not name.startswith("_")}
+    return Reply(t(key, **shown), _buttons(key, params, t))
