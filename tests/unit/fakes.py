@@ -1,0 +1,498 @@
+"""An in-memory unit of work for fast domain tests: dict-backed repositories, no database.
+
+Like a database session, new records get their ids when flushed (explicitly, on commit, or
+before any read), and so do the lines, installments and allocations they hold; so a use
+case that forgets to flush before using an id is caught.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, Generic, Protocol, TypeVar, cast
+
+from domain.activities import Activity
+from domain.credit_notes import CreditNote
+from domain.customers import Contact, Customer
+from domain.deals import Deal, StageChange
+from domain.events import Event
+from domain.invoices import Invoice
+from domain.leads import Lead, LeadStatus
+from domain.money import Money
+from domain.notifications import OutboxMessage
+from domain.orders import Order, accept_quote
+from domain.payments import Payment
+from domain.quotes import OPEN_STATUSES, LineInput, Quote, draft_quote
+from domain.reminders import Reminder, ReminderStatus
+from domain.settings import Settings
+from domain.unit_of_work import (
+    CashQueries,
+    CustomerRepository,
+    DealRepository,
+    DeliveryLog,
+    DialogRepository,
+    DialogState,
+    DocumentNumbers,
+    IdentityRepository,
+    InviteRepository,
+    InvoiceRepository,
+    LeadRepository,
+    Ledgers,
+    LinkCodeRepository,
+    OutboxRepository,
+    Page,
+    PaymentRepository,
+    Queries,
+    QuoteRepository,
+    ReminderRepository,
+    Repository,
+    UnitOfWork,
+    UserRepository,
+)
+from domain.users import Identity, Invite, LinkCode, Role, User
+
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Mon 10:00 in Shanghai
+TODAY = date(2026, 11, 23)
+
+
+class _HasId(Protocol):
+    id: int | None
+
+
+E = TypeVar("E", bound=_HasId)
+
+
+class _Ids:
+    """One id sequence per record type, as each table has its own."""
+
+    def __init__(self) -> None:
+        self._last: dict[type[Any], int] = {}
+
+    def assign(self, obj: _HasId) -> None:
+        if obj.id is None:
+            obj.id = self._last.get(type(obj), 0) + 1
+        self._last[type(obj)] = max(self._last.get(type(obj), 0), obj.id)
+
+    def cascade(self, obj: object) -> None:
+        """Give ids to the records an entity holds in list fields (lines, allocations, ...)."""
+        if not dataclasses.is_dataclass(obj):
+            return
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, list):
+                for child in value:
+                    if hasattr(child, "id") and dataclasses.is_dataclass(child):
+                        self.assign(cast(_HasId, child))
+                        self.cascade(child)
+
+
+class FakeRepository(Generic[E]):
+    """Records by id; added records wait for a flush to get their id, as in a database."""
+
+    def __init__(self, ids: _Ids, autoflush: Callable[[], None]) -> None:
+        self.rows: dict[int, E] = {}
+        self._pending: list[E] = []
+        self._ids = ids
+        self._autoflush = autoflush
+
+    def add(self, obj: E) -> None:
+        if obj.id is not None:
+            self._ids.assign(obj)
+            self.rows[obj.id] = obj
+        elif all(obj is not p for p in self._pending):
+            self._pending.append(obj)
+
+    def get(self, id_: int) -> E | None:
+        self._autoflush()
+        return self.rows.get(id_)
+
+    def flush(self) -> None:
+        for obj in self._pending:
+            self._ids.assign(obj)
+            self.rows[obj.id or 0] = obj
+        self._pending.clear()
+        for obj in self.rows.values():
+            self._ids.cascade(obj)
+
+    def all(self) -> list[E]:
+        """Every record, in id order."""
+        self._autoflush()
+        return [self.rows[i] for i in sorted(self.rows)]
+
+
+class FakeUsers(FakeRepository[User]):
+    def by_username(self, username: str) -> User | None:
+        return next((u for u in self.all() if u.username == username), None)
+
+    def count(self) -> int:
+        return len(self.all())
+
+    def with_role(self, role: Role, team: str | None) -> list[User]:
+        # Like the SQL: active users of the role in the team or in no team.
+        return [u for u in self.all() if u.role == role and u.active
+                and (team is None or u.team in (team, None))]
+
+
+class FakeIdentities(FakeRepository[Identity]):
+    def find(self, platform: str, external_id: str) -> Identity | None:
+        return next((i for i in self.all()
+                     if i.platform == platform and i.external_id == external_id), None)
+
+    def of_user(self, user_id: int) -> list[Identity]:
+        return [i for i in self.all() if i.user_id == user_id]
+
+
+class FakeInvites(FakeRepository[Invite]):
+    def by_code(self, code: str) -> Invite | None:
+        return next((i for i in self.all() if i.code == code), None)
+
+
+class FakeLinkCodes(FakeRepository[LinkCode]):
+    def by_code(self, code: str) -> LinkCode | None:
+        return next((c for c in self.all() if c.code == code), None)
+
+
+class FakeLeads(FakeRepository[Lead]):
+    def name_keys(self) -> Sequence[tuple[int, str, str]]:
+        return [(lead.id or 0, lead.name_key, lead.company) for lead in self.all()
+                if lead.status == LeadStatus.NEW]
+
+
+class FakeCustomers(FakeRepository[Customer]):
+    def by_name_key(self, name_key: str) -> Customer | None:
+        return next((c for c in self.all() if c.name_key == name_key), None)
+
+    def name_keys(self) -> Sequence[tuple[int, str, str]]:
+        return [(c.id or 0, c.name_key, c.name) for c in self.all()]
+
+
+class FakeDeals(FakeRepository[Deal]):
+    def __init__(self, ids: _Ids, autoflush: Callable[[], None],
+                 history: list[StageChange]) -> None:
+        super().__init__(ids, autoflush)
+        self.history = history
+
+    def add_stage_change(self, change: StageChange) -> None:
+        change.id = len(self.history) + 1
+        self.history.append(change)
+
+
+class FakeQuotes(FakeRepository[Quote]):
+    def open_for_deal(self, deal_id: int, today: date) -> list[Quote]:
+        return [q for q in self.all() if q.deal_id == deal_id and q.status in OPEN_STATUSES
+                and q.valid_until >= today]
+
+
+class FakeReminders(FakeRepository[Reminder]):
+    def due(self, now: datetime, limit: int) -> list[Reminder]:
+        due = [r for r in self.all() if r.status == ReminderStatus.OPEN and r.due_at <= now
+               and r.notified_at is None]
+        return sorted(due, key=lambda r: (r.due_at, r.id or 0))[:limit]
+
+
+class FakeInvoices(FakeRepository[Invoice]):
+    def by_number(self, number: str) -> Invoice | None:
+        return next((i for i in self.all() if i.number == number), None)
+
+    def of_order(self, order_id: int) -> list[Invoice]:
+        return sorted((i for i in self.all() if i.order_id == order_id),
+                      key=lambda i: (i.year, i.seq))
+
+    def open_of_customer(self, customer_id: int, currency: str) -> list[Invoice]:
+        found = [i for i in self.all() if i.customer_id == customer_id
+                 and i.currency == currency and not i.is_void and i.outstanding > 0]
+        return sorted(found, key=lambda i: (i.due_on, i.issued_on, i.year, i.seq))
+
+
+class FakePayments(FakeRepository[Payment]):
+    def by_ref(self, ref: str) -> Payment | None:
+        return next((p for p in self.all() if p.ref == ref), None)
+
+    def with_credit(self, customer_id: int, currency: str) -> list[Payment]:
+        found = [p for p in self.all() if p.customer_id == customer_id
+                 and p.currency == currency and p.unallocated > 0]
+        return sorted(found, key=lambda p: (p.received_on, p.id or 0))
+
+
+class FakeOutbox(list[OutboxMessage]):
+    """The outbox is a plain list of the messages queued, in order."""
+
+    def add(self, message: OutboxMessage) -> None:
+        # Like the unique index: a dedupe key already queued is silently not added again.
+        if any(m.dedupe_key == message.dedupe_key for m in self):
+            return
+        message.id = len(self) + 1
+        self.append(message)
+
+
+class FakeDeliveryLog:
+    def __init__(self) -> None:
+        self.handled: set[tuple[str, str]] = set()
+
+    def seen(self, platform: str, delivery_id: str) -> bool:
+        key = (platform, delivery_id)
+        if key in self.handled:
+            return True
+        self.handled.add(key)
+        return False
+
+
+class FakeDialogs:
+    def __init__(self) -> None:
+        self.states: dict[tuple[str, str, int], DialogState] = {}
+
+    def get(self, platform: str, chat_id: str, user_id: int) -> DialogState | None:
+        return self.states.get((platform, chat_id, user_id))
+
+    def save(self, state: DialogState) -> None:
+        self.states[(state.platform, state.chat_id, state.user_id)] = state
+
+    def delete(self, platform: str, chat_id: str, user_id: int) -> None:
+        self.states.pop((platform, chat_id, user_id), None)
+
+
+class FakeNumbers:
+    """Gapless numbers per series and year."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple[str, int], int] = {}
+
+    def next(self, series: str, year: int) -> int:
+        number = self.last.get((series, year), 0) + 1
+        self.last[(series, year)] = number
+        return number
+
+
+class FakeLedgers:
+    """Locks are only noted (one process, nothing to wait for); currencies come from orders."""
+
+    def __init__(self, orders: FakeRepository[Order], locked: list[int]) -> None:
+        self.orders = orders
+        self.locked = locked
+
+    def lock(self, customer_id: int) -> None:
+        self.locked.append(customer_id)
+
+    def currencies(self, customer_id: int) -> set[str]:
+        return {o.currency for o in self.orders.all() if o.customer_id == customer_id}
+
+
+def _sql_only(name: str) -> NotImplementedError:
+    return NotImplementedError(f"{name} is read-side SQL; test it on a database")
+
+
+class FakeQueries:
+    """The read side is SQL and is tested against a database; no domain use case reads it."""
+
+    def leads(self, *, owner_id: int | None, team: str | None, status: str | None,
+              page: int, per_page: int) -> Page:
+        raise _sql_only("queries.leads")
+
+    def deals(self, *, owner_id: int | None, team: str | None, stage: str | None,
+              page: int, per_page: int) -> Page:
+        raise _sql_only("queries.deals")
+
+    def deal_history(self, deal_id: int, limit: int) -> list[dict[str, Any]]:
+        raise _sql_only("queries.deal_history")
+
+    def reminders_open(self, user_id: int, page: int, per_page: int) -> Page:
+        raise _sql_only("queries.reminders_open")
+
+    def users(self) -> list[dict[str, Any]]:
+        raise _sql_only("queries.users")
+
+    def quotes_of_deal(self, deal_id: int) -> list[dict[str, Any]]:
+        raise _sql_only("queries.quotes_of_deal")
+
+    def deal_totals(self, deal_id: int) -> dict[str, Decimal]:
+        raise _sql_only("queries.deal_totals")
+
+    def last_activity(self, customer_id: int) -> datetime | None:
+        raise _sql_only("queries.last_activity")
+
+    def named(self, kind: str, text: str, *, owner_id: int | None, team: str | None,
+              limit: int) -> list[tuple[int, str]]:
+        raise _sql_only("queries.named")
+
+
+class FakeCashQueries:
+    """Cash lists are SQL aggregates; they are tested against a database."""
+
+    def invoices(self, *, owner_id: int | None, team: str | None, customer_id: int | None,
+                 scope: str, today: date, page: int, per_page: int) -> Page:
+        raise _sql_only("cash_queries.invoices")
+
+    def invoice_totals(self, *, owner_id: int | None, team: str | None,
+                       customer_id: int | None, scope: str, today: date) -> list[dict[str, Any]]:
+        raise _sql_only("cash_queries.invoice_totals")
+
+    def customer_deals(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
+        raise _sql_only("cash_queries.customer_deals")
+
+    def customer_orders(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
+        raise _sql_only("cash_queries.customer_orders")
+
+    def customer_deliveries(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
+        raise _sql_only("cash_queries.customer_deliveries")
+
+    def customer_payments(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
+        raise _sql_only("cash_queries.customer_payments")
+
+    def customer_balances(self, customer_id: int, today: date) -> list[dict[str, Any]]:
+        raise _sql_only("cash_queries.customer_balances")
+
+
+class FakeUnitOfWork:
+    """`with uow:` starts afresh; `commit()` sets `committed`; leaving without it does not."""
+
+    users: UserRepository
+    identities: IdentityRepository
+    invites: InviteRepository
+    leads: LeadRepository
+    customers: CustomerRepository
+    contacts: Repository[Contact]
+    deals: DealRepository
+    activities: Repository[Activity]
+    reminders: ReminderRepository
+    quotes: QuoteRepository
+    orders: Repository[Order]
+    outbox: OutboxRepository
+    deliveries: DeliveryLog
+    link_codes: LinkCodeRepository
+    dialogs: DialogRepository
+    queries: Queries
+    invoices: InvoiceRepository
+    payments: PaymentRepository
+    credit_notes: Repository[CreditNote]
+    numbers: DocumentNumbers
+    ledgers: Ledgers
+    cash_queries: CashQueries
+
+    def __init__(self) -> None:
+        ids, flush = _Ids(), self.flush
+        self.stage_changes: list[StageChange] = []
+        self.messages = FakeOutbox()
+        users, identities = FakeUsers(ids, flush), FakeIdentities(ids, flush)
+        invites, link_codes = FakeInvites(ids, flush), FakeLinkCodes(ids, flush)
+        leads, customers = FakeLeads(ids, flush), FakeCustomers(ids, flush)
+        contacts = FakeRepository[Contact](ids, flush)
+        deals = FakeDeals(ids, flush, self.stage_changes)
+        activities = FakeRepository[Activity](ids, flush)
+        reminders, quotes = FakeReminders(ids, flush), FakeQuotes(ids, flush)
+        orders = FakeRepository[Order](ids, flush)
+        invoices, payments = FakeInvoices(ids, flush), FakePayments(ids, flush)
+        credit_notes = FakeRepository[CreditNote](ids, flush)
+        self._repos: dict[type[Any], FakeRepository[Any]] = {
+            User: users, Identity: identities, Invite: invites, LinkCode: link_codes,
+            Lead: leads, Customer: customers, Contact: contacts, Deal: deals,
+            Activity: activities, Reminder: reminders, Quote: quotes, Order: orders,
+            Invoice: invoices, Payment: payments, CreditNote: credit_notes,
+        }
+        self.users = users
+        self.identities = identities
+        self.invites = invites
+        self.link_codes = link_codes
+        self.leads = leads
+        self.customers = customers
+        self.contacts = contacts
+        self.deals = deals
+        self.activities = activities
+        self.reminders = reminders
+        self.quotes = quotes
+        self.orders = orders
+        self.invoices = invoices
+        self.payments = payments
+        self.credit_notes = credit_notes
+        self.outbox = self.messages
+        self.deliveries = FakeDeliveryLog()
+        self.dialogs = FakeDialogs()
+        self.numbers = FakeNumbers()
+        self.locked_customers: list[int] = []
+        self.ledgers = FakeLedgers(orders, self.locked_customers)
+        self.queries = FakeQueries()
+        self.cash_queries = FakeCashQueries()
+        self.events: list[Event] = []
+        self.actor_id: int | None = None
+        self.action = ""
+        self.committed = False
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self.events = []
+        self.committed = False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.committed:
+            self.rollback()
+
+    def flush(self) -> None:
+        for repo in self._repos.values():
+            repo.flush()
+
+    def commit(self) -> None:
+        self.flush()
+        self.committed = True
+
+    def rollback(self) -> None:
+        # In-memory changes stay; only the flag tells a test nothing was made durable.
+        self.committed = False
+
+    def stored(self, cls: type[E]) -> list[E]:
+        """Every stored record of one kind, in id order (e.g. `uow.stored(Contact)`)."""
+        repo: FakeRepository[E] = self._repos[cls]
+        return repo.all()
+
+
+def as_unit_of_work(uow: FakeUnitOfWork) -> UnitOfWork:
+    """The fake where the port is expected; mypy checks that it fits the protocol."""
+    return uow
+
+
+def add_person(
+    uow: FakeUnitOfWork, username: str, role: Role, team: str | None = "east",
+    *, locale: str = "en",
+) -> User:
+    """A stored user with an id, as a test's cast member."""
+    user = User(username=username, display_name=username.title(), role=role, team=team,
+                locale=locale, timezone="Asia/Shanghai", created_at=NOW)
+    uow.users.add(user)
+    uow.flush()
+    return user
+
+
+def given_deal(
+    uow: FakeUnitOfWork, owner: User, *, amount: str | None = "100000", currency: str = "CNY",
+    title: str = "Acme servers", settings: Settings | None = None,
+) -> Deal:
+    """A stored open deal of the owner, at the first stage, with its customer."""
+    settings = settings or Settings()
+    customer = Customer(name=title, name_key=title.lower(), owner_id=owner.id or 0,
+                        team=owner.team, created_at=NOW)
+    uow.customers.add(customer)
+    uow.flush()
+    stage = settings.first_stage
+    deal = Deal(title=title, customer_id=customer.id or 0, owner_id=owner.id or 0,
+                team=owner.team, stage=stage.key, probability=stage.probability,
+                currency=currency, created_at=NOW, last_activity_at=NOW,
+                amount=Decimal(amount) if amount is not None else None)
+    uow.deals.add(deal)
+    uow.flush()
+    return deal
+
+
+def given_order(
+    uow: FakeUnitOfWork, owner: User, *, plan: str = "30/60/10", currency: str = "CNY",
+    lines: Sequence[tuple[str, str, str]] = (("10", "Server", "1000"), ("5", "Rack", "200")),
+    tax: str = "0", signed_on: date = TODAY,
+) -> Order:
+    """A stored order made the real way: a deal, a quote on it, the quote accepted."""
+    deal = given_deal(uow, owner, currency=currency)
+    quote = draft_quote(
+        uow, owner, deal.id or 0,
+        [LineInput(Decimal(q), item, Money(Decimal(p), currency)) for q, item, p in lines],
+        Settings(), NOW, signed_on, tax=Decimal(tax))
+    order = accept_quote(uow, owner, quote.id or 0, Settings(), NOW, signed_on, plan=plan)
+    uow.events.clear()
+    return order
