@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.customers import Customer
@@ -140,10 +139,11 @@ class SqlDeliveryLog:
         self.session = session
 
     def seen(self, platform: str, delivery_id: str) -> bool:
-        try:
-            with self.session.begin_nested():
-                self.session.execute(insert(tables.processed_deliveries).values(
-                    platform=platform, delivery_id=delivery_id[:128], at=datetime.now(UTC)))
-        except IntegrityError:
-            return True
-        return False
+        # ON CONFLICT, not a savepoint: on SQLite, releasing a first savepoint commits at once.
+        table = tables.processed_deliveries
+        dialect = self.session.get_bind().dialect.name
+        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert_fn(table).values(
+            platform=platform, delivery_id=delivery_id[:128], at=datetime.now(UTC)
+        ).on_conflict_do_nothing().returning(table.c.delivery_id)
+        return self.session.execute(statement).first() is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Numeric, Text
@@ -30,7 +30,8 @@ class Amount(TypeDecorator[Decimal]):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return int((Decimal(value) * _FACTOR).to_integral_value())
+            # Half away from zero, as PostgreSQL's NUMERIC rounds.
+            return int((Decimal(value) * _FACTOR).to_integral_value(rounding=ROUND_HALF_UP))
         return Decimal(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:

@@ -1,0 +1,56 @@
+"""The Alembic migrations build exactly the schema storage/tables.py describes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Engine, MetaData, String, func, select, text
+
+from storage.database import alembic_config, migrate
+from storage.tables import metadata, users
+
+
+def _differences(engine: Engine, target: MetaData) -> list[Any]:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, target))
+
+
+def _heads(engine: Engine) -> list[str]:
+    return sorted(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+
+
+def test_migrated_schema_matches_the_tables(engine: Engine) -> None:
+    migrate(engine)
+    assert _differences(engine, metadata) == []
+
+
+def test_schema_comparison_notices_a_column_without_migration(engine: Engine) -> None:
+    migrate(engine)
+    changed = MetaData(naming_convention=metadata.naming_convention)
+    for table in metadata.sorted_tables:
+        table.to_metadata(changed)
+    changed.tables["deals"].append_column(Column("region", String(40)))
+    found = _differences(engine, changed)
+    assert [(d[0], d[2], d[3].name) for d in found] == [("add_column", "deals", "region")]
+
+
+def test_migrating_twice_keeps_schema_version_and_rows(engine: Engine) -> None:
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(users.insert().values(
+            username="kept", display_name="Kept", role="rep", locale="en",
+            timezone="UTC", active=True, created_at=datetime.now(UTC)))
+    migrate(engine)
+    migrate(engine)
+    with engine.connect() as conn:
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        kept = conn.execute(select(func.count()).select_from(users)
+                            .where(users.c.username == "kept")).scalar_one()
+    assert sorted(versions) == _heads(engine)
+    assert kept == 1
+    assert _differences(engine, metadata) == []
