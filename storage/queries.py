@@ -73,7 +73,10 @@ class SqlQueries:
                       literal(None, s.c.from_stage.type).label("from_stage"),
                       a.c.kind, a.c.text, t.users.c.display_name.label("user")
                       ).join(t.users, t.users.c.id == a.c.user_id).where(a.c.deal_id == deal_id)
-        union = moves.union_all(acts).subquery()
+        # Each branch is limited first, so a deal with 10k activities sorts only `limit` rows.
+        moves_top = moves.order_by(s.c.at.desc()).limit(limit).subquery()
+        acts_top = acts.order_by(a.c.at.desc()).limit(limit).subquery()
+        union = select(moves_top).union_all(select(acts_top)).subquery()
         rows = self.session.execute(
             select(union).order_by(union.c.at.desc()).limit(limit)
         ).mappings()
