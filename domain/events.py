@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 
@@ -77,3 +78,38 @@ class OrderCreated(Event):
     owner_id: int
     total: Decimal
     currency: str
+
+
+@dataclass(frozen=True)
+class InvoiceIssued(Event):
+    invoice_id: int
+    number: str
+    order_id: int
+    customer_id: int
+    owner_id: int
+    total: Decimal
+    currency: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class InvoiceVoided(Event):
+    invoice_id: int
+    number: str
+    credit_note: str
+    owner_id: int
+    reason: str
+    released: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class PaymentReceived(Event):
+    payment_id: int
+    customer_id: int
+    customer: str
+    owner_id: int
+    amount: Decimal
+    currency: str
+    invoices: tuple[str, ...]
+    credit: Decimal

@@ -12,6 +12,7 @@ from domain.events import (
     DealWon,
     Event,
     OrderCreated,
+    PaymentReceived,
     QuoteApproved,
     QuoteNeedsApproval,
     QuoteRejected,
@@ -93,6 +94,14 @@ def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> 
         batch.to_channel("finance", "notify.order_created", f"order-created:{event.order_id}",
                          order=f"O-{event.order_id}", deal=f"D-{event.deal_id}",
                          total=_money(event.total, event.currency))
+    elif isinstance(event, PaymentReceived):
+        params = {"payment": f"P-{event.payment_id}", "customer": event.customer,
+                  "amount": _money(event.amount, event.currency),
+                  "invoices": ", ".join(event.invoices) or "—"}
+        batch.to_channel("finance", "notify.payment_received", f"payment:{event.payment_id}",
+                         **params)
+        batch.to_user(event.owner_id, "notify.payment_received", f"payment:{event.payment_id}",
+                      **params)
 
 
 def queue_notifications(uow: UnitOfWork, settings: Settings, now: datetime) -> int:

@@ -257,6 +257,7 @@ installments = Table(
     Column("trigger", enum(Trigger), nullable=False),
     Column("net_days", Integer, nullable=False),
     Column("end_of_month", Boolean, nullable=False),
+    Column("on_date", Date),  # the fixed date of a date-triggered installment
 )
 
 outbox = Table(

@@ -1,0 +1,219 @@
+"""Read-side SQL of the cash side: invoice lists and the customer card.
+
+Outstanding amounts and statuses are computed here in SQL from allocations and credit notes,
+with the same rules as `Invoice.status` and `OrderPosition.status` in the domain.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy.orm import Session
+
+from domain.invoices import InvoiceStatus
+from domain.orders import OrderStatus
+from domain.unit_of_work import Page
+from storage import tables as t
+from storage import tables_cash as c
+from storage.queries import _page
+from storage.types import Amount
+
+ZERO = Decimal(0)
+
+
+def _money(expr: Any) -> ColumnElement[Decimal]:
+    """An expression read back as money (scaled integers on SQLite, NUMERIC on PostgreSQL)."""
+    return type_coerce(expr, Amount())
+
+
+def _sum_or_zero(column: Any) -> Any:
+    return func.coalesce(func.sum(column), 0)
+
+
+def _invoice_facts(today: date) -> Any:
+    """Every invoice with its paid, credited, outstanding amounts and its status."""
+    i, a, n = c.invoices, c.allocations, c.credit_notes
+    paid = _money(select(_sum_or_zero(a.c.amount)).where(a.c.invoice_id == i.c.id)
+                  .scalar_subquery())
+    credited = _money(select(_sum_or_zero(n.c.amount)).where(n.c.invoice_id == i.c.id)
+                      .scalar_subquery())
+    inner = select(i, paid.label("paid"), credited.label("credited")).subquery("inv")
+    outstanding = _money(inner.c.total - inner.c.paid - inner.c.credited)
+    status = case(
+        (inner.c.credited > ZERO, literal(InvoiceStatus.VOID.value)),
+        (outstanding <= ZERO, literal(InvoiceStatus.PAID.value)),
+        (inner.c.due_on < today, literal(InvoiceStatus.OVERDUE.value)),
+        (inner.c.paid > ZERO, literal(InvoiceStatus.PARTLY_PAID.value)),
+        else_=literal(InvoiceStatus.ISSUED.value),
+    )
+    return select(inner, outstanding.label("outstanding"), status.label("status")).subquery("f")
+
+
+def _visible(query: Select[Any], f: Any, *, owner_id: int | None, team: str | None,
+             customer_id: int | None) -> Select[Any]:
+    if owner_id is not None:
+        query = query.where(or_(f.c.owner_id == owner_id, t.customers.c.owner_id == owner_id))
+    if team is not None:
+        query = query.where(f.c.team == team)
+    if customer_id is not None:
+        query = query.where(f.c.customer_id == customer_id)
+    return query
+
+
+def _in_scope(query: Select[Any], f: Any, scope: str, today: date) -> Select[Any]:
+    if scope == "open":
+        return query.where(f.c.outstanding > ZERO)
+    if scope == "overdue":
+        return query.where(f.c.outstanding > ZERO, f.c.due_on < today)
+    return query
+
+
+class SqlCashQueries:
+    """Implements domain.unit_of_work.CashQueries."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def invoices(self, *, owner_id: int | None, team: str | None, customer_id: int | None,
+                 scope: str, today: date, page: int, per_page: int) -> Page:
+        f = _invoice_facts(today)
+        q = select(f.c.id, f.c.number, f.c.order_id, f.c.customer_id,
+                   t.customers.c.name.label("customer"), f.c.currency, f.c.total, f.c.paid,
+                   f.c.credited, f.c.outstanding, f.c.status, f.c.issued_on, f.c.due_on,
+                   f.c.installment_seq
+                   ).join(t.customers, t.customers.c.id == f.c.customer_id)
+        q = _visible(q, f, owner_id=owner_id, team=team, customer_id=customer_id)
+        q = _in_scope(q, f, scope, today)
+        if scope == "all":
+            q = q.order_by(f.c.year.desc(), f.c.seq.desc())
+        else:
+            q = q.order_by(f.c.due_on, f.c.year, f.c.seq)
+        return _page(self.session, q, page, per_page)
+
+    def invoice_totals(self, *, owner_id: int | None, team: str | None,
+                       customer_id: int | None, scope: str, today: date) -> list[dict[str, Any]]:
+        f = _invoice_facts(today)
+        overdue = case((and_(f.c.outstanding > ZERO, f.c.due_on < today), f.c.outstanding),
+                       else_=ZERO)
+        q = select(f.c.currency, func.count().label("count"),
+                   _money(func.sum(f.c.outstanding)).label("outstanding"),
+                   _money(func.sum(overdue)).label("overdue")
+                   ).join(t.customers, t.customers.c.id == f.c.customer_id)
+        q = _visible(q, f, owner_id=owner_id, team=team, customer_id=customer_id)
+        q = _in_scope(q, f, scope, today).group_by(f.c.currency).order_by(f.c.currency)
+        return [dict(r) for r in self.session.execute(q).mappings()]
+
+    def customer_deals(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
+        d = t.deals
+        rows = self.session.execute(
+            select(d.c.id, d.c.title, d.c.stage, d.c.status, d.c.amount, d.c.currency)
+            .where(d.c.customer_id == customer_id).order_by(d.c.id.desc()).limit(limit)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def customer_orders(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
+        o, ol, dl, dv = t.orders, t.order_lines, c.delivery_lines, c.deliveries
+        i, a, n = c.invoices, c.allocations, c.credit_notes
+        ordered = select(_sum_or_zero(ol.c.quantity)).where(ol.c.order_id == o.c.id)
+        delivered = (select(_sum_or_zero(dl.c.quantity))
+                     .join(dv, dv.c.id == dl.c.delivery_id).where(dv.c.order_id == o.c.id))
+        billed = select(_sum_or_zero(i.c.total)).where(i.c.order_id == o.c.id)
+        credited = (select(_sum_or_zero(n.c.amount)).join(i, i.c.id == n.c.invoice_id)
+                    .where(i.c.order_id == o.c.id))
+        paid = (select(_sum_or_zero(a.c.amount)).join(i, i.c.id == a.c.invoice_id)
+                .where(i.c.order_id == o.c.id))
+        inner = select(
+            o.c.id, o.c.total, o.c.currency, o.c.signed_on, o.c.plan,
+            ordered.scalar_subquery().label("ordered"),
+            delivered.scalar_subquery().label("delivered"),
+            _money(billed.scalar_subquery()).label("billed"),
+            _money(credited.scalar_subquery()).label("credited"),
+            _money(paid.scalar_subquery()).label("paid"),
+        ).where(o.c.customer_id == customer_id).subquery("o")
+        invoiced = _money(inner.c.billed - inner.c.credited)
+        outstanding = _money(inner.c.billed - inner.c.credited - inner.c.paid)
+        all_delivered = func.round(inner.c.delivered, 4) >= func.round(inner.c.ordered, 4)
+        all_billed = invoiced >= inner.c.total
+        status = case(
+            (and_(~all_delivered, all_billed), literal(OrderStatus.TO_DELIVER.value)),
+            (~all_delivered, literal(OrderStatus.TO_DELIVER_AND_BILL.value)),
+            (~all_billed, literal(OrderStatus.TO_BILL.value)),
+            (outstanding > ZERO, literal(OrderStatus.TO_COLLECT.value)),
+            else_=literal(OrderStatus.COMPLETED.value),
+        )
+        rows = self.session.execute(
+            select(inner.c.id, inner.c.total, inner.c.currency, inner.c.signed_on,
+                   inner.c.plan, inner.c.ordered, inner.c.delivered,
+                   invoiced.label("invoiced"), inner.c.paid,
+                   outstanding.label("outstanding"), status.label("status"))
+            .order_by(inner.c.id.desc()).limit(limit)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def customer_deliveries(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
+        """Delivered lines, newest delivery first: delivery id, order, date, item, quantity."""
+        dv, dl, ol, o = c.deliveries, c.delivery_lines, t.order_lines, t.orders
+        recent = (select(dv.c.id).join(o, o.c.id == dv.c.order_id)
+                  .where(o.c.customer_id == customer_id)
+                  .order_by(dv.c.delivered_on.desc(), dv.c.id.desc()).limit(limit).subquery())
+        rows = self.session.execute(
+            select(dv.c.id, dv.c.order_id, dv.c.delivered_on, ol.c.item, dl.c.quantity)
+            .join(dl, dl.c.delivery_id == dv.c.id).join(ol, ol.c.id == dl.c.order_line_id)
+            .where(dv.c.id.in_(select(recent.c.id)))
+            .order_by(dv.c.delivered_on.desc(), dv.c.id.desc(), dl.c.position)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def customer_payments(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
+        p, a = c.payments, c.allocations
+        allocated = _money(select(_sum_or_zero(a.c.amount)).where(a.c.payment_id == p.c.id)
+                           .scalar_subquery())
+        rows = self.session.execute(
+            select(p.c.id, p.c.received_on, p.c.amount, p.c.currency, p.c.ref, p.c.method,
+                   allocated.label("allocated"))
+            .where(p.c.customer_id == customer_id)
+            .order_by(p.c.received_on.desc(), p.c.id.desc()).limit(limit)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    def customer_balances(self, customer_id: int, today: date) -> list[dict[str, Any]]:
+        f = _invoice_facts(today)
+        overdue = case((and_(f.c.outstanding > ZERO, f.c.due_on < today), f.c.outstanding),
+                       else_=ZERO)
+        invoiced = self.session.execute(
+            select(f.c.currency,
+                   _money(func.sum(f.c.total - f.c.credited)).label("invoiced"),
+                   _money(func.sum(f.c.paid)).label("paid"),
+                   _money(func.sum(f.c.outstanding)).label("outstanding"),
+                   _money(func.sum(overdue)).label("overdue"))
+            .where(f.c.customer_id == customer_id).group_by(f.c.currency)
+        ).mappings()
+        p, a = c.payments, c.allocations
+        received = self.session.execute(
+            select(p.c.currency, _money(func.sum(p.c.amount)).label("received"))
+            .where(p.c.customer_id == customer_id).group_by(p.c.currency)
+        ).mappings()
+        settled = self.session.execute(
+            select(p.c.currency, _money(func.sum(a.c.amount)).label("allocated"))
+            .join(a, a.c.payment_id == p.c.id)
+            .where(p.c.customer_id == customer_id).group_by(p.c.currency)
+        ).mappings()
+        out: dict[str, dict[str, Any]] = {}
+
+        def row(currency: str) -> dict[str, Any]:
+            return out.setdefault(currency, {
+                "currency": currency, "invoiced": ZERO, "paid": ZERO, "outstanding": ZERO,
+                "overdue": ZERO, "received": ZERO, "credit": ZERO})
+
+        for r in invoiced:
+            row(r["currency"]).update({k: r[k] or ZERO for k in
+                                       ("invoiced", "paid", "outstanding", "overdue")})
+        for r in received:
+            row(r["currency"])["received"] = r["received"] or ZERO
+            row(r["currency"])["credit"] += r["received"] or ZERO
+        for r in settled:
+            row(r["currency"])["credit"] -= r["allocated"] or ZERO
+        return [out[k] for k in sorted(out)]

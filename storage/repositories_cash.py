@@ -1,0 +1,128 @@
+"""Repositories of the cash side: invoices, payments, document numbers, customer ledgers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, exists, func, insert, inspect, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from domain.errors import Conflict
+from domain.invoices import Invoice
+from domain.payments import Payment
+from storage import tables
+from storage import tables_cash as c
+from storage.repositories import SqlRepository
+
+
+def _allocated(column: Any, key: Any) -> ColumnElement[Any]:
+    """The sum of allocations whose `column` equals `key`, 0 if none."""
+    return select(func.coalesce(func.sum(c.allocations.c.amount), 0)).where(
+        column == key).scalar_subquery()
+
+
+class SqlInvoices(SqlRepository[Invoice]):
+    def by_number(self, number: str) -> Invoice | None:
+        return self.session.scalars(select(Invoice).filter_by(number=number)).first()
+
+    def of_order(self, order_id: int) -> list[Invoice]:
+        i = c.invoices
+        return list(self.session.scalars(
+            select(Invoice).where(i.c.order_id == order_id).order_by(i.c.year, i.c.seq)))
+
+    def open_of_customer(self, customer_id: int, currency: str) -> list[Invoice]:
+        i = c.invoices
+        void = exists().where(c.credit_notes.c.invoice_id == i.c.id)
+        paid = _allocated(c.allocations.c.invoice_id, i.c.id)
+        return list(self.session.scalars(
+            select(Invoice).where(i.c.customer_id == customer_id, i.c.currency == currency,
+                                  ~void, i.c.total > paid)
+            .order_by(i.c.due_on, i.c.issued_on, i.c.year, i.c.seq)))
+
+
+class SqlPayments(SqlRepository[Payment]):
+    def add(self, obj: Payment) -> None:
+        """Add and write at once, so a bank reference taken meanwhile is a clear refusal."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(obj)
+                self.session.flush()
+        except IntegrityError:
+            raise Conflict("payment.duplicate_ref", ref=obj.ref or "", payment="?") from None
+
+    def by_ref(self, ref: str) -> Payment | None:
+        return self.session.scalars(select(Payment).filter_by(ref=ref)).first()
+
+    def with_credit(self, customer_id: int, currency: str) -> list[Payment]:
+        p = c.payments
+        allocated = _allocated(c.allocations.c.payment_id, p.c.id)
+        return list(self.session.scalars(
+            select(Payment).where(p.c.customer_id == customer_id, p.c.currency == currency,
+                                  p.c.amount > allocated)
+            .order_by(p.c.received_on, p.c.id)))
+
+
+class SqlDocumentNumbers:
+    """A counter row per series and year, incremented in the caller's transaction.
+
+    The UPDATE holds the row until commit (PostgreSQL row lock, SQLite write lock), so two
+    transactions never read the same value, and a rollback returns the number: no gaps.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def next(self, series: str, year: int) -> int:
+        t = c.document_counters
+        bump = (update(t).where(t.c.series == series, t.c.year == year)
+                .values(last=t.c.last + 1).returning(t.c.last))
+        value = self.session.execute(bump).scalar()
+        if value is not None:
+            return int(value)
+        try:
+            with self.session.begin_nested():
+                self.session.execute(insert(t).values(series=series, year=year, last=1))
+        except IntegrityError:
+            # Another transaction started the year first; its row is there now.
+            return int(self.session.execute(bump).scalar_one())
+        return 1
+
+
+class SqlLedgers:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def lock(self, customer_id: int) -> None:
+        self.session.flush()
+        customers = tables.customers
+        if self.session.get_bind().dialect.name == "sqlite":
+            # SQLite has no row locks; a write takes the database's write lock until commit.
+            self.session.execute(update(customers).where(customers.c.id == customer_id)
+                                 .values(name=customers.c.name))
+        else:
+            self.session.execute(select(customers.c.id).where(customers.c.id == customer_id)
+                                 .with_for_update())
+        # What was read before waiting for the lock may be stale.
+        self.session.expire_all()
+
+    def currencies(self, customer_id: int) -> set[str]:
+        o = tables.orders
+        return set(self.session.scalars(
+            select(o.c.currency).where(o.c.customer_id == customer_id).distinct()))
+
+
+def _refuse_edit(mapper: Mapper[Any], connection: Any, target: Any) -> None:
+    state = inspect(target)
+    changed = [attr.key for attr in mapper.column_attrs
+               if state.attrs[attr.key].history.has_changes()]
+    if changed:
+        raise RuntimeError(f"{type(target).__name__} is posted and cannot be edited: {changed}")
+
+
+def keep_posted_documents(*classes: type) -> None:
+    """Posted documents are never updated: void them or add a reversing entry instead."""
+    for cls in classes:
+        if not event.contains(cls, "before_update", _refuse_edit):
+            event.listen(cls, "before_update", _refuse_edit)
