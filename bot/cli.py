@@ -13,6 +13,7 @@ from bot.app import App, build_app
 from bot.config import ConfigError, load_settings
 from bot.console import ConsoleSender, default_username, run_console
 from bot.delivery import Deliverer, Sender
+from bot.doors import DoorError, Secrets, run_doors, senders
 from bot.jobs import Jobs
 from domain.errors import DomainError
 from domain.users import add_user, check_timezone, parse_role
@@ -40,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     users_sub.add_parser("list", help="list users")
 
     sub.add_parser("migrate", help="bring the database schema up to date")
-    sub.add_parser("run", help="start every door whose secrets are set (console if none)")
+    run = sub.add_parser("run", help="start every door whose secrets are set (console if none)")
+    run.add_argument("--as", dest="username", help="with no door secrets: the console user")
     tick = sub.add_parser("tick", help="run every job that is due now (or --at) once, and exit")
     tick.add_argument("--at", help="the time to run as, e.g. 2026-12-01T09:00 (company time)")
     return parser
@@ -48,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def door_senders(app: App) -> list[Sender]:
     """Senders of the chat doors whose secrets are set."""
-    return []
+    return senders(app, Secrets.from_env())
 
 
 def _users(app: App, args: argparse.Namespace) -> int:
@@ -119,7 +121,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _tick(app, args)
         username = getattr(args, "username", None) or default_username()
         interactive = sys.stdin.isatty()
-        run_console(app, username, sys.stdin, sys.stdout, interactive=interactive)
+
+        def console() -> None:
+            run_console(app, username, sys.stdin, sys.stdout, interactive=interactive)
+
+        if command == "run":
+            run_doors(app, Secrets.from_env(), console)
+            return 0
+        console()
         return 0
+    except DoorError as error:
+        print(error, file=sys.stderr)
+        return 2
     finally:
         app.close()

@@ -10,15 +10,18 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from domain.activities import Activity
+    from domain.credit_notes import CreditNote
     from domain.customers import Contact, Customer
     from domain.deals import Deal, StageChange
     from domain.events import Event
+    from domain.invoices import Invoice
     from domain.leads import Lead
     from domain.notifications import OutboxMessage
     from domain.orders import Order
+    from domain.payments import Payment
     from domain.quotes import Quote
     from domain.reminders import Reminder
-    from domain.users import Identity, Invite, Role, User
+    from domain.users import Identity, Invite, LinkCode, Role, User
 
 T = TypeVar("T")
 
@@ -103,6 +106,34 @@ class DeliveryLog(Protocol):
         ...
 
 
+class LinkCodeRepository(Protocol):
+    def add(self, obj: LinkCode) -> None: ...
+
+    def by_code(self, code: str) -> LinkCode | None: ...
+
+
+@dataclass
+class DialogState:
+    """An unfinished multi-step dialog of one user in one chat: which dialog, which step,
+    and the answers so far (text, as the user wrote them)."""
+
+    platform: str
+    chat_id: str
+    user_id: int
+    name: str
+    step: int
+    answers: dict[str, str]
+    updated_at: datetime
+
+
+class DialogRepository(Protocol):
+    def get(self, platform: str, chat_id: str, user_id: int) -> DialogState | None: ...
+
+    def save(self, state: DialogState) -> None: ...
+
+    def delete(self, platform: str, chat_id: str, user_id: int) -> None: ...
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list and whether there is more."""
@@ -139,6 +170,79 @@ class Queries(Protocol):
         ...
 
 
+class InvoiceRepository(Repository["Invoice"], Protocol):
+    def by_number(self, number: str) -> Invoice | None: ...
+
+    def of_order(self, order_id: int) -> list[Invoice]:
+        """Every invoice of the order, void ones too, in number order."""
+        ...
+
+    def open_of_customer(self, customer_id: int, currency: str) -> list[Invoice]:
+        """The customer's invoices in `currency` not void and not fully paid, oldest due first."""
+        ...
+
+
+class PaymentRepository(Repository["Payment"], Protocol):
+    def by_ref(self, ref: str) -> Payment | None: ...
+
+    def with_credit(self, customer_id: int, currency: str) -> list[Payment]:
+        """The customer's payments in `currency` not fully allocated, oldest first."""
+        ...
+
+
+class DocumentNumbers(Protocol):
+    def next(self, series: str, year: int) -> int:
+        """The next number of a series (INV, CN) in a year: 1, 2, 3, ... without gaps.
+
+        Taken in the caller's transaction: a rollback gives the number back, and two
+        transactions never get the same one.
+        """
+        ...
+
+
+class Ledgers(Protocol):
+    """A customer's cash records (orders, deliveries, invoices, payments) as one whole."""
+
+    def lock(self, customer_id: int) -> None:
+        """Hold the customer's cash records until the transaction ends, and re-read them.
+
+        Call it before changing anything, so two changes never both read the same balance.
+        """
+        ...
+
+    def currencies(self, customer_id: int) -> set[str]:
+        """The currencies of the customer's orders."""
+        ...
+
+
+class CashQueries(Protocol):
+    """Read-side SQL for the cash lists and the customer card; statuses derived in SQL."""
+
+    def invoices(self, *, owner_id: int | None, team: str | None, customer_id: int | None,
+                 scope: str, today: date, page: int, per_page: int) -> Page:
+        """Invoices with paid, credited, outstanding and status; scope open|overdue|all."""
+        ...
+
+    def invoice_totals(self, *, owner_id: int | None, team: str | None,
+                       customer_id: int | None, scope: str, today: date) -> list[dict[str, Any]]:
+        """Per currency: how many invoices, outstanding and overdue amounts."""
+        ...
+
+    def customer_deals(self, customer_id: int, limit: int) -> list[dict[str, Any]]: ...
+
+    def customer_orders(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
+        """Orders with delivered, invoiced, paid, outstanding and the derived status."""
+        ...
+
+    def customer_deliveries(self, customer_id: int, limit: int) -> list[dict[str, Any]]: ...
+
+    def customer_payments(self, customer_id: int, limit: int) -> list[dict[str, Any]]: ...
+
+    def customer_balances(self, customer_id: int, today: date) -> list[dict[str, Any]]:
+        """Per currency: invoiced, paid, outstanding, overdue and credit."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """`with uow:` opens a transaction; leaving without `commit()` rolls it back."""
 
@@ -155,7 +259,15 @@ class UnitOfWork(Protocol):
     orders: Repository[Order]
     outbox: OutboxRepository
     deliveries: DeliveryLog
+    link_codes: LinkCodeRepository
+    dialogs: DialogRepository
     queries: Queries
+    invoices: InvoiceRepository
+    payments: PaymentRepository
+    credit_notes: Repository[CreditNote]
+    numbers: DocumentNumbers
+    ledgers: Ledgers
+    cash_queries: CashQueries
     events: list[Event]
     actor_id: int | None
     action: str

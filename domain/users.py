@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -90,6 +90,22 @@ class Invite:
     created_at: datetime
     used_by: int | None = None
     used_at: datetime | None = None
+    id: int | None = None
+
+
+LINK_CODE_TTL = timedelta(minutes=15)
+
+
+@dataclass(eq=False)
+class LinkCode:
+    """A one-time code an existing user makes to link one more chat account to themselves."""
+
+    code: str
+    user_id: int
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    used_by: str | None = None  # "platform:external id" of the account it linked
     id: int | None = None
 
 
@@ -187,6 +203,48 @@ def redeem_invite(
     uow.flush()
     invite.used_by = user.id
     invite.used_at = now
+    uow.identities.add(
+        Identity(platform=platform, external_id=external_id, user_id=user.id or 0, created_at=now)
+    )
+    return user
+
+
+def create_link_code(uow: UnitOfWork, actor: User, now: datetime) -> LinkCode:
+    """A code, valid once for LINK_CODE_TTL, that links another chat account to `actor`."""
+    # Ten characters, so a link code never equals an eight-character invite code.
+    link = LinkCode(code=secrets.token_hex(5).upper(), user_id=actor.id or 0, created_at=now,
+                    expires_at=now + LINK_CODE_TTL)
+    uow.link_codes.add(link)
+    return link
+
+
+def link_chat_account(
+    uow: UnitOfWork,
+    code: str,
+    platform: str,
+    external_id: str,
+    now: datetime,
+    *,
+    locale: str,
+    timezone: str,
+) -> User:
+    """`/start <code>`: a link code adds this chat account to its existing user; any other
+    code is read as an invite, which makes a new user."""
+    link = uow.link_codes.by_code(code.strip().upper())
+    if link is None:
+        return redeem_invite(uow, code, platform, external_id, now, locale=locale,
+                             timezone=timezone)
+    if uow.identities.find(platform, external_id) is not None:
+        raise Conflict("invite.already_linked")
+    if link.used_at is not None:
+        raise Conflict("invite.used", code=link.code)
+    if now >= link.expires_at:
+        raise Conflict("link.expired", code=link.code)
+    user = uow.users.get(link.user_id)
+    if user is None or not user.active:
+        raise NotFound("invite.unknown", code=code)
+    link.used_at = now
+    link.used_by = f"{platform}:{external_id}"[:80]
     uow.identities.add(
         Identity(platform=platform, external_id=external_id, user_id=user.id or 0, created_at=now)
     )

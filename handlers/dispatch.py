@@ -10,8 +10,8 @@ from domain.errors import DomainError
 from domain.notifications import queue_notifications
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import User, redeem_invite
-from handlers import sales, team  # noqa: F401  (registers the commands)
+from domain.users import Role, User, link_chat_account
+from handlers import cash, dialogs, sales, team  # noqa: F401  (registers the commands)
 from handlers.commands import find
 from handlers.context import Ctx
 from handlers.i18n import Translator
@@ -74,7 +74,11 @@ class Dispatcher:
     def _run(self, uow: UnitOfWork, user: User, incoming: Incoming, now: datetime,
              t: Translator) -> Reply:
         check_length(incoming.text)
-        parsed = split_command(incoming.text)
+        ctx = Ctx(uow=uow, user=user, settings=self.settings, now=now, t=t, incoming=incoming)
+        # A plain answer continues an open dialog; its last answer yields the whole command.
+        parsed = dialogs.take_turn(ctx, split_command(incoming.text))
+        if isinstance(parsed, Reply):
+            return parsed
         if parsed is None:
             return Reply(t("error.not_a_command"), ok=False)
         name, rest = parsed
@@ -84,8 +88,7 @@ class Dispatcher:
         user.require(*command.roles)
         uow.actor_id = user.id
         uow.action = command.name
-        ctx = Ctx(uow=uow, user=user, settings=self.settings, now=now, t=t, incoming=incoming)
-        return command.fn(ctx, rest)
+        return dialogs.start_if_incomplete(ctx, command.name, rest) or command.fn(ctx, rest)
 
     def _stranger(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> Reply:
         """Unknown chat accounts may only link themselves with an invite code."""
@@ -94,7 +97,7 @@ class Dispatcher:
         linking = parsed is not None and parsed[0] in ("start", "link") and bool(parsed[1])
         if parsed and linking and incoming.platform != "console":
             try:
-                user = redeem_invite(
+                user = link_chat_account(
                     uow, parsed[1].split()[0], incoming.platform, incoming.user_id, now,
                     locale=incoming.language_hint or self.settings.locale,
                     timezone=self.settings.timezone,
@@ -102,17 +105,24 @@ class Dispatcher:
             except DomainError as error:
                 uow.rollback()
                 return Reply(t(error.key, **_plain(error.params, t)), ok=False)
+            if incoming.delivery_id:  # a repeat of this delivery must not answer "already linked"
+                uow.deliveries.seen(incoming.platform, incoming.delivery_id)
             uow.commit()
             t = Translator(user.locale, user.timezone)
             return Reply(t("team.linked", name=user.display_name, role=t(f"role.{user.role}")))
-        return Reply(t("error.not_registered"), ok=False)
+        # Slack has one slash command, so linking there is written /ltc link <code>.
+        key = "error.not_registered_slack" if incoming.platform == "slack" \
+            else "error.not_registered"
+        return Reply(t(key), ok=False)
 
 
 def _plain(params: dict[str, object], t: Translator) -> dict[str, object]:
     """Error parameters as the reader should see them: role names in their language."""
     shown: dict[str, object] = {}
     for key, value in params.items():
-        if key in ("role", "allowed") and isinstance(value, str):
+        # "allowed" also lists options (parse.unknown_option); only role lists are translated.
+        if key in ("role", "allowed") and isinstance(value, str) \
+                and set(value.split("/")) <= {r.value for r in Role}:
             value = " / ".join(t(f"role.{part}") for part in value.split("/"))
         shown[key] = "" if value is None else value
     return shown

@@ -15,11 +15,17 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """Text and rows of buttons; `ok` is False when the command was refused."""
+    """Text and rows of buttons; `ok` is False when the command was refused.
+
+    `private`: meant for the asker only, so a door sends it by direct message when the
+    question came from a group. `asks`: a dialog question; the next plain message answers it.
+    """
 
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     ok: bool = True
+    private: bool = False
+    asks: bool = False
 
     @property
     def silent(self) -> bool:

@@ -371,6 +371,9 @@ def _quote_buttons(ctx: Ctx, quote: Quote) -> list[list[Button]]:
 @command("quote", roles=READERS, group="sales")
 def quote(ctx: Ctx, text: str) -> Reply:
     usage = _usage(ctx, "quote")
+    # Lines typed one per line (a chat message) mean lines joined with ";"; the tokenizer
+    # below would otherwise run them together. A deal alone on the first line stays the deal.
+    text = re.sub(r"^(\S+);", r"\1", re.sub(r"[ \t]*\n\s*", "; ", text.strip()))
     args = read_args(text, "discount", "tax", "valid", usage=usage)
     head = need(args.text, "quote.need_parts", usage)
     first, _, rest = head.partition(" ")

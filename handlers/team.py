@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from domain.errors import Conflict, InvalidInput
-from domain.users import Role, create_invite, parse_role, set_language, set_timezone
+from domain.users import (
+    LINK_CODE_TTL,
+    Role,
+    create_invite,
+    create_link_code,
+    parse_role,
+    set_language,
+    set_timezone,
+)
 from handlers.arguments import need, read_args
 from handlers.commands import COMMANDS, command, find
 from handlers.context import Ctx
@@ -19,6 +27,14 @@ def start(ctx: Ctx, text: str) -> Reply:
         raise Conflict("invite.already_linked")
     return Reply(ctx.t("team.welcome", name=ctx.user.display_name,
                        role=ctx.t(f"role.{ctx.user.role}")))
+
+
+@command("linkcode", group="team")
+def linkcode(ctx: Ctx, text: str) -> Reply:
+    """A one-time code to use this same account from another chat platform."""
+    link = create_link_code(ctx.uow, ctx.user, ctx.now)
+    minutes = int(LINK_CODE_TTL.total_seconds() // 60)
+    return Reply(ctx.t("team.link_code", code=link.code, minutes=minutes), private=True)
 
 
 @command("lang", group="team")

@@ -5,15 +5,20 @@ from __future__ import annotations
 from sqlalchemy.orm import registry, relationship
 
 from domain.activities import Activity
+from domain.credit_notes import CreditNote
 from domain.customers import Contact, Customer
 from domain.deals import Deal, StageChange
+from domain.deliveries import Delivery, DeliveryLine
+from domain.invoices import Invoice
 from domain.leads import Lead
 from domain.notifications import OutboxMessage
 from domain.orders import Installment, Order, OrderLine
+from domain.payments import Allocation, Payment
 from domain.quotes import Quote, QuoteLine
 from domain.reminders import Reminder
-from domain.users import Identity, Invite, User
-from storage import tables
+from domain.users import Identity, Invite, LinkCode, User
+from storage import tables, tables_cash, tables_doors
+from storage.repositories_cash import keep_posted_documents
 
 mapper_registry = registry(metadata=tables.metadata)
 _mapped = False
@@ -26,6 +31,7 @@ def map_domain() -> None:
         return
     reg = mapper_registry
     reg.map_imperatively(User, tables.users)
+    reg.map_imperatively(LinkCode, tables_doors.link_codes)
     reg.map_imperatively(Identity, tables.identities)
     reg.map_imperatively(Invite, tables.invites)
     reg.map_imperatively(Customer, tables.customers)
@@ -50,7 +56,24 @@ def map_domain() -> None:
                                   cascade="all, delete-orphan", lazy="selectin"),
             "installments": relationship(Installment, order_by=tables.installments.c.seq,
                                          cascade="all, delete-orphan", lazy="selectin"),
+            "deliveries": relationship(Delivery, order_by=tables_cash.deliveries.c.id,
+                                       cascade="all, delete-orphan", lazy="selectin"),
         },
     )
+    reg.map_imperatively(DeliveryLine, tables_cash.delivery_lines)
+    reg.map_imperatively(Delivery, tables_cash.deliveries, properties={
+        "lines": relationship(DeliveryLine, order_by=tables_cash.delivery_lines.c.position,
+                              cascade="all, delete-orphan", lazy="selectin")})
+    reg.map_imperatively(Allocation, tables_cash.allocations)
+    reg.map_imperatively(CreditNote, tables_cash.credit_notes)
+    reg.map_imperatively(Invoice, tables_cash.invoices, properties={
+        "allocations": relationship(Allocation, order_by=tables_cash.allocations.c.id,
+                                    lazy="selectin"),
+        "credit_notes": relationship(CreditNote, order_by=tables_cash.credit_notes.c.id,
+                                     lazy="selectin")})
+    reg.map_imperatively(Payment, tables_cash.payments, properties={
+        "allocations": relationship(Allocation, order_by=tables_cash.allocations.c.id,
+                                    lazy="selectin")})
+    keep_posted_documents(Invoice, CreditNote, Payment, Allocation)
     reg.map_imperatively(OutboxMessage, tables.outbox)
     _mapped = True

@@ -6,21 +6,31 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.activities import Activity
+from domain.credit_notes import CreditNote
 from domain.customers import Contact, Customer
 from domain.deals import Deal
 from domain.events import Event
+from domain.invoices import Invoice
 from domain.leads import Lead
 from domain.orders import Order
+from domain.payments import Payment
 from domain.quotes import Quote
 from domain.reminders import Reminder
 from domain.unit_of_work import (
+    CashQueries,
     CustomerRepository,
     DealRepository,
     DeliveryLog,
+    DialogRepository,
+    DocumentNumbers,
     IdentityRepository,
     InviteRepository,
+    InvoiceRepository,
     LeadRepository,
+    Ledgers,
+    LinkCodeRepository,
     OutboxRepository,
+    PaymentRepository,
     Queries,
     QuoteRepository,
     ReminderRepository,
@@ -29,8 +39,10 @@ from domain.unit_of_work import (
 )
 from domain.users import Identity, Invite, User
 from storage import audit
+from storage.dialogs import SqlDialogs, SqlLinkCodes
 from storage.mapping import map_domain
 from storage.queries import SqlQueries
+from storage.queries_cash import SqlCashQueries
 from storage.repositories import (
     SqlCustomers,
     SqlDeals,
@@ -44,6 +56,7 @@ from storage.repositories import (
     SqlRepository,
     SqlUsers,
 )
+from storage.repositories_cash import SqlDocumentNumbers, SqlInvoices, SqlLedgers, SqlPayments
 
 
 class SqlUnitOfWork:
@@ -62,7 +75,15 @@ class SqlUnitOfWork:
     orders: Repository[Order]
     outbox: OutboxRepository
     deliveries: DeliveryLog
+    link_codes: LinkCodeRepository
+    dialogs: DialogRepository
     queries: Queries
+    invoices: InvoiceRepository
+    payments: PaymentRepository
+    credit_notes: Repository[CreditNote]
+    numbers: DocumentNumbers
+    ledgers: Ledgers
+    cash_queries: CashQueries
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -92,7 +113,15 @@ class SqlUnitOfWork:
         self.orders = SqlRepository(session, Order)
         self.outbox = SqlOutbox(session)
         self.deliveries = SqlDeliveryLog(session)
+        self.link_codes = SqlLinkCodes(session)
+        self.dialogs = SqlDialogs(session)
         self.queries = SqlQueries(session)
+        self.invoices = SqlInvoices(session, Invoice)
+        self.payments = SqlPayments(session, Payment)
+        self.credit_notes = SqlRepository(session, CreditNote)
+        self.numbers = SqlDocumentNumbers(session)
+        self.ledgers = SqlLedgers(session)
+        self.cash_queries = SqlCashQueries(session)
         return self
 
     def __exit__(self, *exc: object) -> None:

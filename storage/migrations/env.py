@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine, create_engine
 
+import storage.tables_cash  # noqa: F401  (adds the cash tables to the metadata)
+import storage.tables_doors  # noqa: F401  (adds the doors' tables to the metadata)
 from storage.tables import metadata
 
 config = context.config

@@ -1,0 +1,411 @@
+"""The Slack door: one `/ltc` slash command, Block Kit buttons, a quote form, HTTP or Socket Mode.
+
+Every listener acknowledges first (Slack wants an answer within 3 seconds) and does the work
+in a lazy listener afterwards. In HTTP mode Bolt checks each request's signature and refuses
+one older than 5 minutes; Socket Mode (when SLACK_APP_TOKEN is set) needs no public URL.
+A slash command's trigger_id, an event's event_id and a button's action_ts are the delivery
+ids, so a retry from Slack is recognised and not applied twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import Any
+
+from slack_bolt import Ack, BoltRequest
+from slack_bolt import App as BoltApp
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import HttpRequest as RetryRequest
+from slack_sdk.http_retry import HttpResponse as RetryResponse
+from slack_sdk.http_retry import RetryHandler, RetryState
+
+from bot.app import App
+from bot.delivery import SendFailed
+from bot.http_server import HttpRequest, HttpResponse, HttpServer
+from domain.errors import DomainError
+from handlers.commands import find
+from handlers.i18n import Translator
+from handlers.incoming import Incoming
+from handlers.outgoing import SLACK_LIMIT, is_personal, split_text, translator_for
+from handlers.parsing import looks_like_ref, parse_quote_lines, split_command, tokenize
+from handlers.reply import Button, Reply
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+ACTION_PREFIX = "ltc:"
+QUOTE_FORM = "ltc_quote"
+BUTTON_LABEL = 75  # characters Slack shows on a button
+BUTTONS_PER_ROW = 25
+_FIRST_WORD_RE = re.compile(r"^(?P<word>\S+)(?P<rest>.*)$", re.DOTALL)
+_MENTION_RE = re.compile(r"^\s*<@[A-Z0-9]+>\s*")
+# Channels the bot is not in, or that are gone: answer the person directly instead.
+_UNREACHABLE = {"channel_not_found", "not_in_channel", "is_archived"}
+
+Sleep = Callable[[float], None]
+
+
+def slash_text(text: str) -> str:
+    """`/ltc lead Acme` carries "lead Acme": a command name first means that command;
+    anything else is plain text (an answer to an open dialog); nothing at all is /help."""
+    written = text.strip()
+    match = _FIRST_WORD_RE.match(written)
+    if match is None:
+        return "/help"
+    name = match.group("word").lstrip("/").lower()
+    if find(name) is None:
+        return written
+    return f"/{name}{match.group('rest')}"
+
+
+def escape(text: str) -> str:
+    """Slack reads &, < and > as markup; plain text must escape them."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """What a person typed, from Slack's escaped message text."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _retry_after(headers: Any) -> float:
+    for name, value in (headers or {}).items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return max(0.0, float(raw))
+            except (TypeError, ValueError):
+                return 1.0
+    return 1.0
+
+
+class RateLimitWait(RetryHandler):
+    """Slack answered 429 `ratelimited`: wait the Retry-After it named, then try again."""
+
+    def __init__(self, sleep: Sleep = time.sleep, max_retry_count: int = 3) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
+
+    def _can_retry(self, *, state: RetryState, request: RetryRequest,
+                   response: RetryResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        return response is not None and response.status_code == 429
+
+    def prepare_for_next_attempt(self, *, state: RetryState, request: RetryRequest,
+                                 response: RetryResponse | None = None,
+                                 error: Exception | None = None) -> None:
+        state.next_attempt_requested = True
+        wait = _retry_after(response.headers if response is not None else None)
+        log.warning("Slack rate limit: waiting %.0f s", wait)
+        self.sleep(wait)
+        state.increment_current_attempt()
+
+
+def blocks(text: str, buttons: list[list[Button]]) -> list[dict[str, Any]]:
+    """A section with the text, then one actions block per row of buttons."""
+    found: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    for r, row in enumerate(buttons):
+        if not row:
+            continue
+        found.append({"type": "actions", "block_id": f"ltc_row_{r}", "elements": [
+            {"type": "button", "action_id": f"{ACTION_PREFIX}{r}:{c}", "value": b.command[:2000],
+             "text": {"type": "plain_text", "text": b.label[:BUTTON_LABEL], "emoji": True}}
+            for c, b in enumerate(row[:BUTTONS_PER_ROW])
+        ]})
+    return found
+
+
+class SlackSender:
+    """Posts replies through the Web API: split to Slack's limits, buttons as Block Kit."""
+
+    platform = "slack"
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def messages(self, reply: Reply, mention: str | None = None) -> list[dict[str, Any]]:
+        """The reply as chat.postMessage arguments: text and blocks, buttons on the last."""
+        prefix = f"<@{mention}> " if mention else ""
+        chunks = split_text(reply.text or "…", SLACK_LIMIT - len(prefix),
+                            lambda s: len(escape(s)))
+        found = []
+        for number, chunk in enumerate(chunks):
+            text = (prefix if number == 0 else "") + escape(chunk)
+            last = number == len(chunks) - 1
+            found.append({"text": text, "blocks": blocks(text, reply.buttons if last else [])})
+        return found
+
+    def post(self, channel: str, reply: Reply, *, mention: str | None = None) -> None:
+        for message in self.messages(reply, mention):
+            self.client.chat_postMessage(channel=channel, **message)
+
+    def post_ephemeral(self, channel: str, user: str, reply: Reply) -> None:
+        for message in self.messages(reply):
+            self.client.chat_postEphemeral(channel=channel, user=user, **message)
+
+    def update(self, channel: str, ts: str, reply: Reply, *, mention: str | None = None) -> bool:
+        """Replace a message (the one whose button was pressed); False if the reply is too
+        long for one message."""
+        messages = self.messages(reply, mention)
+        if len(messages) > 1:
+            return False
+        self.client.chat_update(channel=channel, ts=ts, **messages[0])
+        return True
+
+    def send(self, chat_id: str, reply: Reply, *, label: str = "") -> None:
+        """The outbox dispatcher's way out: a user id (direct message) or a channel id."""
+        try:
+            self.post(chat_id, reply)
+        except SlackApiError as error:
+            status = error.response.status_code
+            retry_after = _retry_after(error.response.headers) if status == 429 else None
+            raise SendFailed(f"slack: {error.response.get('error') or status}",
+                             retry_after=retry_after) from error
+
+
+def quote_form(t: Translator, deal: str, channel: str) -> dict[str, Any]:
+    """The modal for a quote of several lines: deal, lines (one per line), discount."""
+
+    def field(block: str, label: str, *, initial: str = "", multiline: bool = False,
+              optional: bool = False, hint: str = "") -> dict[str, Any]:
+        element: dict[str, Any] = {"type": "plain_text_input", "action_id": block,
+                                   "multiline": multiline}
+        if initial:
+            element["initial_value"] = initial
+        if hint:
+            element["placeholder"] = {"type": "plain_text", "text": hint[:150]}
+        return {"type": "input", "block_id": block, "optional": optional, "element": element,
+                "label": {"type": "plain_text", "text": label[:2000]}}
+
+    return {
+        "type": "modal", "callback_id": QUOTE_FORM,
+        "private_metadata": json.dumps({"channel": channel}),
+        "title": {"type": "plain_text", "text": t("slack.quote_form.title")[:24]},
+        "submit": {"type": "plain_text", "text": t("slack.quote_form.submit")[:24]},
+        "close": {"type": "plain_text", "text": t("button.cancel")[:24]},
+        "blocks": [
+            field("deal", t("slack.quote_form.deal"), initial=deal, hint="D-7"),
+            field("lines", t("slack.quote_form.lines"), multiline=True,
+                  hint="10 x Cloud Server @ 5,000\n2 x Installation @ 1k"),
+            field("discount", t("slack.quote_form.discount"), optional=True, hint="10"),
+        ],
+    }
+
+
+def quote_form_deal(text: str) -> str | None:
+    """`/ltc quote` or `/ltc quote D-7` (no lines yet): the deal to put in the form ("" if
+    none); None when the command is complete or is not a new quote."""
+    parsed = split_command(text)
+    if parsed is None or parsed[0] != "quote":
+        return None
+    try:
+        args = tokenize(parsed[1])
+    except DomainError:
+        return None
+    if args.options or len(args.positional) > 1:
+        return None
+    deal = args.positional[0] if args.positional else ""
+    if deal and looks_like_ref(deal) and deal.upper().startswith("Q"):
+        return None
+    return deal
+
+
+def _form_value(view: dict[str, Any], block: str) -> str:
+    value = view.get("state", {}).get("values", {}).get(block, {}).get(block, {}).get("value")
+    return (value or "").strip()
+
+
+class SlackDoor:
+    """The Bolt app and its listeners; `start()` serves HTTP or connects Socket Mode."""
+
+    platform = "slack"
+
+    def __init__(self, app: App, *, bot_token: str, signing_secret: str,
+                 app_token: str | None = None, client: WebClient | None = None,
+                 sleep: Sleep = time.sleep, host: str = "0.0.0.0",
+                 executor: Executor | None = None) -> None:
+        self.app = app
+        self.settings = app.settings
+        self.host = host
+        self.client = client or WebClient(token=bot_token,
+                                          base_url=self.settings.slack_api_base_url)
+        if self.client.token is None:
+            self.client.token = bot_token
+        self.client.retry_handlers.append(RateLimitWait(sleep))
+        self.sender = SlackSender(self.client)
+        # The work after each ack runs on this executor (Bolt's own pool unless given).
+        self.bolt = BoltApp(signing_secret=signing_secret, client=self.client,
+                            process_before_response=False, listener_executor=executor)
+        self.bolt.command("/ltc")(ack=self._ack, lazy=[self._on_command])
+        self.bolt.action(re.compile(f"^{ACTION_PREFIX}"))(ack=self._ack, lazy=[self._on_button])
+        self.bolt.view(QUOTE_FORM)(ack=self._ack_quote_form, lazy=[self._on_quote_form])
+        self.bolt.event("message")(ack=self._ack, lazy=[self._on_message])
+        self.bolt.event("app_mention")(ack=self._ack, lazy=[self._on_mention])
+        self.socket = SocketModeHandler(self.bolt, app_token) if app_token else None
+        self.server: HttpServer | None = None
+
+    # ----------------------------------------------------------------- life cycle
+
+    def start(self) -> None:
+        if self.socket is not None:
+            self.socket.connect()
+            return
+        self.server = HttpServer(self.host, self.settings.slack_http_port,
+                                 {EVENTS_PATH: self.handle_http})
+        self.server.start()
+
+    def stop(self) -> None:
+        if self.socket is not None:
+            self.socket.close()
+        if self.server is not None:
+            self.server.stop()
+
+    def handle_http(self, request: HttpRequest) -> HttpResponse:
+        """One request from Slack (command, button, form or event), checked and acknowledged."""
+        if request.method != "POST":
+            return HttpResponse(405, b"method not allowed")
+        answer = self.bolt.dispatch(BoltRequest(
+            body=request.body.decode("utf-8", "replace"), query=request.query,
+            headers=dict(request.headers)))
+        content_type = (answer.headers.get("content-type") or ["text/plain"])[0]
+        return HttpResponse(answer.status, (answer.body or "").encode("utf-8"), content_type)
+
+    def send(self, chat_id: str, reply: Reply, *, label: str = "") -> None:
+        self.sender.send(chat_id, reply, label=label)
+
+    # ----------------------------------------------------------------- listeners
+
+    @staticmethod
+    def _ack(ack: Ack) -> None:
+        """Slack waits 3 seconds at most: acknowledge at once, work afterwards."""
+        ack()
+
+    def _translator(self, user: str) -> Translator:
+        return translator_for(self.app.dispatcher.uow_factory, self.settings, self.platform,
+                              user)
+
+    def _on_command(self, body: dict[str, Any]) -> None:
+        """`/ltc <command> [...]`: run it and answer in the channel (or privately)."""
+        user, channel = body["user_id"], body["channel_id"]
+        text = slash_text(unescape(body.get("text") or ""))
+        deal = quote_form_deal(text)
+        if deal is not None and body.get("trigger_id"):
+            self.client.views_open(trigger_id=body["trigger_id"],
+                                   view=quote_form(self._translator(user), deal, channel))
+            return
+        trigger = body.get("trigger_id")
+        incoming = Incoming(platform="slack", user_id=user, chat_id=channel, text=text,
+                            delivery_id=f"command:{trigger}" if trigger else None,
+                            display_name=body.get("user_name"))
+        self._answer(incoming, self.app.dispatcher.handle(incoming))
+
+    def _on_button(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """A button press: run its command; the pressed message becomes the answer."""
+        user = body["user"]["id"]
+        container = body.get("container") or {}
+        channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or user
+        incoming = Incoming(platform="slack", user_id=user, chat_id=channel,
+                            text=str(action.get("value") or ""),
+                            delivery_id=f"action:{user}:{action.get('action_ts')}")
+        reply = self.app.dispatcher.handle(incoming)
+        message = body.get("message")
+        direct = self._direct(channel, user)
+        personal_in_channel = not direct and is_personal(incoming.text, reply)
+        replaceable = message is not None and not container.get("is_ephemeral")
+        if reply.ok and not reply.silent and replaceable and not personal_in_channel:
+            mention = None if direct else user
+            ts = str(message["ts"]) if message else ""
+            if self._reachable(lambda: self.sender.update(channel, ts, reply, mention=mention)):
+                return
+        self._answer(incoming, reply)
+
+    def _ack_quote_form(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Lines that cannot be read keep the form open with the reason next to them."""
+        try:
+            parse_quote_lines(_form_value(view, "lines"))
+        except DomainError as error:
+            t = self._translator(body["user"]["id"])
+            ack(response_action="errors", errors={"lines": t(error.key, **error.params)})
+            return
+        ack()
+
+    def _on_quote_form(self, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """The quote form sent: the same /quote as typed, answered in the channel."""
+        user = body["user"]["id"]
+        try:
+            channel = str(json.loads(view.get("private_metadata") or "{}").get("channel") or user)
+        except ValueError:
+            channel = user
+        lines = "; ".join(line.strip() for line in _form_value(view, "lines").splitlines()
+                          if line.strip())
+        discount = _form_value(view, "discount")
+        text = " ".join(part for part in ("/quote", _form_value(view, "deal"), lines,
+                                          f"discount={discount}" if discount else "") if part)
+        incoming = Incoming(platform="slack", user_id=user, chat_id=channel, text=text,
+                            delivery_id=f"view:{view.get('id')}")
+        self._answer(incoming, self.app.dispatcher.handle(incoming))
+
+    def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """A direct message to the app: a dialog answer, or `lead Acme` without the /ltc."""
+        if event.get("subtype") or event.get("bot_id") or event.get("channel_type") != "im":
+            return
+        self._event(event, body, unescape(str(event.get("text") or "")))
+
+    def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """`@ltcbot lead Acme` in a channel reads like `/ltc lead Acme`."""
+        if event.get("bot_id"):
+            return
+        text = unescape(_MENTION_RE.sub("", str(event.get("text") or "")))
+        self._event(event, body, slash_text(text))
+
+    def _event(self, event: dict[str, Any], body: dict[str, Any], text: str) -> None:
+        user, channel = event.get("user"), event.get("channel")
+        if not user or not channel or not text.strip():
+            return
+        incoming = Incoming(platform="slack", user_id=str(user), chat_id=str(channel),
+                            text=text, delivery_id=f"event:{body.get('event_id')}")
+        self._answer(incoming, self.app.dispatcher.handle(incoming))
+
+    # ----------------------------------------------------------------- answers
+
+    @staticmethod
+    def _direct(channel: str, user: str) -> bool:
+        return channel == user or channel.startswith("D")
+
+    @staticmethod
+    def _reachable(post: Callable[[], object]) -> bool:
+        """Run a post; False when the channel cannot take it (the bot is not in it)."""
+        try:
+            post()
+        except SlackApiError as error:
+            if error.response.get("error") in _UNREACHABLE:
+                return False
+            raise
+        return True
+
+    def _answer(self, incoming: Incoming, reply: Reply) -> None:
+        """Refusals only to the asker, personal things by DM, the rest in the channel."""
+        if reply.silent:
+            return
+        user, channel = incoming.user_id, incoming.chat_id
+        if self._direct(channel, user):
+            self.sender.post(channel, reply)
+            return
+        if not reply.ok:
+            if not self._reachable(lambda: self.sender.post_ephemeral(channel, user, reply)):
+                self.sender.post(user, reply)
+            return
+        if is_personal(incoming.text, reply):
+            self.sender.post(user, reply)
+            note = Reply(self._translator(user)("doors.sent_privately"))
+            self._reachable(lambda: self.sender.post_ephemeral(channel, user, note))
+            return
+        if not self._reachable(lambda: self.sender.post(channel, reply, mention=user)):
+            self.sender.post(user, reply)

@@ -1,0 +1,96 @@
+"""What the chat doors keep between messages: open dialogs, link codes, long button payloads."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.unit_of_work import DialogState
+from domain.users import LinkCode
+from storage.tables_doors import button_payloads, dialog_states
+
+
+class SqlDialogs:
+    """Dialog state rows, read and written with the unit of work's session (not audited:
+    a half-typed answer is not a business record)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, platform: str, chat_id: str, user_id: int) -> DialogState | None:
+        t = dialog_states
+        row = self.session.execute(select(t).where(
+            t.c.platform == platform, t.c.chat_id == chat_id, t.c.user_id == user_id,
+        )).mappings().first()
+        if row is None:
+            return None
+        return DialogState(platform=row["platform"], chat_id=row["chat_id"],
+                           user_id=row["user_id"], name=row["name"], step=row["step"],
+                           answers=dict(row["answers"]), updated_at=row["updated_at"])
+
+    def save(self, state: DialogState) -> None:
+        t = dialog_states
+        values = {"name": state.name, "step": state.step, "answers": state.answers,
+                  "updated_at": state.updated_at}
+        changed = self.session.connection().execute(update(t).where(
+            t.c.platform == state.platform, t.c.chat_id == state.chat_id,
+            t.c.user_id == state.user_id,
+        ).values(**values)).rowcount
+        if not changed:
+            self.session.execute(insert(t).values(
+                platform=state.platform, chat_id=state.chat_id, user_id=state.user_id, **values))
+
+    def delete(self, platform: str, chat_id: str, user_id: int) -> None:
+        t = dialog_states
+        self.session.execute(delete(t).where(
+            t.c.platform == platform, t.c.chat_id == chat_id, t.c.user_id == user_id))
+
+
+class SqlLinkCodes:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, obj: LinkCode) -> None:
+        self.session.add(obj)
+
+    def by_code(self, code: str) -> LinkCode | None:
+        return self.session.scalars(select(LinkCode).filter_by(code=code)).first()
+
+
+def payload_token(command: str) -> str:
+    """A short, stable token for a button command (the same command, the same token)."""
+    digest = hashlib.sha256(command.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest[:15]).decode("ascii")
+
+
+class ButtonPayloads:
+    """Button commands too long for a platform's payload limit, kept under a short token."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def token_for(self, command: str) -> str:
+        token = payload_token(command)
+        with self.engine.connect() as conn:
+            known = conn.execute(select(button_payloads.c.token)
+                                 .where(button_payloads.c.token == token)).first()
+            if known is not None:
+                return token
+            try:
+                conn.execute(insert(button_payloads).values(
+                    token=token, command=command, created_at=datetime.now(UTC)))
+                conn.commit()
+            except IntegrityError:
+                conn.rollback()  # another process stored the same command at the same moment
+        return token
+
+    def command_of(self, token: str) -> str | None:
+        with self.engine.connect() as conn:
+            found: str | None = conn.execute(select(button_payloads.c.command)
+                                             .where(button_payloads.c.token == token)).scalar()
+        return found
