@@ -95,8 +95,9 @@ def _tick(app: App, args: argparse.Namespace) -> int:
                           clock)
     report = Jobs(app, deliverer).tick(clock())
     d = report.delivered
-    print(f"reminders queued: {report.reminders}; sent: {d.sent}, retrying: {d.failed}, "
-          f"parked: {d.parked}, held for quiet hours: {d.deferred}")
+    print(f"reminders queued: {report.reminders}; chasing messages: {report.dunning}; "
+          f"sent: {d.sent}, retrying: {d.failed}, parked: {d.parked}, "
+          f"held for quiet hours: {d.deferred}")
     return 0
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.jobs import Jobs
@@ -36,4 +37,7 @@ def build_scheduler(jobs: Jobs) -> BackgroundScheduler:
         seconds=every(settings.reminders_every).total_seconds()), id="reminders")
     scheduler.add_job(jobs.deliver, IntervalTrigger(seconds=DELIVER_EVERY.total_seconds()),
                       id="deliver")
+    hour, minute = (int(part) for part in settings.dunning_at.split(":"))
+    scheduler.add_job(lambda: jobs.dunning(clock()), CronTrigger(
+        hour=hour, minute=minute, timezone=settings.timezone), id="dunning")
     return scheduler

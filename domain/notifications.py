@@ -11,6 +11,7 @@ from domain.events import (
     DealLost,
     DealWon,
     Event,
+    InvoiceVoided,
     OrderCreated,
     PaymentReceived,
     QuoteApproved,
@@ -102,6 +103,11 @@ def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> 
                          **params)
         batch.to_user(event.owner_id, "notify.payment_received", f"payment:{event.payment_id}",
                       **params)
+    elif isinstance(event, InvoiceVoided):
+        voided = {"invoice": event.number, "credit_note": event.credit_note,
+                  "reason": event.reason, "released": _money(event.released, event.currency)}
+        batch.to_channel("finance", "notify.invoice_voided", f"void:{event.number}", **voided)
+        batch.to_user(event.owner_id, "notify.invoice_voided", f"void:{event.number}", **voided)
 
 
 def queue_notifications(uow: UnitOfWork, settings: Settings, now: datetime) -> int:

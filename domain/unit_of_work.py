@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from domain.credit_notes import CreditNote
     from domain.customers import Contact, Customer
     from domain.deals import Deal, StageChange
+    from domain.dunning import OpenInvoice
     from domain.events import Event
     from domain.invoices import Invoice
     from domain.leads import Lead
@@ -243,6 +244,20 @@ class CashQueries(Protocol):
         ...
 
 
+class DunningLog(Protocol):
+    """Open invoices to chase and which dunning levels each has already reached."""
+
+    def open_invoices(self, today: date, min_days_past_due: int) -> list[OpenInvoice]:
+        """Invoices with money owed whose due date is at least this many days ago."""
+        ...
+
+    def marks(self, invoice_ids: list[int]) -> set[tuple[int, int]]:
+        """(invoice id, level) pairs already chased."""
+        ...
+
+    def mark(self, invoice_id: int, level: int, on: date) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """`with uow:` opens a transaction; leaving without `commit()` rolls it back."""
 
@@ -268,6 +283,7 @@ class UnitOfWork(Protocol):
     numbers: DocumentNumbers
     ledgers: Ledgers
     cash_queries: CashQueries
+    dunning: DunningLog
     events: list[Event]
     actor_id: int | None
     action: str

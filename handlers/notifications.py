@@ -43,7 +43,27 @@ def _buttons(key: str, params: dict[str, Any], t: Translator) -> list[list[Butto
     return []
 
 
+def _dunning(params: dict[str, Any], t: Translator) -> Reply:
+    """One message for all of a customer's invoices that reached a chasing level."""
+    lines = [t("notify.dunning", customer=params["customer"], ref=params["customer_ref"])]
+    for item in params["items"]:
+        days = int(item["days"])
+        if days > 0:
+            key = "dunning.row_overdue"
+        elif days == 0:
+            key = "dunning.row_today"
+        else:
+            key = "dunning.row_due"
+        lines.append(t(key, invoice=item["invoice"], amount=_shown(item["outstanding"], t),
+                       due=_shown(item["due"], t), days=abs(days), level=item["level"]))
+    buttons = [[Button(t("button.open_customer"), f"/customer {params['customer_ref']}"),
+                Button(t("button.open_invoices"), f"/invoices overdue {params['customer_ref']}")]]
+    return Reply("\n".join(lines), buttons)
+
+
 def render(key: str, params: dict[str, Any], t: Translator) -> Reply:
     """The message `key` with `params`, in the reader's language, with its buttons."""
+    if key == "notify.dunning":
+        return _dunning(params, t)
     shown = {name: _shown(value, t) for name, value in params.items() if not name.startswith("_")}
     return Reply(t(key, **shown), _buttons(key, params, t))

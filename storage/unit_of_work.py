@@ -23,6 +23,7 @@ from domain.unit_of_work import (
     DeliveryLog,
     DialogRepository,
     DocumentNumbers,
+    DunningLog,
     IdentityRepository,
     InviteRepository,
     InvoiceRepository,
@@ -40,6 +41,7 @@ from domain.unit_of_work import (
 from domain.users import Identity, Invite, User
 from storage import audit
 from storage.dialogs import SqlDialogs, SqlLinkCodes
+from storage.dunning import SqlDunningLog
 from storage.mapping import map_domain
 from storage.queries import SqlQueries
 from storage.queries_cash import SqlCashQueries
@@ -84,6 +86,7 @@ class SqlUnitOfWork:
     numbers: DocumentNumbers
     ledgers: Ledgers
     cash_queries: CashQueries
+    dunning: DunningLog
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -122,6 +125,7 @@ class SqlUnitOfWork:
         self.numbers = SqlDocumentNumbers(session)
         self.ledgers = SqlLedgers(session)
         self.cash_queries = SqlCashQueries(session)
+        self.dunning = SqlDunningLog(session)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,0 +1,100 @@
+"""Chasing overdue invoices level by level: one combined message per customer and reader."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.money import quantize
+from domain.notifications import OutboxMessage
+from domain.settings import DunningLevel, Settings
+from domain.unit_of_work import UnitOfWork
+from domain.users import Role
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    """An invoice with money still owed, as the chase sees it."""
+
+    id: int
+    number: str
+    customer_id: int
+    customer: str
+    owner_id: int
+    team: str | None
+    currency: str
+    outstanding: Decimal
+    due_on: date
+
+
+def reached_level(levels: tuple[DunningLevel, ...], days_past_due: int) -> int | None:
+    """Index (1-based) of the highest level reached `days_past_due` days after the due date."""
+    reached = None
+    for index, level in enumerate(sorted(levels, key=lambda lv: lv.days), start=1):
+        if days_past_due >= level.days:
+            reached = index
+    return reached
+
+
+def _recipients(level: DunningLevel, invoice: OpenInvoice, uow: UnitOfWork,
+                managers: dict[str | None, list[int]]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for role in level.notify:
+        if role == "owner":
+            found.append(("user", str(invoice.owner_id)))
+        elif role == "manager":
+            if invoice.team not in managers:
+                managers[invoice.team] = [u.id or 0 for u in
+                                          uow.users.with_role(Role.MANAGER, invoice.team)]
+            found += [("user", str(m)) for m in managers[invoice.team]] or [("channel", "managers")]
+        elif role == "finance":
+            found.append(("channel", "finance"))
+        elif role == "admin":
+            found += [("user", str(u.id)) for u in uow.users.with_role(Role.ADMIN, None)]
+    return found
+
+
+def chase_overdue(uow: UnitOfWork, settings: Settings, today: date, now: datetime) -> int:
+    """Queue the chasing messages due `today`; each invoice reaches each level once.
+
+    An invoice paid in full is no longer open, so a payment stops its chase. After downtime
+    an invoice jumps to the highest level it has reached; the levels it skipped are marked too.
+    """
+    levels = tuple(sorted(settings.dunning, key=lambda lv: lv.days))
+    if not levels:
+        return 0
+    candidates = uow.dunning.open_invoices(today, min_days_past_due=levels[0].days)
+    sent = uow.dunning.marks([inv.id for inv in candidates])
+    managers: dict[str | None, list[int]] = {}
+    # (customer, recipient) -> invoices with the level they reached
+    batches: dict[tuple[int, tuple[str, str]], list[tuple[OpenInvoice, int]]] = defaultdict(list)
+    for invoice in candidates:
+        level = reached_level(levels, (today - invoice.due_on).days)
+        if level is None or (invoice.id, level) in sent:
+            continue
+        for lower in range(1, level + 1):
+            if (invoice.id, lower) not in sent:
+                uow.dunning.mark(invoice.id, lower, today)
+        for recipient in _recipients(levels[level - 1], invoice, uow, managers):
+            batches[(invoice.customer_id, recipient)].append((invoice, level))
+    for (customer_id, (kind, who)), items in sorted(batches.items()):
+        content = ",".join(f"{inv.number}#{lvl}" for inv, lvl in items)
+        digest = hashlib.sha1(content.encode()).hexdigest()[:16]
+        params: dict[str, Any] = {
+            "customer": items[0][0].customer, "customer_ref": f"A-{customer_id}",
+            "items": [{"invoice": inv.number, "level": lvl,
+                       "outstanding": {"amount": str(quantize(inv.outstanding, inv.currency)),
+                                       "currency": inv.currency},
+                       "due": inv.due_on.isoformat(), "days": (today - inv.due_on).days}
+                      for inv, lvl in items],
+        }
+        uow.outbox.add(OutboxMessage(
+            recipient_kind=kind, recipient=who, key="notify.dunning", params=params,
+            dedupe_key=f"dunning:A-{customer_id}:{digest}:{kind[0]}{who}",
+            created_at=now, next_attempt_at=now,
+        ))
+    return len(batches)
