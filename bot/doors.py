@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import Protocol
 from slack_sdk import WebClient
 
 from bot.app import App
+from bot.console import ConsoleSender
 from bot.delivery import Deliverer, Sender
 from bot.jobs import Jobs
 from bot.scheduler import build_scheduler
@@ -127,7 +129,15 @@ def run_doors(app: App, secrets: Secrets, console: Callable[[], None]) -> None:
     doors = build_doors(app, secrets)
     if not doors:
         log.warning("no TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN set: starting the console")
-        console()
+        # Reminders and alerts for console users appear in the terminal while they type.
+        printer = Deliverer(app.engine, app.settings, [ConsoleSender(sys.stdout)],
+                            app.dispatcher.clock)
+        background = build_scheduler(Jobs(app, printer))
+        background.start()
+        try:
+            console()
+        finally:
+            background.shutdown(wait=False)
         return
     deliverer = Deliverer(app.engine, app.settings, list(doors), app.dispatcher.clock)
     scheduler = build_scheduler(Jobs(app, deliverer))
