@@ -37,6 +37,8 @@ def build_scheduler(jobs: Jobs) -> BackgroundScheduler:
         seconds=every(settings.reminders_every).total_seconds()), id="reminders")
     scheduler.add_job(jobs.deliver, IntervalTrigger(seconds=DELIVER_EVERY.total_seconds()),
                       id="deliver")
+    # After downtime: one pass at start-up catches up what was missed (the jobs are idempotent).
+    scheduler.add_job(lambda: jobs.tick(clock()), id="catch-up")
     hour, minute = (int(part) for part in settings.dunning_at.split(":"))
     scheduler.add_job(lambda: jobs.dunning(clock()), CronTrigger(
         hour=hour, minute=minute, timezone=settings.timezone), id="dunning")

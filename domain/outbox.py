@@ -25,6 +25,9 @@ def retry_delay(attempts: int) -> timedelta | None:
     return BACKOFF[min(attempts, len(BACKOFF)) - 1]
 
 
+OFF = "00:00-00:00"  # an empty window: a user who wants no quiet hours
+
+
 @dataclass(frozen=True)
 class QuietHours:
     """A daily window in the reader's own time zone when nothing is sent to them."""

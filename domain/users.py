@@ -9,6 +9,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.outbox import OFF, QuietHours
 from domain.unit_of_work import UnitOfWork
 
 LANGUAGES = ("en", "zh")
@@ -272,3 +273,12 @@ def check_timezone(tz_name: str) -> str:
 
 def set_timezone(user: User, tz_name: str) -> None:
     user.timezone = check_timezone(tz_name)
+
+
+def set_quiet_hours(user: User, text: str) -> None:
+    """"22:00-07:30" in the user's own zone, or "off"."""
+    if text.strip().lower() in ("off", "none", "关闭", "无"):
+        user.quiet_hours = OFF
+        return
+    window = QuietHours.parse(text)
+    user.quiet_hours = f"{window.start:%H:%M}-{window.end:%H:%M}"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from domain.errors import DomainError
-from domain.notifications import queue_notifications
+from domain.notifications import OutboxMessage, queue_notifications
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User, link_chat_account
@@ -63,13 +63,31 @@ class Dispatcher:
             except DomainError as error:
                 uow.rollback()
                 return Reply(t(error.key, **_plain(error.params, t)), ok=False)
-            except Exception:
+            except Exception as failure:
                 log.exception("command failed: %.200s", incoming.text)
                 uow.rollback()
+                self._tell_admins(uow, user, incoming, failure, now)
                 return Reply(t("error.internal"), ok=False)
             queue_notifications(uow, self.settings, now)
             uow.commit()
             return reply
+
+    def _tell_admins(self, uow: UnitOfWork, user: User, incoming: Incoming,
+                     failure: Exception, now: datetime) -> None:
+        """An unexpected failure is reported to the admins (once per user and minute)."""
+        try:
+            for admin in uow.users.with_role(Role.ADMIN, None):
+                uow.outbox.add(OutboxMessage(
+                    recipient_kind="user", recipient=str(admin.id), key="notify.command_failed",
+                    params={"user": user.username, "command": incoming.text[:80],
+                            "error": f"{type(failure).__name__}: {failure}"[:200]},
+                    dedupe_key=f"failed:{user.id}:{now:%Y%m%dT%H%M}:u{admin.id}",
+                    created_at=now, next_attempt_at=now,
+                ))
+            uow.commit()
+        except Exception:
+            log.exception("could not report the failure to the admins")
+            uow.rollback()
 
     def _run(self, uow: UnitOfWork, user: User, incoming: Incoming, now: datetime,
              t: Translator) -> Reply:

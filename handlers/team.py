@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.errors import Conflict, InvalidInput
+from domain.outbox import OFF
 from domain.users import (
     LINK_CODE_TTL,
     Role,
@@ -10,6 +11,7 @@ from domain.users import (
     create_link_code,
     parse_role,
     set_language,
+    set_quiet_hours,
     set_timezone,
 )
 from handlers.arguments import need, read_args
@@ -49,6 +51,20 @@ def tz(ctx: Ctx, text: str) -> Reply:
     set_timezone(ctx.user, need(text, "user.need_timezone", ctx.t("help.tz.usage")))
     t = Translator(ctx.user.locale, ctx.user.timezone)
     return Reply(t("team.timezone_set", tz=ctx.user.timezone, now=t.when(ctx.now)))
+
+
+@command("quiet", group="team")
+def quiet(ctx: Ctx, text: str) -> Reply:
+    """My quiet hours: no reminders or alerts reach me in this window (my time zone)."""
+    value = text.strip().lower()
+    if not value:
+        window = ctx.user.quiet_hours or ctx.settings.quiet_hours
+        shown = ctx.t("team.quiet_none") if window in ("", OFF) else window
+        return Reply(ctx.t("team.quiet_is", window=shown))
+    set_quiet_hours(ctx.user, value)
+    if ctx.user.quiet_hours == OFF:
+        return Reply(ctx.t("team.quiet_off"))
+    return Reply(ctx.t("team.quiet_set", window=ctx.user.quiet_hours, tz=ctx.user.timezone))
 
 
 @command("invite", roles=(Role.ADMIN,), group="team")

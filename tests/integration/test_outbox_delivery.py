@@ -247,3 +247,54 @@ def test_claims_do_not_overlap(app: App, clock: FakeClock) -> None:
     second = store.claim(clock(), timedelta(minutes=5), 6)
     assert len(first) == 6 and len(second) == 4
     assert not {m.id for m in first} & {m.id for m in second}
+
+
+def test_a_user_who_turns_quiet_hours_off_gets_messages_at_night(
+    app: App, clock: FakeClock
+) -> None:
+    link(app, clock, "rep", "telegram", "1001")
+    assert say(app, "rep", "/quiet off").text.startswith("Quiet hours off")
+    assert say(app, "rep", "/remind tomorrow 22:30 late thought").ok
+    door = Recorder()
+    clock.now = datetime(2026, 11, 24, 14, 30, tzinfo=UTC)  # 22:30 Shanghai
+    assert Jobs(app, Deliverer(app.engine, app.settings, [door], clock)).tick(
+        clock()).delivered.sent == 1
+
+
+def test_own_quiet_hours_replace_the_company_default(app: App, clock: FakeClock) -> None:
+    link(app, clock, "rep", "telegram", "1001")
+    assert say(app, "rep", "/quiet 12:00-14:00").ok
+    assert say(app, "rep", "/quiet").text == "Your quiet hours: 12:00-14:00."
+    assert say(app, "rep", "/remind tomorrow 12:30 lunch call").ok
+    door = Recorder()
+    jobs = Jobs(app, Deliverer(app.engine, app.settings, [door], clock))
+    clock.now = datetime(2026, 11, 24, 4, 30, tzinfo=UTC)  # 12:30 Shanghai
+    assert jobs.tick(clock()).delivered.deferred == 1
+    clock.now = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)  # 14:00
+    assert jobs.tick(clock()).delivered.sent == 1
+
+
+def test_bad_quiet_hours_are_refused(app: App) -> None:
+    reply = say(app, "rep", "/quiet late")
+    assert not reply.ok
+    assert "21:00-08:00" in reply.text
+
+
+def test_an_unexpected_failure_is_reported_to_the_admins(
+    app: App, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers import commands
+
+    def broken(ctx: object, text: str) -> Reply:
+        raise RuntimeError("disk on fire")
+
+    original = commands.COMMANDS["todo"]
+    monkeypatch.setitem(commands.COMMANDS, "todo", commands.Command(
+        "todo", broken, original.roles, original.group))
+    reply = say(app, "rep", "/todo")
+    assert not reply.ok and "nothing was changed" in reply.text
+    link(app, clock, "boss", "slack", "U0BOSS")
+    door = Recorder("slack")
+    Deliverer(app.engine, app.settings, [door], clock).run_once()
+    assert len(door.sent) == 1
+    assert "rep" in door.sent[0][1].text and "disk on fire" in door.sent[0][1].text
