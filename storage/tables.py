@@ -127,6 +127,7 @@ leads = Table(
 )
 Index("ix_leads_owner_status", leads.c.owner_id, leads.c.status, leads.c.id)
 Index("ix_leads_team_status", leads.c.team, leads.c.status, leads.c.id)
+Index("ix_leads_team_id", leads.c.team, leads.c.id)
 
 deals = Table(
     "deals", metadata, pk(),
@@ -151,6 +152,7 @@ deals = Table(
 Index("ix_deals_owner_status", deals.c.owner_id, deals.c.status, deals.c.id)
 Index("ix_deals_team_status", deals.c.team, deals.c.status, deals.c.id)
 Index("ix_deals_status_stage", deals.c.status, deals.c.stage)
+Index("ix_deals_status_id", deals.c.status, deals.c.id)
 Index("ix_deals_status_activity", deals.c.status, deals.c.last_activity_at)
 
 stage_changes = Table(
