@@ -12,7 +12,7 @@ from domain.deals import Deal, StageChange
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import LeadCreated, LeadQualified
 from domain.money import Money
-from domain.names import normalise_company, similar_names
+from domain.names import fragments, normalise_company, similar_names
 from domain.settings import Settings
 from domain.unit_of_work import NameMatch, UnitOfWork
 from domain.users import Role, User
@@ -67,8 +67,9 @@ class NewLead:
 def find_similar(uow: UnitOfWork, company: str, settings: Settings) -> list[NameMatch]:
     """Open leads and customers whose names resemble `company`."""
     key = normalise_company(company)
-    candidates = [("lead", i, k, n) for i, k, n in uow.leads.name_keys()]
-    candidates += [("customer", i, k, n) for i, k, n in uow.customers.name_keys()]
+    pieces = fragments(key)
+    candidates = [("lead", i, k, n) for i, k, n in uow.leads.name_keys(pieces)]
+    candidates += [("customer", i, k, n) for i, k, n in uow.customers.name_keys(pieces)]
     return similar_names(key, candidates, settings.duplicate_threshold)
 
 

@@ -45,6 +45,26 @@ def normalise_company(name: str) -> str:
     return key or unicodedata.normalize("NFKC", name).strip().lower()
 
 
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def fragments(name_key: str, limit: int = 8) -> list[str]:
+    """Short pieces a look-alike name would share: word prefixes, or CJK character pairs.
+
+    Storage uses them to narrow the candidates in SQL before the fuzzy scoring.
+    """
+    found: list[str] = []
+    for word in name_key.split():
+        if any(_is_cjk(ch) for ch in word):
+            pairs = [word[i:i + 2] for i in range(len(word) - 1)] or [word]
+            found += pairs
+        else:
+            found.append(word[:3])
+    unique = list(dict.fromkeys(f for f in found if f))
+    return unique[:limit]
+
+
 def similar_names(
     name_key: str, candidates: Iterable[tuple[str, int, str, str]], threshold: float, limit: int = 5
 ) -> list[NameMatch]:

@@ -66,16 +66,18 @@ class LeadRepository(Protocol):
 
     def get(self, id_: int) -> Lead | None: ...
 
-    def name_keys(self) -> Sequence[tuple[int, str, str]]:
-        """(id, name_key, company) of every open lead."""
+    def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
+        """(id, name_key, company) of open leads whose key contains one of the fragments
+        (all open leads when none are given)."""
         ...
 
 
 class CustomerRepository(Repository["Customer"], Protocol):
     def by_name_key(self, name_key: str) -> Customer | None: ...
 
-    def name_keys(self) -> Sequence[tuple[int, str, str]]:
-        """(id, name_key, name) of every customer."""
+    def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
+        """(id, name_key, name) of customers whose key contains one of the fragments
+        (all customers when none are given)."""
         ...
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -21,6 +21,13 @@ from domain.users import Identity, Invite, Role, User
 from storage import tables
 
 T = TypeVar("T")
+
+
+def _contains_any(column: ColumnElement[str], fragments: Sequence[str]) -> ColumnElement[bool]:
+    """The column contains at least one fragment (LIKE with % and _ escaped)."""
+    def escaped(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(*[column.like(f"%{escaped(f)}%", escape="\\") for f in fragments])
 
 
 class SqlRepository(Generic[T]):
@@ -67,12 +74,12 @@ class SqlInvites(SqlRepository[Invite]):
 
 
 class SqlLeads(SqlRepository[Lead]):
-    def name_keys(self) -> Sequence[tuple[int, str, str]]:
+    def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
         t = tables.leads
-        rows = self.session.execute(
-            select(t.c.id, t.c.name_key, t.c.company).where(t.c.status == LeadStatus.NEW)
-        )
-        return [(r.id, r.name_key, r.company) for r in rows]
+        query = select(t.c.id, t.c.name_key, t.c.company).where(t.c.status == LeadStatus.NEW)
+        if fragments:
+            query = query.where(_contains_any(t.c.name_key, fragments))
+        return [(r.id, r.name_key, r.company) for r in self.session.execute(query)]
 
 
 class SqlCustomers(SqlRepository[Customer]):
@@ -81,10 +88,12 @@ class SqlCustomers(SqlRepository[Customer]):
             select(Customer).filter_by(name_key=name_key).order_by(tables.customers.c.id)
         ).first()
 
-    def name_keys(self) -> Sequence[tuple[int, str, str]]:
+    def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
         t = tables.customers
-        return [(r.id, r.name_key, r.name)
-                for r in self.session.execute(select(t.c.id, t.c.name_key, t.c.name))]
+        query = select(t.c.id, t.c.name_key, t.c.name)
+        if fragments:
+            query = query.where(_contains_any(t.c.name_key, fragments))
+        return [(r.id, r.name_key, r.name) for r in self.session.execute(query)]
 
 
 class SqlDeals(SqlRepository[Deal]):

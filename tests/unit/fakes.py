@@ -155,17 +155,19 @@ class FakeLinkCodes(FakeRepository[LinkCode]):
 
 
 class FakeLeads(FakeRepository[Lead]):
-    def name_keys(self) -> Sequence[tuple[int, str, str]]:
+    def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
         return [(lead.id or 0, lead.name_key, lead.company) for lead in self.all()
-                if lead.status == LeadStatus.NEW]
+                if lead.status == LeadStatus.NEW
+                and (not fragments or any(f in lead.name_key for f in fragments))]
 
 
 class FakeCustomers(FakeRepository[Customer]):
     def by_name_key(self, name_key: str) -> Customer | None:
         return next((c for c in self.all() if c.name_key == name_key), None)
 
-    def name_keys(self) -> Sequence[tuple[int, str, str]]:
-        return [(c.id or 0, c.name_key, c.name) for c in self.all()]
+    def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
+        return [(c.id or 0, c.name_key, c.name) for c in self.all()
+                if not fragments or any(f in c.name_key for f in fragments)]
 
 
 class FakeDeals(FakeRepository[Deal]):

@@ -69,3 +69,21 @@ def test_similar_names_of_no_candidates_is_empty() -> None:
 def test_similar_names_respects_the_limit() -> None:
     many = [("lead", i, "acme", "Acme") for i in range(1, 11)]
     assert len(similar_names("acme", many, threshold=85, limit=3)) == 3
+
+
+def test_fragments_are_word_prefixes_for_latin_names() -> None:
+    from domain.names import fragments
+    assert fragments("acme robotics") == ["acm", "rob"]
+
+
+def test_fragments_are_character_pairs_for_chinese_names() -> None:
+    from domain.names import fragments
+    assert fragments("阿里巴巴") == ["阿里", "里巴", "巴巴"]
+
+
+def test_a_look_alike_shares_a_fragment_with_the_original() -> None:
+    from domain.names import fragments, normalise_company
+    original = set(fragments(normalise_company("阿里巴巴（中国）有限公司")))
+    assert original & set(fragments(normalise_company("阿里巴巴")))
+    assert set(fragments(normalise_company("ACME Limited"))) & set(
+        fragments(normalise_company("Acme Ltd")))
