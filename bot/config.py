@@ -25,7 +25,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from apscheduler.triggers.cron import CronTrigger
 
+from domain.errors import InvalidInput
 from domain.money import KNOWN_CURRENCIES
+from domain.plans import parse_plan
 from domain.settings import DunningLevel, Settings, Stage
 
 __all__ = ["ConfigError", "load_settings"]
@@ -58,8 +60,6 @@ _CURRENCY_ALIASES = {"RMB": "CNY", "NTD": "TWD", "YEN": "JPY"}
 _LOCALES = {"en": "en", "zh_Hans_CN": "zh_Hans_CN", "zh": "zh_Hans_CN"}
 
 _WORD = re.compile(r"[A-Za-z0-9_-]+")
-_NET_PLAN = re.compile(r"net(\d+)( eom)?")
-_PERCENT = re.compile(r"\d+(?:\.\d+)?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _INTERVAL = re.compile(r"(\d+)([smh])")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -190,11 +190,6 @@ def _path(parent: str, child: str | int) -> str:
         return f"{parent}[{child}]"
     name = child if _WORD.fullmatch(child) else _show(child)
     return f"{parent}.{name}" if parent else name
-
-
-def _decimal_text(amount: Decimal) -> str:
-    """Show a Decimal without exponent notation (110, 99.99)."""
-    return format(amount, "f")
 
 
 class _Loader:
@@ -593,30 +588,23 @@ class _Loader:
 
     def plan(self, value: Any, where: str) -> str:
         text = self.string(value, where, '"30/60/10" or "net30"')
-        words = " ".join(text.split()).lower()
-        if _NET_PLAN.fullmatch(words):
-            return words
         fix = (
             'write "netN" (due N days after invoicing), "netN eom" (N days after the end '
-            'of the month), or installment percentages that add up to 100, like "30/60/10"'
+            'of the month), or installment percentages that add up to 100, like "30/60/10", '
+            'each optionally with its trigger ("30@signing/60@delivery/10@2027-03-31")'
         )
-        parts = [part.strip() for part in text.split("/")]
-        if not all(_PERCENT.fullmatch(part) for part in parts):
-            raise self.fail(where, f"{_show(text)} is not a payment plan", fix)
-        shares = [Decimal(part) for part in parts]
-        if any(share == 0 for share in shares):
-            raise self.fail(
-                where, f"{_show(text)} has an installment of 0 percent",
-                "remove that installment or give it a share",
-            )
-        total = sum(shares, Decimal(0))
-        if total != 100:
-            raise self.fail(
-                where,
-                f"the installments {_show(text)} add up to {_decimal_text(total)}, not 100",
-                "change the percentages so that they add up to exactly 100, like \"30/60/10\"",
-            )
-        return "/".join(parts)
+        try:
+            spec, _parts = parse_plan(text, {})  # the same grammar as plan= in chat
+        except InvalidInput as error:
+            if error.key == "plan.not_100":
+                raise self.fail(
+                    where,
+                    f"the installments {_show(text)} add up to {error.params['total']}, not 100",
+                    "change the percentages so that they add up to exactly 100, "
+                    "like \"30/60/10\"",
+                ) from None
+            raise self.fail(where, f"{_show(text)} is not a payment plan", fix) from None
+        return spec
 
     def section_dunning(self, section: dict[str, Any], out: dict[str, Any]) -> None:
         if "levels" not in section:

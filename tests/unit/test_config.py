@@ -413,7 +413,7 @@ def test_plan_with_decimals_not_adding_up_is_an_error(tmp_path: Path):
     assert "add up to 99.99" in message
 
 
-@pytest.mark.parametrize("plan", ["net", "net30eom", "net 30", "thirty", "50//50", "0/100"])
+@pytest.mark.parametrize("plan", ["net", "thirty", "50//50", "0/100", "30@someday/70"])
 def test_malformed_plan_is_an_error(tmp_path: Path, plan: str):
     error_for(tmp_path, f'[plans]\nodd = "{plan}"\n', "plans.odd")
 
@@ -513,3 +513,12 @@ def test_error_message_says_what_is_wrong_and_how_to_fix_it(tmp_path: Path):
     assert message.startswith(f"Error in {tmp_path / 'config.toml'}, at ")
     assert "200" in message
     assert "To fix it," in message
+
+
+@pytest.mark.parametrize(("plan", "stored"), [
+    ("net 30", "net 30"), ("NET45 EOM", "net45 eom"),
+    ("30@signing/70@2027-03-31", "30@signing/70@2027-03-31"),
+])
+def test_plans_use_the_same_grammar_as_plan_in_chat(tmp_path: Path, plan: str, stored: str):
+    path = write(tmp_path, f'[plans]\nmine = "{plan}"\n')
+    assert load_settings(path, env={}).plans == {"mine": stored}
