@@ -14,11 +14,11 @@ from domain.errors import InvalidInput
 from domain.invoices import Invoice, get_invoice, issue_invoice
 from domain.orders import Installment, Order, OrderPosition, get_order
 from domain.payments import PaymentMethod, parse_method, record_payment
-from domain.plans import Trigger
 from domain.users import Role
 from handlers.arguments import PER_PAGE, need, page_of, read_args
 from handlers.commands import command
 from handlers.context import Ctx
+from handlers.installments import terms_text, trigger_text
 from handlers.parsing import looks_like_ref, parse_quantity
 from handlers.references import by_name, customer_id, ref_of
 from handlers.reply import Button, Reply
@@ -66,20 +66,6 @@ def _installment_state(ctx: Ctx, order: Order, part: Installment,
                  date=ctx.t.date(part.on_date) if part.on_date else "")
 
 
-def _trigger(ctx: Ctx, part: Installment) -> str:
-    if part.trigger == Trigger.DATE and part.on_date is not None:
-        return ctx.t("plan.trigger.on_date", date=ctx.t.date(part.on_date))
-    return ctx.t(f"plan.trigger.{part.trigger}")
-
-
-def _terms(ctx: Ctx, part: Installment) -> str:
-    if part.end_of_month:
-        return ctx.t("plan.terms.eom", days=part.net_days)
-    if part.net_days:
-        return ctx.t("plan.terms.net", days=part.net_days)
-    return ""
-
-
 def _delivery_items(ctx: Ctx, order: Order, positions: Sequence[tuple[int, Decimal]]) -> str:
     names = {line.position: line.item for line in order.lines}
     return ctx.t("delivery.sep").join(
@@ -116,7 +102,7 @@ def order_text(ctx: Ctx, order: Order, invoices: Sequence[Invoice]) -> str:
     for part in order.installments:
         lines.append(ctx.t("order.card.installment", seq=part.seq,
                            pct=ctx.t.percent(part.percent), amount=_money(ctx, part.amount, c),
-                           trigger=_trigger(ctx, part), terms=_terms(ctx, part),
+                           trigger=trigger_text(ctx, part), terms=terms_text(ctx, part),
                            state=_installment_state(ctx, order, part, invoices)))
     if order.deliveries:
         lines.append(ctx.t("order.card.deliveries"))

@@ -14,6 +14,7 @@ from domain.users import Role
 from handlers.arguments import PER_PAGE, need, page_of, read_args
 from handlers.commands import command
 from handlers.context import Ctx
+from handlers.installments import terms_text, trigger_text
 from handlers.parsing import parse_percent, parse_quote_lines
 from handlers.references import deal_id, ref_of, subject
 from handlers.reply import Button, Reply
@@ -444,8 +445,7 @@ def accept(ctx: Ctx, text: str) -> Reply:
     for part in order.installments:
         lines.append(ctx.t("order.installment", seq=part.seq, pct=ctx.t.percent(part.percent),
                            amount=ctx.t.money(part.amount, order.currency),
-                           trigger=ctx.t(f"plan.trigger.{part.trigger}"),
-                           terms=ctx.t("plan.net", days=part.net_days) if part.net_days else ""
+                           trigger=trigger_text(ctx, part), terms=terms_text(ctx, part)
                            ).rstrip())
     return Reply("\n".join(lines))
 

@@ -204,3 +204,18 @@ def test_no_catalog_entry_is_fuzzy() -> None:
     fuzzy = [f"{key} [{locale}]" for locale in LOCALES
              for key, message in catalog(locale).items() if message.fuzzy]
     assert not fuzzy, f"fuzzy entries:\n  {_listing(fuzzy)}"
+
+
+def test_no_key_is_defined_in_two_catalog_files() -> None:
+    for locale in LOCALES:
+        owner: dict[str, str] = {}
+        twice = []
+        for path in catalog_paths(locale):
+            with path.open("rb") as po:
+                for message in read_po(po, locale=locale):
+                    if not message.id:
+                        continue
+                    if message.id in owner:
+                        twice.append(f"{message.id}: {owner[message.id]} and {path.name}")
+                    owner[str(message.id)] = path.name
+        assert not twice, f"{locale}: keys in two files:\n" + "\n".join(twice)
