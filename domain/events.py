@@ -113,3 +113,18 @@ class PaymentReceived(Event):
     currency: str
     invoices: tuple[str, ...]
     credit: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentClaimed(Event):
+    """A rep says the customer paid; finance confirms by recording it."""
+
+    customer_id: int
+    customer: str
+    claimed_by: int
+    invoice: str | None
+    amount: Decimal
+    currency: str
+    received_on: date
+    ref: str | None
+    method: str

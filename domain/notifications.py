@@ -13,6 +13,7 @@ from domain.events import (
     Event,
     InvoiceVoided,
     OrderCreated,
+    PaymentClaimed,
     PaymentReceived,
     QuoteApproved,
     QuoteNeedsApproval,
@@ -103,6 +104,17 @@ def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> 
                          **params)
         batch.to_user(event.owner_id, "notify.payment_received", f"payment:{event.payment_id}",
                       **params)
+    elif isinstance(event, PaymentClaimed):
+        target = event.invoice or f"A-{event.customer_id}"
+        claim = {"customer": event.customer, "target": target,
+                 "customer_ref": f"A-{event.customer_id}",
+                 "amount": _money(event.amount, event.currency),
+                 "received_on": event.received_on.isoformat(), "ref": event.ref or "",
+                 "method": event.method}
+        claimant = uow.users.get(event.claimed_by)
+        claim["by"] = claimant.display_name if claimant else "?"
+        dedupe = f"claim:{target}:{event.amount}:{event.received_on}:{event.ref or ''}"
+        batch.to_channel("finance", "notify.payment_claimed", dedupe, **claim)
     elif isinstance(event, InvoiceVoided):
         voided = {"invoice": event.number, "credit_note": event.credit_note,
                   "reason": event.reason, "released": _money(event.released, event.currency)}

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from domain.customers import Customer
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from domain.events import PaymentReceived
+from domain.events import PaymentClaimed, PaymentReceived
 from domain.money import Money
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User
@@ -169,6 +169,67 @@ def record_payment(
     (or one the customer buys in); the excess becomes the customer's credit.
     """
     actor.require(Role.FINANCE)
+    checked = _checked(uow, amount, today, invoice_number, customer_id, received_on, ref,
+                       lock=True)
+    invoice, customer, received_on, ref = checked
+    customer_id = customer.id or 0
+    payment = Payment(
+        customer_id=customer_id, owner_id=customer.owner_id, team=customer.team,
+        currency=amount.currency, amount=amount.amount, received_on=received_on, method=method,
+        recorded_by=actor.id or 0, created_at=now, ref=ref,
+        invoice_id=invoice.id if invoice is not None else None,
+    )
+    uow.payments.add(payment)
+    uow.flush()
+    if invoice is not None:
+        settled = _settle_oldest_first(payment, [invoice], now)
+    else:
+        settled = _settle_oldest_first(
+            payment, uow.invoices.open_of_customer(customer_id, amount.currency), now)
+    uow.events.append(PaymentReceived(
+        payment.id or 0, customer_id, customer.name, customer.owner_id, payment.amount,
+        payment.currency, tuple(i.number for i, _ in settled), payment.unallocated,
+    ))
+    return RecordedPayment(payment, settled, payment.unallocated,
+                           credit_of(uow, customer_id, amount.currency))
+
+
+def claim_payment(
+    uow: UnitOfWork,
+    actor: User,
+    amount: Money,
+    today: date,
+    *,
+    invoice_number: str | None = None,
+    customer_id: int | None = None,
+    received_on: date | None = None,
+    ref: str | None = None,
+    method: PaymentMethod = PaymentMethod.BANK,
+) -> PaymentClaimed:
+    """A rep reports money the customer says it sent; finance confirms it with one button.
+
+    The same checks as recording it, so the confirmation will go through; nothing is booked
+    until finance confirms.
+    """
+    actor.require(Role.REP, Role.MANAGER)
+    invoice, customer, received_on, ref = _checked(
+        uow, amount, today, invoice_number, customer_id, received_on, ref, lock=False)
+    if not actor.can_read(customer.owner_id, customer.team):
+        raise Forbidden("access.not_yours", ref=customer.number)
+    claim = PaymentClaimed(
+        customer_id=customer.id or 0, customer=customer.name, claimed_by=actor.id or 0,
+        invoice=invoice.number if invoice is not None else None, amount=amount.amount,
+        currency=amount.currency, received_on=received_on, ref=ref, method=method.value,
+    )
+    uow.events.append(claim)
+    return claim
+
+
+def _checked(
+    uow: UnitOfWork, amount: Money, today: date, invoice_number: str | None,
+    customer_id: int | None, received_on: date | None, ref: str | None, *, lock: bool,
+) -> tuple[Invoice | None, Customer, date, str | None]:
+    """What a payment needs to be valid: target, positive amount, currency, date, new ref."""
     if (invoice_number is None) == (customer_id is None):
         raise InvalidInput("payment.need_target")
     if amount.amount <= 0:
@@ -185,7 +246,8 @@ def record_payment(
         customer_id = invoice.customer_id
     assert customer_id is not None
     customer = _customer(uow, customer_id)
-    uow.ledgers.lock(customer_id)
+    if lock:
+        uow.ledgers.lock(customer_id)
     if invoice is not None:
         if invoice.is_void:
             raise Conflict("payment.invoice_void", invoice=invoice.number)
@@ -206,25 +268,7 @@ def record_payment(
         earlier = uow.payments.by_ref(ref)
         if earlier is not None:
             raise Conflict("payment.duplicate_ref", ref=ref, payment=earlier.number)
-    payment = Payment(
-        customer_id=customer_id, owner_id=customer.owner_id, team=customer.team,
-        currency=amount.currency, amount=amount.amount, received_on=received_on, method=method,
-        recorded_by=actor.id or 0, created_at=now, ref=ref,
-        invoice_id=invoice.id if invoice is not None else None,
-    )
-    uow.payments.add(payment)
-    uow.flush()
-    if invoice is not None:
-        settled = _settle_oldest_first(payment, [invoice], now)
-    else:
-        settled = _settle_oldest_first(
-            payment, uow.invoices.open_of_customer(customer_id, amount.currency), now)
-    uow.events.append(PaymentReceived(
-        payment.id or 0, customer_id, customer.name, customer.owner_id, payment.amount,
-        payment.currency, tuple(i.number for i, _ in settled), payment.unallocated,
-    ))
-    return RecordedPayment(payment, settled, payment.unallocated,
-                           credit_of(uow, customer_id, amount.currency))
+    return invoice, customer, received_on, ref
 
 
 def _invoice(uow: UnitOfWork, number: str) -> Invoice:

@@ -12,20 +12,22 @@ from domain.customers import get_customer
 from domain.deliveries import DeliveryInput, record_delivery
 from domain.errors import InvalidInput
 from domain.invoices import Invoice, get_invoice, issue_invoice
+from domain.money import Money
 from domain.orders import Installment, Order, OrderPosition, get_order
-from domain.payments import PaymentMethod, parse_method, record_payment
+from domain.payments import PaymentMethod, claim_payment, parse_method, record_payment
 from domain.users import Role
 from handlers.arguments import PER_PAGE, need, page_of, read_args
 from handlers.commands import command
 from handlers.context import Ctx
 from handlers.installments import terms_text, trigger_text
-from handlers.parsing import looks_like_ref, parse_quantity
+from handlers.parsing import Args, looks_like_ref, parse_quantity
 from handlers.references import by_name, customer_id, ref_of
 from handlers.reply import Button, Reply
 
 READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
 DELIVERERS = (Role.REP, Role.MANAGER, Role.FINANCE)
 FINANCE = (Role.FINANCE,)
+SALES = (Role.REP, Role.MANAGER)
 SCOPES = ("open", "overdue", "all")
 CARD_ROWS = 5
 
@@ -302,10 +304,8 @@ def invoices_list(ctx: Ctx, text: str) -> Reply:
 
 # --------------------------------------------------------------------------- payments
 
-@command("pay", roles=FINANCE, group="cash")
-def pay(ctx: Ctx, text: str) -> Reply:
-    usage = _usage(ctx, "pay")
-    args = read_args(text, "date", "ref", "method", usage=usage)
+def _payment_target(ctx: Ctx, args: Args, usage: str) -> tuple[str | None, int | None, Money]:
+    """(invoice number, customer id, amount) from `<INV-...|A-5|name> <amount>`."""
     target = need(args.positional[0] if args.positional else None, "payment.which", usage)
     amount_text = need(" ".join(args.positional[1:]), "payment.need_amount", usage)
     invoice_number: str | None = None
@@ -322,7 +322,33 @@ def pay(ctx: Ctx, text: str) -> Reply:
     if who is not None:
         currencies = ctx.uow.ledgers.currencies(who)
         currency = next(iter(currencies)) if len(currencies) == 1 else ctx.settings.currency
-    amount = ctx.amount(amount_text, currency)
+    return invoice_number, who, ctx.amount(amount_text, currency)
+
+
+@command("paid", roles=SALES, group="cash")
+def paid(ctx: Ctx, text: str) -> Reply:
+    """A rep reports a payment the customer announced; finance confirms it with a button."""
+    usage = _usage(ctx, "paid")
+    args = read_args(text, "date", "ref", "method", usage=usage)
+    invoice_number, who, amount = _payment_target(ctx, args, usage)
+    if who is not None:
+        get_customer(ctx.uow, ctx.user, who)
+    day = ctx.date(args.options["date"]) if "date" in args.options else None
+    method = parse_method(args.options["method"]) if "method" in args.options \
+        else PaymentMethod.BANK
+    claim = claim_payment(ctx.uow, ctx.user, amount, ctx.today, invoice_number=invoice_number,
+                          customer_id=who, received_on=day, ref=args.option("ref"),
+                          method=method)
+    return Reply(ctx.t("payment.claimed", amount=_money(ctx, claim.amount, claim.currency),
+                       target=claim.invoice or f"A-{claim.customer_id} {claim.customer}",
+                       date=ctx.t.date(claim.received_on)))
+
+
+@command("pay", roles=FINANCE, group="cash")
+def pay(ctx: Ctx, text: str) -> Reply:
+    usage = _usage(ctx, "pay")
+    args = read_args(text, "date", "ref", "method", usage=usage)
+    invoice_number, who, amount = _payment_target(ctx, args, usage)
     day = ctx.date(args.options["date"]) if "date" in args.options else None
     method = parse_method(args.options["method"]) if "method" in args.options \
         else PaymentMethod.BANK

@@ -35,6 +35,14 @@ def _buttons(key: str, params: dict[str, Any], t: Translator) -> list[list[Butto
         return [[Button(t("button.approve"), f"/approve {quote}"),
                  Button(t("button.reject"), f"/reject {quote} reason=")],
                 [Button(t("button.show_quote"), f"/quote {quote}")]]
+    if key == "notify.payment_claimed":
+        amount = params["amount"]
+        confirm = f"/pay {params['target']} {amount['amount']} {amount['currency']} " \
+                  f"date={params['received_on']} method={params['method']}"
+        if params.get("ref"):
+            confirm += f' ref="{params["ref"]}"'
+        return [[Button(t("button.confirm_payment"), confirm),
+                 Button(t("button.open_customer"), f"/customer {params['customer_ref']}")]]
     if key == "notify.reminder_due":
         ref = params["reminder"]
         return [[Button(t("button.done", ref=ref), f"/done {ref}"),
@@ -66,4 +74,6 @@ def render(key: str, params: dict[str, Any], t: Translator) -> Reply:
     if key == "notify.dunning":
         return _dunning(params, t)
     shown = {name: _shown(value, t) for name, value in params.items() if not name.startswith("_")}
+    if key == "notify.payment_claimed":
+        shown["ref"] = t("payment.bank_ref", ref=params["ref"]) if params.get("ref") else ""
     return Reply(t(key, **shown), _buttons(key, params, t))
