@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App, build_app
-from bot.delivery import SendFailed
+from bot.delivery import Deliverer, SendFailed
 from bot.doors import DoorError, serve
 from domain.quotes import QuoteStatus
 from domain.reminders import ReminderStatus
@@ -21,6 +21,7 @@ from handlers.i18n import Translator
 from handlers.outgoing import utf16_length
 from handlers.reply import Button, Reply
 from storage.tables import deals, leads, quote_lines, quotes, reminders
+from storage.tables_cash import payments
 from tests.doors.conftest import TelegramHarness, link
 from tests.doors.telegram_fake import BOT_USERNAME, TOKEN, message, press, user
 from tests.support import FakeClock, say
@@ -199,6 +200,27 @@ def test_order_card_buttons_issue_the_invoice(telegram: TelegramHarness, app: Ap
     assert ["/deliver O-1 all", "/invoice O-1 installment=1"] in _keyboard_commands(card)
     telegram.feed(press(19, user(3003, "Zhao"), "/invoice O-1 installment=1"))
     assert telegram.api.of("editMessageText")[0]["text"].startswith("Invoice INV-2026-0001")
+
+
+def test_confirm_payment_button_books_the_reported_payment(
+        telegram: TelegramHarness, app: App, clock: FakeClock) -> None:
+    link(app, "fin", "telegram", "3003")
+    say(app, "rep", "/lead Acme")
+    say(app, "rep", "/qualify L-1")
+    say(app, "rep", "/quote D-1 10 x Server @ 5,000")
+    assert say(app, "rep", "/accept Q-1 plan=30/60/10").ok
+    assert say(app, "fin", "/invoice O-1").ok
+    assert say(app, "rep", "/paid INV-2026-0001 10000 ref=BANK-42").ok
+    Deliverer(app.engine, app.settings, [telegram.door], clock).run_once()
+    claim = next(p for p in telegram.sent() if "reports a payment" in p["text"])
+    assert claim["chat_id"] in (3003, "3003")
+    confirm = _keyboard_commands(claim)[0][0]
+    assert len(confirm.encode()) <= 64
+    telegram.feed(press(40, user(3003, "Zhao"), confirm))
+    answer = telegram.api.of("editMessageText")[-1]["text"]
+    assert answer.startswith("Payment P-1"), answer
+    with app.engine.connect() as conn:
+        assert conn.execute(select(payments.c.ref)).scalars().all() == ["BANK-42"]
 
 
 def test_a_button_command_longer_than_64_bytes_travels_as_a_stored_token(
