@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -37,8 +38,10 @@ def build_scheduler(jobs: Jobs) -> BackgroundScheduler:
         seconds=every(settings.reminders_every).total_seconds()), id="reminders")
     scheduler.add_job(jobs.deliver, IntervalTrigger(seconds=DELIVER_EVERY.total_seconds()),
                       id="deliver")
-    # After downtime: one pass at start-up catches up what was missed (the jobs are idempotent).
-    scheduler.add_job(lambda: jobs.tick(clock()), id="catch-up")
+    # A full pass at start-up and then hourly catches up whatever a downtime made the timed
+    # jobs miss; every job is idempotent, so the extra passes send nothing twice.
+    scheduler.add_job(lambda: jobs.tick(clock()), IntervalTrigger(hours=1), id="catch-up",
+                      next_run_time=datetime.now(ZoneInfo(settings.timezone)))
     hour, minute = (int(part) for part in settings.dunning_at.split(":"))
     scheduler.add_job(lambda: jobs.dunning(clock()), CronTrigger(
         hour=hour, minute=minute, timezone=settings.timezone), id="dunning")
