@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import App
 from domain.users import Role, add_user
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
-from handlers.reply import Reply
+from handlers.reply import Attachment, Reply
 
 PROMPT = "> "
 
@@ -20,11 +22,12 @@ class ConsoleSender:
 
     platform = "console"
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, directory: Path | None = None) -> None:
         self.out = out
+        self.directory = directory
 
     def send(self, chat_id: str, reply: Reply, *, label: str = "") -> None:
-        text = render(reply)
+        text = render(reply, self.directory)
         self.out.write(f"🔔 @{label or chat_id}: {text}\n")
         self.out.flush()
 
@@ -48,17 +51,37 @@ def bootstrap_admin(app: App, username: str) -> bool:
     return True
 
 
-def render(reply: Reply) -> str:
-    """Reply text with its buttons written as the commands they stand for."""
+def files_dir() -> Path:
+    """Where the console puts charts and exports: $LTC_CHARTS_DIR, else ./charts."""
+    return Path(os.environ.get("LTC_CHARTS_DIR") or "charts")
+
+
+def save_file(attachment: Attachment, directory: Path) -> Path:
+    """Write an attachment into `directory` under a name not taken yet."""
+    directory.mkdir(parents=True, exist_ok=True)
+    name = Path(attachment.name).name or "file"
+    path, stem, suffix, number = directory / name, Path(name).stem, Path(name).suffix, 1
+    while path.exists():
+        number += 1
+        path = directory / f"{stem}-{number}{suffix}"
+    path.write_bytes(attachment.data)
+    return path
+
+
+def render(reply: Reply, directory: Path | None = None) -> str:
+    """Reply text with its buttons written as the commands they stand for; files are saved
+    into `directory` (default: files_dir()) and their paths printed."""
     lines = [reply.text] if reply.text else []
     for row in reply.buttons:
         lines.append("  " + "  ".join(f"[{b.label}: {b.command}]" for b in row))
+    for attachment in reply.files:
+        lines.append(f"  📎 {save_file(attachment, directory or files_dir())}")
     return "\n".join(lines)
 
 
 def run_console(app: App, username: str, lines: Iterable[str], out: TextIO,
-                interactive: bool = False) -> int:
-    """Answer each line; returns how many commands were refused."""
+                interactive: bool = False, directory: Path | None = None) -> int:
+    """Answer each line; returns how many commands were refused. Files go to `directory`."""
     if bootstrap_admin(app, username):
         t = Translator(app.settings.locale, app.settings.timezone)
         out.write(t("console.bootstrapped", username=username) + "\n")
@@ -80,7 +103,7 @@ def run_console(app: App, username: str, lines: Iterable[str], out: TextIO,
                 platform="console", user_id=username, chat_id="console", text=line.strip(),
             ))
             refused += 0 if reply.ok else 1
-            text = render(reply)
+            text = render(reply, directory)
             if text:
                 out.write(text + "\n")
         if interactive:

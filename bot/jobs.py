@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import IntegrityError
 
 from bot.app import App
 from bot.delivery import Deliverer, Stats
+from domain.digests import queue_digests
 from domain.dunning import chase_overdue
 from domain.reminders import queue_due_reminders
 
@@ -23,6 +25,7 @@ class TickReport:
 
     reminders: int = 0
     dunning: int = 0
+    digests: int = 0
     delivered: Stats = field(default_factory=Stats)
 
 
@@ -60,6 +63,32 @@ class Jobs:
         local = now.astimezone(ZoneInfo(self.app.settings.timezone))
         return local.time() >= time.fromisoformat(self.app.settings.dunning_at)
 
+    def digest_fired(self, now: datetime) -> datetime | None:
+        """The latest time this ISO week (company time) `schedule.digest_cron` fired by `now`."""
+        tz = ZoneInfo(self.app.settings.timezone)
+        local = now.astimezone(tz)
+        monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time(0),
+                                  tzinfo=tz)
+        trigger = CronTrigger.from_crontab(self.app.settings.digest_cron, timezone=tz)
+        fired: datetime | None = None
+        following = trigger.get_next_fire_time(None, monday)
+        while following is not None and following <= now:
+            fired = following
+            following = trigger.get_next_fire_time(fired, fired + timedelta(seconds=1))
+        return fired
+
+    def digests(self, now: datetime) -> int:
+        """Queue this week's digests once their time has passed; a reader who has this week's
+        digest already gets nothing more (dedupe key per week and reader)."""
+        fired = self.digest_fired(now)
+        if fired is None:
+            return 0
+        with self.app.uow() as uow:
+            uow.action = "job:digests"
+            count = queue_digests(uow, self.app.settings, fired, now)
+            uow.commit()
+        return count
+
     def deliver(self) -> Stats:
         return self.deliverer.run_once()
 
@@ -69,5 +98,6 @@ class Jobs:
         report.reminders = self.reminders(now)
         if self.dunning_due(now):
             report.dunning = self.dunning(now)
+        report.digests = self.digests(now)
         report.delivered = self.deliver()
         return report

@@ -45,4 +45,6 @@ def build_scheduler(jobs: Jobs) -> BackgroundScheduler:
     hour, minute = (int(part) for part in settings.dunning_at.split(":"))
     scheduler.add_job(lambda: jobs.dunning(clock()), CronTrigger(
         hour=hour, minute=minute, timezone=settings.timezone), id="dunning")
+    scheduler.add_job(lambda: jobs.digests(clock()), CronTrigger.from_crontab(
+        settings.digest_cron, timezone=settings.timezone), id="digests")
     return scheduler

@@ -35,7 +35,7 @@ from handlers.i18n import Translator
 from handlers.incoming import Incoming
 from handlers.outgoing import SLACK_LIMIT, is_personal, split_text, translator_for
 from handlers.parsing import looks_like_ref, parse_quote_lines, split_command, tokenize
-from handlers.reply import Button, Reply
+from handlers.reply import Attachment, Button, Reply
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +145,18 @@ class SlackSender:
     def post(self, channel: str, reply: Reply, *, mention: str | None = None) -> None:
         for message in self.messages(reply, mention):
             self.client.chat_postMessage(channel=channel, **message)
+        self.upload(channel, reply.files)
+
+    def upload(self, channel: str, files: list[Attachment]) -> None:
+        """Charts and exports as Slack files, shared into the channel (or the person's DM)."""
+        if not files:
+            return
+        if channel.startswith(("U", "W")):  # a person: files go to the DM conversation
+            opened = self.client.conversations_open(users=channel)
+            channel = str((opened.get("channel") or {}).get("id") or channel)
+        for attachment in files:
+            self.client.files_upload_v2(channel=channel, file=attachment.data,
+                                        filename=attachment.name, title=attachment.name)
 
     def post_ephemeral(self, channel: str, user: str, reply: Reply) -> None:
         for message in self.messages(reply):
@@ -157,6 +169,7 @@ class SlackSender:
         if len(messages) > 1:
             return False
         self.client.chat_update(channel=channel, ts=ts, **messages[0])
+        self.upload(channel, reply.files)
         return True
 
     def send(self, chat_id: str, reply: Reply, *, label: str = "") -> None:

@@ -56,7 +56,7 @@ from handlers.outgoing import (
     utf16_length,
 )
 from handlers.parsing import split_command
-from handlers.reply import Button, Reply
+from handlers.reply import Attachment, Button, Reply
 from storage.dialogs import ButtonPayloads
 
 log = logging.getLogger(__name__)
@@ -399,6 +399,20 @@ class TelegramDoor:
             sent.append(await self._call(
                 self.bot.send_message, chat_id=chat_id, text=text, entities=entities or None,
                 reply_markup=markup if last else None, reply_parameters=parameters))
+        sent += await self._send_files(chat_id, reply.files)
+        return sent
+
+    async def _send_files(self, chat_id: int | str, files: list[Attachment]) -> list[Message]:
+        """Charts as photos, everything else (CSV exports) as documents."""
+        sent: list[Message] = []
+        for attachment in files:
+            if attachment.is_image:
+                sent.append(await self._call(self.bot.send_photo, chat_id=chat_id,
+                                             photo=attachment.data, filename=attachment.name))
+            else:
+                sent.append(await self._call(self.bot.send_document, chat_id=chat_id,
+                                             document=attachment.data,
+                                             filename=attachment.name))
         return sent
 
     async def _edit(self, message: Message, reply: Reply, *,
@@ -419,6 +433,7 @@ class TelegramDoor:
         except BadRequest as error:
             if "not modified" not in str(error).lower():
                 raise
+        await self._send_files(message.chat.id, reply.files)
 
     def send(self, chat_id: str, reply: Reply, *, label: str = "") -> None:
         """Push a message to a chat from any thread (the outbox dispatcher uses this)."""

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from domain.credit_notes import CreditNote
     from domain.customers import Contact, Customer
     from domain.deals import Deal, StageChange
+    from domain.digests import Reports
     from domain.dunning import OpenInvoice
     from domain.events import Event
     from domain.invoices import Invoice
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from domain.payments import Payment
     from domain.quotes import Quote
     from domain.reminders import Reminder
+    from domain.spend import Spend
     from domain.users import Identity, Invite, LinkCode, Role, User
 
 T = TypeVar("T")
@@ -286,6 +288,8 @@ class UnitOfWork(Protocol):
     ledgers: Ledgers
     cash_queries: CashQueries
     dunning: DunningLog
+    spend: Repository[Spend]
+    reports: Reports
     events: list[Event]
     actor_id: int | None
     action: str

@@ -11,7 +11,7 @@ from domain.notifications import OutboxMessage, queue_notifications
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User, link_chat_account
-from handlers import cash, dialogs, sales, team  # noqa: F401  (registers the commands)
+from handlers import cash, dialogs, reports, sales, team  # noqa: F401  (registers the commands)
 from handlers.commands import find
 from handlers.context import Ctx
 from handlers.i18n import Translator

@@ -6,8 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.digests import FINANCE_DIGEST, MANAGER_DIGEST
 from handlers.i18n import Translator
 from handlers.reply import Button, Reply
+from handlers.reports import digest_reply
 
 
 def _shown(value: Any, t: Translator) -> Any:
@@ -73,6 +75,8 @@ def render(key: str, params: dict[str, Any], t: Translator) -> Reply:
     """The message `key` with `params`, in the reader's language, with its buttons."""
     if key == "notify.dunning":
         return _dunning(params, t)
+    if key in (MANAGER_DIGEST, FINANCE_DIGEST):
+        return digest_reply(key, params, t)
     shown = {name: _shown(value, t) for name, value in params.items() if not name.startswith("_")}
     if key == "notify.payment_claimed":
         shown["ref"] = t("payment.bank_ref", ref=params["ref"]) if params.get("ref") else ""

@@ -16,8 +16,9 @@ from domain.orders import Installment, Order, OrderLine
 from domain.payments import Allocation, Payment
 from domain.quotes import Quote, QuoteLine
 from domain.reminders import Reminder
+from domain.spend import Spend
 from domain.users import Identity, Invite, LinkCode, User
-from storage import tables, tables_cash, tables_doors
+from storage import tables, tables_cash, tables_doors, tables_reports
 from storage.repositories_cash import keep_posted_documents
 
 mapper_registry = registry(metadata=tables.metadata)
@@ -76,4 +77,5 @@ def map_domain() -> None:
                                     lazy="selectin")})
     keep_posted_documents(Invoice, CreditNote, Payment, Allocation)
     reg.map_imperatively(OutboxMessage, tables.outbox)
+    reg.map_imperatively(Spend, tables_reports.spend)
     _mapped = True

@@ -9,6 +9,7 @@ from domain.activities import Activity
 from domain.credit_notes import CreditNote
 from domain.customers import Contact, Customer
 from domain.deals import Deal
+from domain.digests import Reports
 from domain.events import Event
 from domain.invoices import Invoice
 from domain.leads import Lead
@@ -16,6 +17,7 @@ from domain.orders import Order
 from domain.payments import Payment
 from domain.quotes import Quote
 from domain.reminders import Reminder
+from domain.spend import Spend
 from domain.unit_of_work import (
     CashQueries,
     CustomerRepository,
@@ -45,6 +47,7 @@ from storage.dunning import SqlDunningLog
 from storage.mapping import map_domain
 from storage.queries import SqlQueries
 from storage.queries_cash import SqlCashQueries
+from storage.reports import SqlReports
 from storage.repositories import (
     SqlCustomers,
     SqlDeals,
@@ -87,6 +90,8 @@ class SqlUnitOfWork:
     ledgers: Ledgers
     cash_queries: CashQueries
     dunning: DunningLog
+    spend: Repository[Spend]
+    reports: Reports
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -126,6 +131,8 @@ class SqlUnitOfWork:
         self.ledgers = SqlLedgers(session)
         self.cash_queries = SqlCashQueries(session)
         self.dunning = SqlDunningLog(session)
+        self.spend = SqlRepository(session, Spend)
+        self.reports = SqlReports(session)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -22,6 +22,19 @@ PG_SERVER = os.environ.get("LTC_TEST_PG", "postgresql+psycopg://postgres@127.0.0
 BACKENDS = [b for b in os.environ.get("LTC_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def charts_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Files the console saves (charts, exports) go to a temporary directory, not ./charts."""
+    path = tmp_path_factory.mktemp("charts")
+    before = os.environ.get("LTC_CHARTS_DIR")
+    os.environ["LTC_CHARTS_DIR"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("LTC_CHARTS_DIR", None)
+    else:
+        os.environ["LTC_CHARTS_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (faster than migrating each time)."""

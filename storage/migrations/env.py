@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine
 import storage.tables_cash  # noqa: F401  (adds the cash tables to the metadata)
 import storage.tables_doors  # noqa: F401  (adds the doors' tables to the metadata)
 import storage.tables_dunning  # noqa: F401  (adds the dunning log to the metadata)
+import storage.tables_reports  # noqa: F401  (adds the spend table and report indexes)
 from storage.tables import metadata
 
 config = context.config

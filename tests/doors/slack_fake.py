@@ -105,6 +105,13 @@ class SlackApi:
             "chat.update": {"ok": True, "channel": channel, "ts": params.get("ts"),
                             "text": params.get("text")},
             "views.open": {"ok": True, "view": {"id": "V1", "hash": "h1"}},
+            "conversations.open": {"ok": True, "channel": {"id": f"D{params.get('users')}"}},
+            "files.getUploadURLExternal": {
+                "ok": True, "file_id": f"F{params.get('filename')}",
+                "upload_url": self.url.replace("/api/", f"/upload/F{params.get('filename')}")},
+            "files.completeUploadExternal": {"ok": True, "files": [
+                {"id": f["id"], "title": f.get("title")}
+                for f in _listed(params.get("files"))]},
         }
         return 200, {}, answers.get(method, {"ok": True})
 
@@ -115,7 +122,10 @@ class SlackApi:
             def do_POST(self) -> None:  # noqa: N802
                 method = self.path.rsplit("/", 1)[-1]
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if "json" in (self.headers.get("Content-Type") or ""):
+                if self.path.startswith("/upload/"):  # a file's bytes, sent to its upload URL
+                    params: dict[str, Any] = {"file_id": method, "data": raw}
+                    method = "upload"
+                elif "json" in (self.headers.get("Content-Type") or ""):
                     params = json.loads(raw or b"{}")
                 else:
                     params = dict(parse_qsl(raw.decode()))
@@ -164,6 +174,12 @@ class TrackedExecutor(ThreadPoolExecutor):
                 return
             for future in pending:
                 future.result(WAIT)
+
+
+def _listed(value: Any) -> list[dict[str, Any]]:
+    """A list parameter, sent as JSON text in a form or as a list in a JSON body."""
+    found = json.loads(value) if isinstance(value, str) else value
+    return list(found or [])
 
 
 def sign(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None,

@@ -78,6 +78,10 @@ class RecordingRequest(BaseRequest):
                          ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
+        if request_data is not None and request_data.contains_files:
+            # Uploaded files (photos, documents) by part name: (file name, bytes, mime type).
+            params["_files"] = {part: (f[0], f[1], f[2]) if isinstance(f, tuple) else f
+                                for part, f in request_data.multipart_data.items()}
         if name == "getUpdates":
             return 200, self._json(await self._take_updates())
         with self._changed:
@@ -118,7 +122,8 @@ class RecordingRequest(BaseRequest):
             return {"id": BOT_ID, "is_bot": True, "first_name": "LTC", "username": BOT_USERNAME,
                     "can_join_groups": True, "can_read_all_group_messages": False,
                     "supports_inline_queries": False}
-        if name in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+        if name in ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendPhoto",
+                    "sendDocument"):
             chat_id = int(params["chat_id"])
             message: dict[str, Any] = {
                 "message_id": int(params.get("message_id") or next(self._ids)),

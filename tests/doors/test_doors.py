@@ -12,10 +12,12 @@ import pytest
 
 from bot.app import App
 from bot.cli import main
+from bot.console import run_console
 from bot.doors import DoorError, Secrets, build_doors, run_doors, senders
 from bot.slack_door import EVENTS_PATH, SlackDoor, SlackSender
 from bot.telegram_door import TelegramDoor
 from tests.doors.slack_fake import SlackApi
+from tests.support import say
 
 ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "SLACK_BOT_TOKEN",
        "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
@@ -93,6 +95,17 @@ def test_run_without_tokens_opens_the_console(tmp_path: Path, monkeypatch: pytes
     assert main(["--config", str(config), "run", "--as", "ana"]) == 0
     out = capsys.readouterr().out
     assert "(ana) are now its admin" in out and "/lead" in out
+
+
+def test_the_console_saves_a_chart_and_prints_where(app: App, tmp_path: Path) -> None:
+    say(app, "rep", "/lead Acme")
+    say(app, "rep", "/qualify L-1 amount=50k")
+    out = io.StringIO()
+    run_console(app, "mgr", ["/pipeline", "/pipeline"], out, directory=tmp_path / "charts")
+    saved = [line.split("📎 ", 1)[1] for line in out.getvalue().splitlines() if "📎 " in line]
+    assert saved == [str(tmp_path / "charts" / "pipeline.png"),
+                     str(tmp_path / "charts" / "pipeline-2.png")]  # the first is kept
+    assert all(Path(path).read_bytes().startswith(b"\x89PNG") for path in saved)
 
 
 def test_run_with_half_the_slack_secrets_stops_with_the_reason(

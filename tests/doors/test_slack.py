@@ -330,6 +330,31 @@ def test_a_long_reply_is_split_within_slack_limits(slack: SlackHarness) -> None:
                      for r in rows]
 
 
+def test_a_chart_is_uploaded_as_a_file_into_the_channel(slack: SlackHarness, app: App) -> None:
+    say(app, "rep", "/lead Acme")
+    say(app, "rep", "/qualify L-1 amount=50k")
+    slack.command("pipeline", user=MGR)
+    assert slack.posts()[0]["text"].startswith(f"<@{MGR}> Pipeline (team east)")
+    (asked,) = slack.api.of("files.getUploadURLExternal")
+    assert asked["filename"] == "pipeline.png"
+    (uploaded,) = slack.api.of("upload")
+    assert uploaded["data"].startswith(b"\x89PNG") and int(asked["length"]) == len(
+        uploaded["data"])
+    (shared,) = slack.api.of("files.completeUploadExternal")
+    assert shared["channel_id"] == "C1SALES"
+
+
+def test_an_export_asked_in_a_channel_is_uploaded_to_the_askers_dm(slack: SlackHarness,
+                                                                    app: App) -> None:
+    say(app, "rep", "/lead Acme")
+    slack.command("export activities")
+    assert [p["channel"] for p in slack.posts()] == [REP]
+    assert slack.api.of("conversations.open")[0]["users"] == REP
+    (shared,) = slack.api.of("files.completeUploadExternal")
+    assert shared["channel_id"] == f"D{REP}"
+    assert slack.api.of("upload")[0]["data"].startswith(b"\xef\xbb\xbf")
+
+
 # --------------------------------------------------------------------------- modes
 
 

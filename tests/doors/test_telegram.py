@@ -19,7 +19,7 @@ from domain.quotes import QuoteStatus
 from domain.reminders import ReminderStatus
 from handlers.i18n import Translator
 from handlers.outgoing import utf16_length
-from handlers.reply import Button, Reply
+from handlers.reply import Attachment, Button, Reply
 from storage.tables import deals, leads, quote_lines, quotes, reminders
 from storage.tables_cash import payments
 from tests.doors.conftest import TelegramHarness, link
@@ -324,6 +324,24 @@ def test_a_long_reply_is_split_between_lines_with_the_keyboard_last(
     assert all(utf16_length(s["text"]) <= 4096 for s in sent)
     assert "\n".join(s["text"] for s in sent).split("\n") == rows
     assert [s.get("reply_markup") is not None for s in sent] == [False] * (len(sent) - 1) + [True]
+
+
+def test_a_chart_goes_as_a_photo_and_an_export_as_a_document(
+        telegram: TelegramHarness, app: App) -> None:
+    say(app, "rep", "/lead Acme")
+    say(app, "rep", "/qualify L-1 amount=50k")
+    telegram.feed(message(60, MGR, "/pipeline"))
+    assert telegram.sent()[-1]["text"].startswith("Pipeline (team east)")
+    (photo,) = telegram.api.of("sendPhoto")
+    assert photo["chat_id"] == 2002
+    ((name, data, _mime),) = photo["_files"].values()
+    assert name == "pipeline.png" and data.startswith(b"\x89PNG")
+    telegram.door.send("1001", Reply("Export", files=[
+        Attachment("deals.csv", b"\xef\xbb\xbfDeal\r\n", "text/csv")]))
+    (document,) = telegram.api.of("sendDocument")
+    assert document["chat_id"] == "1001"  # the outbox passes chat ids as text
+    assert list(document["_files"].values()) == [
+        ("deals.csv", b"\xef\xbb\xbfDeal\r\n", "text/csv")]
 
 
 # --------------------------------------------------------------------------- webhook

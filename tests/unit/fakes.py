@@ -17,6 +17,7 @@ from domain.activities import Activity
 from domain.credit_notes import CreditNote
 from domain.customers import Contact, Customer
 from domain.deals import Deal, StageChange
+from domain.digests import Reports
 from domain.events import Event
 from domain.invoices import Invoice
 from domain.leads import Lead, LeadStatus
@@ -27,6 +28,7 @@ from domain.payments import Payment
 from domain.quotes import OPEN_STATUSES, LineInput, Quote, draft_quote
 from domain.reminders import Reminder, ReminderStatus
 from domain.settings import Settings
+from domain.spend import Spend
 from domain.unit_of_work import (
     CashQueries,
     CustomerRepository,
@@ -346,6 +348,13 @@ class FakeCashQueries:
         raise _sql_only("cash_queries.customer_balances")
 
 
+class FakeReports:
+    """Reports are SQL aggregates; they are tested against a database."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise _sql_only(f"reports.{name}")
+
+
 class FakeUnitOfWork:
     """`with uow:` starts afresh; `commit()` sets `committed`; leaving without it does not."""
 
@@ -371,6 +380,8 @@ class FakeUnitOfWork:
     numbers: DocumentNumbers
     ledgers: Ledgers
     cash_queries: CashQueries
+    spend: Repository[Spend]
+    reports: Reports
 
     def __init__(self) -> None:
         ids, flush = _Ids(), self.flush
@@ -386,11 +397,12 @@ class FakeUnitOfWork:
         orders = FakeRepository[Order](ids, flush)
         invoices, payments = FakeInvoices(ids, flush), FakePayments(ids, flush)
         credit_notes = FakeRepository[CreditNote](ids, flush)
+        spend = FakeRepository[Spend](ids, flush)
         self._repos: dict[type[Any], FakeRepository[Any]] = {
             User: users, Identity: identities, Invite: invites, LinkCode: link_codes,
             Lead: leads, Customer: customers, Contact: contacts, Deal: deals,
             Activity: activities, Reminder: reminders, Quote: quotes, Order: orders,
-            Invoice: invoices, Payment: payments, CreditNote: credit_notes,
+            Invoice: invoices, Payment: payments, CreditNote: credit_notes, Spend: spend,
         }
         self.users = users
         self.identities = identities
@@ -407,6 +419,7 @@ class FakeUnitOfWork:
         self.invoices = invoices
         self.payments = payments
         self.credit_notes = credit_notes
+        self.spend = spend
         self.outbox = self.messages
         self.deliveries = FakeDeliveryLog()
         self.dialogs = FakeDialogs()
@@ -415,6 +428,7 @@ class FakeUnitOfWork:
         self.ledgers = FakeLedgers(orders, self.locked_customers)
         self.queries = FakeQueries()
         self.cash_queries = FakeCashQueries()
+        self.reports = FakeReports()
         self.events: list[Event] = []
         self.actor_id: int | None = None
         self.action = ""
