@@ -42,14 +42,20 @@ def _invoice_facts(today: date) -> Any:
                       .scalar_subquery())
     inner = select(i, paid.label("paid"), credited.label("credited")).subquery("inv")
     outstanding = _money(inner.c.total - inner.c.paid - inner.c.credited)
-    status = case(
-        (inner.c.credited > ZERO, literal(InvoiceStatus.VOID.value)),
+    status = invoice_status(inner.c.paid, inner.c.credited, outstanding, inner.c.due_on, today)
+    return select(inner, outstanding.label("outstanding"), status.label("status")).subquery("f")
+
+
+def invoice_status(paid: Any, credited: Any, outstanding: Any, due_on: Any,
+                   today: date) -> ColumnElement[str]:
+    """`Invoice.status` in SQL: void, paid, overdue, partly paid or issued."""
+    return case(
+        (credited > ZERO, literal(InvoiceStatus.VOID.value)),
         (outstanding <= ZERO, literal(InvoiceStatus.PAID.value)),
-        (inner.c.due_on < today, literal(InvoiceStatus.OVERDUE.value)),
-        (inner.c.paid > ZERO, literal(InvoiceStatus.PARTLY_PAID.value)),
+        (due_on < today, literal(InvoiceStatus.OVERDUE.value)),
+        (paid > ZERO, literal(InvoiceStatus.PARTLY_PAID.value)),
         else_=literal(InvoiceStatus.ISSUED.value),
     )
-    return select(inner, outstanding.label("outstanding"), status.label("status")).subquery("f")
 
 
 def _visible(query: Select[Any], f: Any, *, owner_id: int | None, team: str | None,

@@ -38,14 +38,13 @@ from sqlalchemy.types import TypeDecorator
 
 from domain.deals import DealStatus
 from domain.digests import Scope, Window
-from domain.invoices import InvoiceStatus
 from domain.leads import LeadStatus
 from storage import tables as t
 from storage import tables_cash as c
+from storage.queries_cash import ZERO, _money, invoice_status
 from storage.tables_reports import spend as spend_table
-from storage.types import SCALE, Amount
+from storage.types import SCALE
 
-ZERO = Decimal(0)
 EXPORT_BATCH = 1000
 WON, LOST, OPEN = DealStatus.WON.value, DealStatus.LOST.value, DealStatus.OPEN.value
 
@@ -82,10 +81,6 @@ def _epoch_sqlite(element: epoch_seconds, compiler: SQLCompiler, **kw: Any) -> s
 @compiles(epoch_seconds, "postgresql")
 def _epoch_postgresql(element: epoch_seconds, compiler: SQLCompiler, **kw: Any) -> str:
     return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
-
-
-def _money(expr: Any) -> ColumnElement[Decimal]:
-    return type_coerce(expr, Amount())
 
 
 def _sum_money(expr: Any) -> ColumnElement[Decimal]:
@@ -153,13 +148,7 @@ def _facts(today: date) -> Any:
     credited = _money(func.coalesce(credited_by.c.amount, 0))
     outstanding = _money(i.c.total - func.coalesce(paid_by.c.amount, 0)
                          - func.coalesce(credited_by.c.amount, 0))
-    status = case(
-        (credited > ZERO, literal(InvoiceStatus.VOID.value)),
-        (outstanding <= ZERO, literal(InvoiceStatus.PAID.value)),
-        (i.c.due_on < today, literal(InvoiceStatus.OVERDUE.value)),
-        (paid > ZERO, literal(InvoiceStatus.PARTLY_PAID.value)),
-        else_=literal(InvoiceStatus.ISSUED.value),
-    )
+    status = invoice_status(paid, credited, outstanding, i.c.due_on, today)
     return (select(i, paid.label("paid"), credited.label("credited"),
                    outstanding.label("outstanding"), status.label("status"))
             .select_from(i.outerjoin(paid_by, paid_by.c.invoice_id == i.c.id)
