@@ -192,6 +192,20 @@ def _path(parent: str, child: str | int) -> str:
     return f"{parent}.{name}" if parent else name
 
 
+_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekday_names(cron: str) -> str:
+    """Standard cron counts weekdays from Sunday = 0 (or 7); APScheduler from Monday = 0.
+    Numbers in the weekday field become names, so "0 9 * * 1" keeps meaning Monday."""
+    fields = cron.split(" ")
+    if len(fields) != 5:
+        return cron
+    fields[4] = re.sub(r"(?<![/\d])([0-7])(?!\d)", lambda m: _CRON_DAYS[int(m.group(1))],
+                       fields[4])
+    return " ".join(fields)
+
+
 class _Loader:
     """Validates one parsed file; every error names `self.file`."""
 
@@ -687,7 +701,7 @@ class _Loader:
         return f"{int(match.group(1))}{match.group(2)}"
 
     def cron(self, value: Any, key: str) -> str:
-        text = " ".join(self.string(value, key, '"0 9 * * mon"').split())
+        text = _weekday_names(" ".join(self.string(value, key, '"0 9 * * mon"').split()))
         try:
             CronTrigger.from_crontab(text, timezone=ZoneInfo("UTC"))
         except ValueError as exc:

@@ -522,3 +522,14 @@ def test_error_message_says_what_is_wrong_and_how_to_fix_it(tmp_path: Path):
 def test_plans_use_the_same_grammar_as_plan_in_chat(tmp_path: Path, plan: str, stored: str):
     path = write(tmp_path, f'[plans]\nmine = "{plan}"\n')
     assert load_settings(path, env={}).plans == {"mine": stored}
+
+
+@pytest.mark.parametrize(("cron", "stored"), [
+    ("0 9 * * 1", "0 9 * * mon"), ("0 9 * * 1-5", "0 9 * * mon-fri"),
+    ("30 8 * * 0,6", "30 8 * * sun,sat"), ("0 9 * * 7", "0 9 * * sun"),
+    ("0 9 * * */2", "0 9 * * */2"), ("0 9 * * fri", "0 9 * * fri"),
+])
+def test_numeric_cron_weekdays_keep_their_standard_meaning(tmp_path: Path, cron: str,
+                                                           stored: str):
+    path = write(tmp_path, f'[schedule]\ndigest_cron = "{cron}"\n')
+    assert load_settings(path, env={}).digest_cron == stored
