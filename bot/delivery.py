@@ -106,16 +106,19 @@ class Deliverer:
                  for p, chat in chats.items() if p in self.senders]
         if found:
             return found
-        role = _CHANNEL_ROLES.get(name)
-        if role is None:
-            return []
-        with self.engine.connect() as conn:
-            ids = conn.execute(select(users.c.id).where(users.c.role == role,
-                                                        users.c.active.is_(True))).scalars().all()
-        targets: list[Target] = []
-        for user_id in ids:
-            targets += self._user_targets(user_id)[0]
-        return targets
+        # No chat set for the channel: its people by role, and the admins when there are none.
+        for role in (_CHANNEL_ROLES.get(name), Role.ADMIN):
+            if role is None:
+                continue
+            with self.engine.connect() as conn:
+                ids = conn.execute(select(users.c.id).where(
+                    users.c.role == role, users.c.active.is_(True))).scalars().all()
+            targets: list[Target] = []
+            for user_id in ids:
+                targets += self._user_targets(user_id)[0]
+            if targets:
+                return targets
+        return []
 
     def _deliver(self, message: Claimed, now: datetime, stats: Stats) -> None:
         if message.recipient_kind == "user":

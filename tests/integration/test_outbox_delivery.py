@@ -298,3 +298,18 @@ def test_an_unexpected_failure_is_reported_to_the_admins(
     Deliverer(app.engine, app.settings, [door], clock).run_once()
     assert len(door.sent) == 1
     assert "rep" in door.sent[0][1].text and "disk on fire" in door.sent[0][1].text
+
+
+def test_a_channel_with_no_chat_and_nobody_in_its_role_reaches_the_admins(
+    app: App, clock: FakeClock
+) -> None:
+    with app.uow() as uow:
+        fin = uow.users.by_username("fin")
+        assert fin is not None
+        fin.active = False
+        uow.commit()
+    link(app, clock, "boss", "slack", "U0BOSS")
+    _due_rows(app, 1, clock())
+    door = Recorder("slack")
+    assert Deliverer(app.engine, app.settings, [door], clock).run_once().sent == 1
+    assert [chat for chat, _reply in door.sent] == ["U0BOSS"]
