@@ -51,8 +51,9 @@ def lead(ctx: Ctx, text: str) -> Reply:
     created, similar = leads.create_lead(ctx.uow, ctx.user, new, ctx.settings, ctx.now)
     lines = [ctx.t("lead.created", ref=created.number, company=created.company)]
     if similar:
-        found = "; ".join(
-            f"{'L' if m.kind == 'lead' else 'A'}-{m.id} {m.name} ({ctx.t('kind.' + m.kind)})"
+        found = ctx.t("list.sep").join(
+            ctx.t("lead.similar_item", ref=f"{'L' if m.kind == 'lead' else 'A'}-{m.id}",
+                  name=m.name, kind=ctx.t(f"kind.{m.kind}"))
             for m in similar
         )
         lines.append(ctx.t("lead.similar", matches=found))
