@@ -27,8 +27,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, Table, func, insert, select, text  # noqa: E402
+from sqlalchemy import Engine, func, select, text  # noqa: E402
 
+from bench.seeding import bulk_insert  # noqa: E402
 from domain.digests import Scope, Window, add_months, month_windows  # noqa: E402
 from domain.names import normalise_company  # noqa: E402
 from storage import tables as t  # noqa: E402
@@ -37,7 +38,6 @@ from storage.database import make_engine, migrate  # noqa: E402
 from storage.tables_reports import spend  # noqa: E402
 from storage.unit_of_work import SqlUnitOfWork, session_factory  # noqa: E402
 
-BATCH = 10_000
 TZ = "Asia/Shanghai"
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
@@ -50,30 +50,6 @@ YEAR = Window.of("last-365d", TODAY - timedelta(days=364), TODAY + timedelta(day
 
 
 # --------------------------------------------------------------------------- seeding
-
-def _bulk(engine: Engine, table: Table, rows: Iterator[dict[str, Any]]) -> int:
-    count = 0
-
-    def flush(conn: Any, batch: list[dict[str, Any]]) -> int:
-        keys = set().union(*batch)  # executemany wants every row to name the same columns
-        conn.execute(insert(table), [{k: row.get(k) for k in keys} for row in batch])
-        return len(batch)
-
-    with engine.begin() as conn:
-        batch: list[dict[str, Any]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == BATCH:
-                count += flush(conn, batch)
-                batch = []
-        if batch:
-            count += flush(conn, batch)
-    if engine.dialect.name == "postgresql" and "id" in table.c:
-        with engine.begin() as conn:  # explicit ids leave the sequence behind
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                              f"(SELECT coalesce(max(id), 1) FROM {table.name}))"))
-    return count
-
 
 @dataclass(frozen=True)
 class Shape:
@@ -252,7 +228,7 @@ def seed(engine: Engine, shape: Shape, rng: random.Random) -> dict[str, float]:
                         (c.payments, payments()), (c.allocations, allocations()),
                         (c.credit_notes, credit_notes()), (spend, spending())]:
         started = time.perf_counter()
-        count = _bulk(engine, table, rows)
+        count = bulk_insert(engine, table, rows)
         spent[f"{table.name} ({count:,})"] = time.perf_counter() - started
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -28,8 +28,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, Table, event, func, insert, select, text  # noqa: E402
+from sqlalchemy import Engine, event, func, select, text  # noqa: E402
 
+from bench.seeding import bulk_insert  # noqa: E402
 from bot.app import App, build_app  # noqa: E402
 from domain.leads import find_similar  # noqa: E402
 from domain.names import normalise_company  # noqa: E402
@@ -38,7 +39,6 @@ from handlers.incoming import Incoming  # noqa: E402
 from storage import tables as t  # noqa: E402
 from storage.database import make_engine, migrate  # noqa: E402
 
-BATCH = 10_000
 TEAMS = ("east", "west", "north", "south", "central")
 REPS_PER_TEAM = 10
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -50,31 +50,6 @@ FORMS = ("Ltd", "Trading", "Group", "Tech", "有限公司", "科技有限公司"
 
 
 # --------------------------------------------------------------------------- seeding
-
-def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _bulk(engine: Engine, table: Table, rows: Iterator[dict[str, Any]]) -> int:
-    count = 0
-    with engine.begin() as conn:
-        for batch in _batches(rows):
-            keys = set().union(*batch)  # executemany wants every row to name the same columns
-            conn.execute(insert(table), [{k: row.get(k) for k in keys} for row in batch])
-            count += len(batch)
-    if engine.dialect.name == "postgresql" and "id" in table.c:
-        with engine.begin() as conn:  # explicit ids leave the sequence behind
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                              f"(SELECT coalesce(max(id), 1) FROM {table.name}))"))
-    return count
-
 
 @dataclass(frozen=True)
 class Shape:
@@ -201,7 +176,7 @@ def seed(engine: Engine, shape: Shape, rng: random.Random) -> dict[str, float]:
                         (t.deals, deals()), (t.stage_changes, stage_changes()),
                         (t.activities, activities()), (t.reminders, reminders())]:
         started = time.perf_counter()
-        count = _bulk(engine, table, rows)
+        count = bulk_insert(engine, table, rows)
         spent[f"{table.name} ({count:,})"] = time.perf_counter() - started
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
