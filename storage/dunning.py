@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from domain.dunning import OpenInvoice
 from storage import tables as t
-from storage.queries_cash import ZERO, _invoice_facts
+from storage.queries_cash import ZERO, invoice_facts
 from storage.tables_dunning import dunning_marks
 
 
@@ -20,7 +20,7 @@ class SqlDunningLog:
         self.session = session
 
     def open_invoices(self, today: date, min_days_past_due: int) -> list[OpenInvoice]:
-        f = _invoice_facts(today)
+        f = invoice_facts(today)
         latest_due = today - timedelta(days=min_days_past_due)
         rows = self.session.execute(
             select(f.c.id, f.c.number, f.c.customer_id, t.customers.c.name, f.c.owner_id,

@@ -33,17 +33,55 @@ def _sum_or_zero(column: Any) -> Any:
     return func.coalesce(func.sum(column), 0)
 
 
-def _invoice_facts(today: date) -> Any:
-    """Every invoice with its paid, credited, outstanding amounts and its status."""
+def per_invoice(amount: Any, invoice_id: Any, *where: Any, joined: Any = None) -> Any:
+    """SUM(amount) per invoice as a subquery to join (one pass, not one lookup per row)."""
+    q = select(invoice_id.label("invoice_id"), func.sum(amount).label("amount"))
+    if joined is not None:
+        q = q.select_from(joined)
+    return q.where(*where).group_by(invoice_id).subquery()
+
+
+def invoice_facts(today: date, customer_id: int | None = None, *, per_row: bool = False) -> Any:
+    """Every invoice (of one customer, if given) with paid, credited, outstanding and its
+    status by the rules of `Invoice.status`.
+
+    For totals, payments and credit notes are summed once and joined (only the customer's,
+    when one is given). `per_row` looks them up invoice by invoice instead, which is faster
+    for one page of a list: the database stops after the rows it shows.
+    """
     i, a, n = c.invoices, c.allocations, c.credit_notes
-    paid = _money(select(_sum_or_zero(a.c.amount)).where(a.c.invoice_id == i.c.id)
-                  .scalar_subquery())
-    credited = _money(select(_sum_or_zero(n.c.amount)).where(n.c.invoice_id == i.c.id)
-                      .scalar_subquery())
-    inner = select(i, paid.label("paid"), credited.label("credited")).subquery("inv")
-    outstanding = _money(inner.c.total - inner.c.paid - inner.c.credited)
-    status = invoice_status(inner.c.paid, inner.c.credited, outstanding, inner.c.due_on, today)
-    return select(inner, outstanding.label("outstanding"), status.label("status")).subquery("f")
+    if per_row:
+        paid_one = _money(select(_sum_or_zero(a.c.amount)).where(a.c.invoice_id == i.c.id)
+                          .scalar_subquery())
+        credited_one = _money(select(_sum_or_zero(n.c.amount))
+                              .where(n.c.invoice_id == i.c.id).scalar_subquery())
+        inner = select(i, paid_one.label("paid"), credited_one.label("credited"))
+        if customer_id is not None:
+            inner = inner.where(i.c.customer_id == customer_id)
+        row = inner.subquery("inv")
+        left = _money(row.c.total - row.c.paid - row.c.credited)
+        state = invoice_status(row.c.paid, row.c.credited, left, row.c.due_on, today)
+        return select(row, left.label("outstanding"), state.label("status")).subquery("f")
+    mine: list[Any] = []
+    a_from: Any = None
+    n_from: Any = None
+    if customer_id is not None:
+        mine = [i.c.customer_id == customer_id]
+        a_from = a.join(i, i.c.id == a.c.invoice_id)
+        n_from = n.join(i, i.c.id == n.c.invoice_id)
+    paid_by = per_invoice(a.c.amount, a.c.invoice_id, *mine, joined=a_from)
+    credited_by = per_invoice(n.c.amount, n.c.invoice_id, *mine, joined=n_from)
+    paid = _money(func.coalesce(paid_by.c.amount, 0))
+    credited = _money(func.coalesce(credited_by.c.amount, 0))
+    outstanding = _money(i.c.total - func.coalesce(paid_by.c.amount, 0)
+                         - func.coalesce(credited_by.c.amount, 0))
+    status = invoice_status(paid, credited, outstanding, i.c.due_on, today)
+    return (select(i, paid.label("paid"), credited.label("credited"),
+                   outstanding.label("outstanding"), status.label("status"))
+            .select_from(i.outerjoin(paid_by, paid_by.c.invoice_id == i.c.id)
+                         .outerjoin(credited_by, credited_by.c.invoice_id == i.c.id))
+            .where(*mine)
+            .subquery("f"))
 
 
 def invoice_status(paid: Any, credited: Any, outstanding: Any, due_on: Any,
@@ -85,7 +123,7 @@ class SqlCashQueries:
 
     def invoices(self, *, owner_id: int | None, team: str | None, customer_id: int | None,
                  scope: str, today: date, page: int, per_page: int) -> Page:
-        f = _invoice_facts(today)
+        f = invoice_facts(today, customer_id, per_row=True)
         q = select(f.c.id, f.c.number, f.c.order_id, f.c.customer_id,
                    t.customers.c.name.label("customer"), f.c.currency, f.c.total, f.c.paid,
                    f.c.credited, f.c.outstanding, f.c.status, f.c.issued_on, f.c.due_on,
@@ -101,7 +139,7 @@ class SqlCashQueries:
 
     def invoice_totals(self, *, owner_id: int | None, team: str | None,
                        customer_id: int | None, scope: str, today: date) -> list[dict[str, Any]]:
-        f = _invoice_facts(today)
+        f = invoice_facts(today, customer_id)
         overdue = case((and_(f.c.outstanding > ZERO, f.c.due_on < today), f.c.outstanding),
                        else_=ZERO)
         q = select(f.c.currency, func.count().label("count"),
@@ -186,7 +224,7 @@ class SqlCashQueries:
         return [dict(r) for r in rows]
 
     def customer_balances(self, customer_id: int, today: date) -> list[dict[str, Any]]:
-        f = _invoice_facts(today)
+        f = invoice_facts(today, customer_id)
         overdue = case((and_(f.c.outstanding > ZERO, f.c.due_on < today), f.c.outstanding),
                        else_=ZERO)
         invoiced = self.session.execute(

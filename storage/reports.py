@@ -41,7 +41,7 @@ from domain.digests import Scope, Window
 from domain.leads import LeadStatus
 from storage import tables as t
 from storage import tables_cash as c
-from storage.queries_cash import ZERO, _money, invoice_status
+from storage.queries_cash import ZERO, _money, invoice_facts, per_invoice
 from storage.tables_reports import spend as spend_table
 from storage.types import SCALE
 
@@ -128,32 +128,6 @@ def _cash_owned(query: Select[Any], scope: Scope, f: Any) -> Select[Any]:
     if scope.team is not None:
         query = query.where(f.c.team == scope.team)
     return query
-
-
-def _per_invoice(amount: Any, invoice_id: Any, *where: Any, joined: Any = None) -> Any:
-    """SUM(amount) per invoice as a subquery to join (one pass, not one lookup per row)."""
-    q = select(invoice_id.label("invoice_id"), func.sum(amount).label("amount"))
-    if joined is not None:
-        q = q.select_from(joined)
-    return q.where(*where).group_by(invoice_id).subquery()
-
-
-def _facts(today: date) -> Any:
-    """Every invoice with paid, credited, outstanding and its status, by the rules of
-    `Invoice.status`; payments and credit notes are summed once and joined."""
-    i = c.invoices
-    paid_by = _per_invoice(c.allocations.c.amount, c.allocations.c.invoice_id)
-    credited_by = _per_invoice(c.credit_notes.c.amount, c.credit_notes.c.invoice_id)
-    paid = _money(func.coalesce(paid_by.c.amount, 0))
-    credited = _money(func.coalesce(credited_by.c.amount, 0))
-    outstanding = _money(i.c.total - func.coalesce(paid_by.c.amount, 0)
-                         - func.coalesce(credited_by.c.amount, 0))
-    status = invoice_status(paid, credited, outstanding, i.c.due_on, today)
-    return (select(i, paid.label("paid"), credited.label("credited"),
-                   outstanding.label("outstanding"), status.label("status"))
-            .select_from(i.outerjoin(paid_by, paid_by.c.invoice_id == i.c.id)
-                         .outerjoin(credited_by, credited_by.c.invoice_id == i.c.id))
-            .subquery("f"))
 
 
 def _ref(prefix: str, column: Any) -> ColumnElement[str]:
@@ -337,12 +311,12 @@ class SqlReports:
         i, a, p, n = c.invoices, c.allocations, c.payments, c.credit_notes
         released = aliased(c.credit_notes)
         end, start = period.end, period.start
-        paid = _per_invoice(a.c.amount, a.c.invoice_id, p.c.received_on < end,
+        paid = per_invoice(a.c.amount, a.c.invoice_id, p.c.received_on < end,
                             or_(a.c.credit_note_id.is_(None), released.c.issued_on < end),
                             joined=a.join(p, p.c.id == a.c.payment_id)
                             .outerjoin(released, released.c.id == a.c.credit_note_id))
-        credited = _per_invoice(n.c.amount, n.c.invoice_id, n.c.issued_on < end)
-        credited_in = _per_invoice(n.c.amount, n.c.invoice_id, n.c.issued_on >= start,
+        credited = per_invoice(n.c.amount, n.c.invoice_id, n.c.issued_on < end)
+        credited_in = per_invoice(n.c.amount, n.c.invoice_id, n.c.issued_on >= start,
                                    n.c.issued_on < end)
         issued_in = and_(i.c.issued_on >= start, i.c.issued_on < end)
         q = select(
@@ -377,7 +351,7 @@ class SqlReports:
         ]
 
     def aging(self, scope: Scope, today: date, limit: int) -> list[dict[str, Any]]:
-        f = _facts(today)
+        f = invoice_facts(today)
         total = _sum_money(f.c.outstanding).label("total")
         q = select(f.c.customer_id, t.customers.c.name.label("customer"), f.c.currency,
                    *self._aging_columns(f, today), total
@@ -389,7 +363,7 @@ class SqlReports:
         return _rows(self.session, q)
 
     def aging_totals(self, scope: Scope, today: date) -> list[dict[str, Any]]:
-        f = _facts(today)
+        f = invoice_facts(today)
         q = select(f.c.currency, func.count(f.c.customer_id.distinct()).label("customers"),
                    *self._aging_columns(f, today), _sum_money(f.c.outstanding).label("total")
                    ).where(f.c.outstanding > ZERO)
@@ -397,7 +371,7 @@ class SqlReports:
         return _rows(self.session, q.group_by(f.c.currency).order_by(f.c.currency))
 
     def cash_due(self, scope: Scope, today: date, weeks: int) -> list[dict[str, Any]]:
-        f = _facts(today)
+        f = invoice_facts(today)
         due, owed = f.c.due_on, f.c.outstanding
         columns = [_sum_money(case((due < today, owed), else_=0)).label("overdue")]
         for n in range(weeks):
@@ -409,7 +383,7 @@ class SqlReports:
         return _rows(self.session, q.group_by(f.c.currency).order_by(f.c.currency))
 
     def overdue_top(self, scope: Scope, today: date, limit: int) -> list[dict[str, Any]]:
-        f = _facts(today)
+        f = invoice_facts(today)
         q = select(f.c.number, t.customers.c.name.label("customer"), f.c.currency,
                    f.c.outstanding, f.c.due_on
                    ).join(t.customers, t.customers.c.id == f.c.customer_id
@@ -526,7 +500,7 @@ class SqlReports:
 
     @staticmethod
     def _export_invoices(scope: Scope, period: Window | None, today: date) -> Select[Any]:
-        f = _facts(today)
+        f = invoice_facts(today)
         owner = aliased(t.users)
         q = (select(f.c.number, t.customers.c.name, _ref("O-", f.c.order_id),
                     owner.c.display_name, f.c.team, f.c.currency, f.c.total, f.c.paid,
