@@ -120,6 +120,25 @@ def apply_credit(uow: UnitOfWork, invoice: Invoice, now: datetime) -> Decimal:
     return applied
 
 
+def apply_customer_credit(
+    uow: UnitOfWork, actor: User, customer_id: int, now: datetime
+) -> list[tuple[Invoice, Decimal]]:
+    """Settle the customer's open invoices from its credit, oldest due first (e.g. after a
+    void released money while other invoices were open); returns what went where."""
+    actor.require(Role.FINANCE)
+    customer = _customer(uow, customer_id)
+    uow.ledgers.lock(customer_id)
+    applied: list[tuple[Invoice, Decimal]] = []
+    for currency in sorted(uow.ledgers.currencies(customer_id)):
+        for invoice in uow.invoices.open_of_customer(customer_id, currency):
+            amount = apply_credit(uow, invoice, now)
+            if amount > 0:
+                applied.append((invoice, amount))
+    if not applied:
+        raise Conflict("credit.nothing_to_apply", customer=customer.number)
+    return applied
+
+
 def credit_of(uow: UnitOfWork, customer_id: int, currency: str) -> Decimal:
     """The customer's unallocated money in the currency."""
     return sum((p.unallocated for p in uow.payments.with_credit(customer_id, currency)),

@@ -14,7 +14,13 @@ from domain.errors import InvalidInput
 from domain.invoices import Invoice, get_invoice, issue_invoice
 from domain.money import Money
 from domain.orders import Installment, Order, OrderPosition, get_order
-from domain.payments import PaymentMethod, claim_payment, parse_method, record_payment
+from domain.payments import (
+    PaymentMethod,
+    apply_customer_credit,
+    claim_payment,
+    parse_method,
+    record_payment,
+)
 from domain.users import Role
 from handlers.arguments import PER_PAGE, need, page_of, read_args
 from handlers.commands import command
@@ -342,6 +348,20 @@ def paid(ctx: Ctx, text: str) -> Reply:
     return Reply(ctx.t("payment.claimed", amount=_money(ctx, claim.amount, claim.currency),
                        target=claim.invoice or f"A-{claim.customer_id} {claim.customer}",
                        date=ctx.t.date(claim.received_on)))
+
+
+@command("apply", roles=FINANCE, group="cash")
+def apply(ctx: Ctx, text: str) -> Reply:
+    """Finance: use a customer's credit on its open invoices, oldest due first."""
+    usage = _usage(ctx, "apply")
+    who = customer_id(ctx, need(text, "payment.which", usage))
+    applied = apply_customer_credit(ctx.uow, ctx.user, who, ctx.now)
+    lines = [ctx.t("credit.applied", customer=f"A-{who}")]
+    for invoice, amount in applied:
+        lines.append(ctx.t("credit.applied_row", invoice=invoice.number,
+                           amount=_money(ctx, amount, invoice.currency),
+                           outstanding=_money(ctx, invoice.outstanding, invoice.currency)))
+    return Reply("\n".join(lines), [[Button(ctx.t("button.open_customer"), f"/customer A-{who}")]])
 
 
 @command("pay", roles=FINANCE, group="cash")
