@@ -57,6 +57,14 @@ class User:
             return self.team is None or team == self.team
         return owner_id == self.id
 
+    def read_filters(self) -> tuple[int | None, str | None]:
+        """(owner id, team) a list must be narrowed to so it shows what `can_read` allows."""
+        if self.role == Role.REP:
+            return self.id, None
+        if self.role == Role.MANAGER:
+            return None, self.team
+        return None, None
+
     def can_write(self, owner_id: int | None, team: str | None) -> bool:
         """Sales records are changed by their owner, the team's manager or an admin."""
         if self.role == Role.ADMIN:

@@ -257,15 +257,6 @@ def invoice(ctx: Ctx, text: str) -> Reply:
     return Reply("\n".join(lines), [[Button(ctx.t("button.open_order"), f"/order {order.number}")]])
 
 
-def _scope_filters(ctx: Ctx) -> tuple[int | None, str | None]:
-    """Reps see their own customers', managers their team's, finance and admins all."""
-    if ctx.user.role == Role.REP:
-        return ctx.user.id, None
-    if ctx.user.role == Role.MANAGER:
-        return None, ctx.user.team
-    return None, None
-
-
 def _invoice_row(ctx: Ctx, row: dict[str, Any], key: str = "invoices.row") -> str:
     c = row["currency"]
     return ctx.t(key, number=row["number"], customer=row["customer"],
@@ -286,7 +277,7 @@ def invoices_list(ctx: Ctx, text: str) -> Reply:
     if words:
         who = customer_id(ctx, " ".join(words))
         get_customer(ctx.uow, ctx.user, who)
-    owner_id, team = _scope_filters(ctx)
+    owner_id, team = ctx.user.read_filters()
     page = page_of(args)
     found = ctx.uow.cash_queries.invoices(owner_id=owner_id, team=team, customer_id=who,
                                           scope=scope, today=ctx.today, page=page,

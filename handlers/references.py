@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from domain.errors import InvalidInput, NotFound
 from domain.subjects import Subject, resolve_subject
-from domain.users import Role
 from handlers.context import Ctx
 from handlers.parsing import Ref, looks_like_ref, parse_ref
 
@@ -22,19 +21,9 @@ _EXAMPLE = {"lead": "L-12", "customer": "A-5", "deal": "D-7", "quote": "Q-3", "o
             "invoice": "INV-2026-0007", "payment": "P-9", "reminder": "R-4"}
 
 
-def _scope(ctx: Ctx) -> tuple[int | None, str | None]:
-    """Owner and team filters matching what the user may read."""
-    user = ctx.user
-    if user.role == Role.REP:
-        return user.id, None
-    if user.role == Role.MANAGER and user.team is not None:
-        return None, user.team
-    return None, None
-
-
 def by_name(ctx: Ctx, kind: str, text: str) -> int:
     """The one customer or open deal whose name matches `text`."""
-    owner_id, team = _scope(ctx)
+    owner_id, team = ctx.user.read_filters()
     found = ctx.uow.queries.named(kind, text.strip(), owner_id=owner_id, team=team, limit=6)
     if not found:
         raise NotFound("ref.no_match", value=text)
@@ -62,7 +51,7 @@ def subject(ctx: Ctx, text: str) -> Subject:
     if looks_like_ref(text):
         ref = ref_of(text, "lead", "customer", "deal", "quote", "order")
         return resolve_subject(ctx.uow, ctx.user, ref.kind, ref.id)
-    owner_id, team = _scope(ctx)
+    owner_id, team = ctx.user.read_filters()
     for kind in ("deal", "customer"):
         found = ctx.uow.queries.named(kind, text.strip(), owner_id=owner_id, team=team, limit=2)
         if len(found) == 1:

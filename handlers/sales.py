@@ -67,8 +67,9 @@ def leads_list(ctx: Ctx, text: str) -> Reply:
     scope = (args.positional[0].lower() if args.positional else "new")
     if scope not in ("mine", "all", "new"):
         raise InvalidInput("list.bad_scope", value=scope, scopes="mine|all|new")
-    owner_id = ctx.user.id if scope == "mine" or ctx.user.role == Role.REP else None
-    team = ctx.user.team if ctx.user.role == Role.MANAGER else None
+    owner_id, team = ctx.user.read_filters()
+    if scope == "mine":
+        owner_id = ctx.user.id
     status = "new" if scope == "new" else None
     page = page_of(args)
     found = ctx.uow.queries.leads(owner_id=owner_id, team=team, status=status, page=page,
@@ -183,11 +184,9 @@ def deals_list(ctx: Ctx, text: str) -> Reply:
             raise InvalidInput("list.bad_scope", value=scope, scopes="mine|team|" + "|".join(
                 [s.key for s in ctx.settings.stages] + ["won", "lost"]))
         stage = scope
-    if ctx.user.role == Role.REP:
-        owner_id, team = ctx.user.id, None
-    else:
-        owner_id = ctx.user.id if scope == "mine" and ctx.user.role == Role.MANAGER else None
-        team = ctx.user.team if ctx.user.role == Role.MANAGER else None
+    owner_id, team = ctx.user.read_filters()
+    if scope == "mine" and ctx.user.role == Role.MANAGER:
+        owner_id = ctx.user.id
     page = page_of(args)
     found = ctx.uow.queries.deals(owner_id=owner_id, team=team, stage=stage, page=page,
                                   per_page=PER_PAGE)
