@@ -27,9 +27,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, func, select, text  # noqa: E402
+from sqlalchemy import Engine, text  # noqa: E402
 
-from bench.seeding import bulk_insert  # noqa: E402
+from bench.seeding import bulk_insert, is_empty, reset  # noqa: E402
 from domain.digests import Scope, Window, add_months, month_windows  # noqa: E402
 from domain.names import normalise_company  # noqa: E402
 from storage import tables as t  # noqa: E402
@@ -486,17 +486,6 @@ def bench(engine: Engine, repeat: int) -> list[str]:
     return lines
 
 
-def _empty(engine: Engine) -> bool:
-    with engine.connect() as conn:
-        return not conn.execute(select(func.count()).select_from(t.users)).scalar_one()
-
-
-def _reset(engine: Engine) -> None:
-    with engine.begin() as conn:
-        t.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--url", action="append",
@@ -520,10 +509,10 @@ def main(argv: list[str] | None = None) -> int:
     for url in urls:
         engine = make_engine(url)
         if args.reset:
-            _reset(engine)
+            reset(engine)
         migrate(engine)
         if not args.reuse:
-            if not _empty(engine):
+            if not is_empty(engine):
                 parser.error(f"{url} has data: pass --reset to replace it or --reuse to keep it")
             print(f"seeding {url}: {shape.deals:,} deals, {shape.activities:,} activities, "
                   f"{shape.invoices:,} invoices", flush=True)

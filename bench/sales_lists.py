@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, event, func, select, text  # noqa: E402
 
-from bench.seeding import bulk_insert  # noqa: E402
+from bench.seeding import bulk_insert, is_empty, reset  # noqa: E402
 from bot.app import App, build_app  # noqa: E402
 from domain.leads import find_similar  # noqa: E402
 from domain.names import normalise_company  # noqa: E402
@@ -292,17 +292,6 @@ def say(app: App, username: str, line: str) -> Callable[[], object]:
     return run
 
 
-def _empty(engine: Engine) -> bool:
-    with engine.connect() as conn:
-        return not conn.execute(select(func.count()).select_from(t.users)).scalar_one()
-
-
-def _reset(engine: Engine) -> None:
-    with engine.begin() as conn:
-        t.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--url", default=f"sqlite:///{tempfile.gettempdir()}/ltc_bench.db",
@@ -322,11 +311,11 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = make_engine(args.url)
     if args.reset:
-        _reset(engine)
+        reset(engine)
     migrate(engine)
     shape = Shape(args.deals, args.activities)
     if not args.reuse:
-        if not _empty(engine):
+        if not is_empty(engine):
             parser.error("the database has data: pass --reset to replace it or --reuse to keep it")
         print(f"seeding {args.url} with {shape.deals:,} deals and "
               f"{shape.activities:,} activities", flush=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Engine, Table, insert, text
+from sqlalchemy import Engine, Table, func, insert, select, text
+
+from storage import tables as t
 
 BATCH = 10_000
 
@@ -34,3 +36,16 @@ def bulk_insert(engine: Engine, table: Table, rows: Iterator[dict[str, Any]]) ->
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                               f"(SELECT coalesce(max(id), 1) FROM {table.name}))"))
     return count
+
+
+def is_empty(engine: Engine) -> bool:
+    """No user yet: nothing seeded."""
+    with engine.connect() as conn:
+        return not conn.execute(select(func.count()).select_from(t.users)).scalar_one()
+
+
+def reset(engine: Engine) -> None:
+    """Drop every ltcbot table, so the next migration starts from nothing."""
+    with engine.begin() as conn:
+        t.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
