@@ -538,8 +538,13 @@ def digest_reply(key: str, params: dict[str, Any], t: Translator) -> Reply:
 # --------------------------------------------------------------------------- /export
 
 
+# A text cell starting with one of these is read by spreadsheets as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any, t: Translator) -> str:
-    """A value as Excel reads it: plain numbers, ISO dates, instants in the reader's zone."""
+    """A value as Excel reads it: plain numbers, ISO dates, instants in the reader's zone;
+    text that would start a formula gets a leading apostrophe, so it stays text."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -548,6 +553,8 @@ def _cell(value: Any, t: Translator) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     return str(value)
 
 
