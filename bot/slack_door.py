@@ -310,6 +310,9 @@ class SlackDoor:
         text = slash_text(unescape(body.get("text") or ""))
         deal = quote_form_deal(text)
         if deal is not None and body.get("trigger_id"):
+            if not self.app.dispatcher.first_sighting(self.platform,
+                                                      f"command:{body['trigger_id']}"):
+                return
             self.client.views_open(trigger_id=body["trigger_id"],
                                    view=quote_form(self._translator(user), deal, channel))
             return
