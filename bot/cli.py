@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import make_url
 
 from bot.app import App, build_app
 from bot.config import ConfigError, load_settings
@@ -15,9 +17,15 @@ from bot.console import ConsoleSender, default_username, run_console
 from bot.delivery import Deliverer, Sender
 from bot.doors import DoorError, Secrets, run_doors, senders
 from bot.jobs import Jobs
-from domain.errors import DomainError
+from bot.logs import LogLevelError, configure_logging
+from domain.errors import DomainError, StorageUnavailable
+from domain.settings import Settings
 from domain.users import add_user, check_timezone, parse_role
+from handlers.dispatch import Handled
 from handlers.i18n import Translator, locale_of
+from storage.failures import translated
+
+EXIT_UNAVAILABLE = 3  # the database could not be reached
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,15 +110,41 @@ def _tick(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def unreachable(settings: Settings, error: BaseException) -> str:
+    """The message for an operator whose database cannot be reached: what it means in the
+    company's language, then the cause in one line, never a traceback."""
+    t = Translator(settings.locale, settings.timezone)
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300]
+    return f"{t('ops.database_unavailable')}\n({where}: {cause})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        # A server logs one line per command by default; a console keeps its screen clean.
+        configure_logging(os.environ, "INFO" if args.command == "run" else "WARNING")
+    except LogLevelError as error:
+        print(error, file=sys.stderr)
+        return 2
     try:
         settings = load_settings(args.config)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
+    try:
+        return _run(args, settings)
+    except DoorError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except Exception as error:
+        if not isinstance(translated(error), StorageUnavailable):
+            raise
+        print(unreachable(settings, error), file=sys.stderr)
+        return EXIT_UNAVAILABLE
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "console"
     app = build_app(settings)
     try:
@@ -123,6 +157,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _tick(app, args)
         username = getattr(args, "username", None) or default_username()
         interactive = sys.stdin.isatty()
+        outages: list[Handled] = []
+
+        def count_outage(handled: Handled) -> None:
+            if handled.outcome == "unavailable":
+                outages.append(handled)
+
+        app.dispatcher.observers.append(count_outage)
 
         def console() -> None:
             run_console(app, username, sys.stdin, sys.stdout, interactive=interactive)
@@ -131,9 +172,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_doors(app, Secrets.from_env(), console)
             return 0
         console()
-        return 0
-    except DoorError as error:
-        print(error, file=sys.stderr)
-        return 2
+        return EXIT_UNAVAILABLE if outages else 0
     finally:
         app.close()
