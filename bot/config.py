@@ -12,6 +12,7 @@ Every problem raises `ConfigError`, whose message names the file, the key path s
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import math
 import os
 import re
@@ -48,8 +49,8 @@ _SECTIONS: dict[str, tuple[str, ...] | None] = {
     "schedule": ("reminders_every", "dunning_at", "digest_cron", "quiet_hours"),
     "channels": None,
     "targets": None,
-    "telegram": ("api_base_url", "webhook_url", "webhook_port"),
-    "slack": ("api_base_url", "http_port"),
+    "telegram": ("api_base_url", "webhook_url", "webhook_port", "webhook_host"),
+    "slack": ("api_base_url", "http_port", "http_host"),
 }
 _STAGE_KEYS = ("key", "name_en", "name_zh", "probability")
 _DUNNING_KEYS = ("days", "notify")
@@ -400,6 +401,20 @@ class _Loader:
                 f'write the full address, like "{example}"',
             )
         return text
+
+    def listen_address(self, value: Any, key: str) -> str:
+        """An IP address of this machine to listen on ("0.0.0.0": every interface)."""
+        text = self.string(value, key, '"127.0.0.1"').strip()
+        if text == "localhost":
+            return "127.0.0.1"
+        try:
+            return str(ipaddress.ip_address(text))
+        except ValueError:
+            raise self.fail(
+                key, f"{_show(text)} is not an IP address to listen on",
+                'write "127.0.0.1" (this machine only, behind a proxy), "0.0.0.0" (every '
+                'interface) or one address of this machine',
+            ) from None
 
     # --------------------------------------------------------------- sections
 
@@ -781,6 +796,9 @@ class _Loader:
             out["telegram_webhook_port"] = self.integer(
                 section["webhook_port"], "telegram.webhook_port", 0, 65535, "8443"
             )
+        if "webhook_host" in section:
+            out["telegram_webhook_host"] = self.listen_address(
+                section["webhook_host"], "telegram.webhook_host")
 
     def section_slack(self, section: dict[str, Any], out: dict[str, Any]) -> None:
         if "api_base_url" in section:
@@ -791,3 +809,5 @@ class _Loader:
             out["slack_http_port"] = self.integer(
                 section["http_port"], "slack.http_port", 0, 65535, "3000"
             )
+        if "http_host" in section:
+            out["slack_http_host"] = self.listen_address(section["http_host"], "slack.http_host")

@@ -28,6 +28,7 @@ from slack_sdk.http_retry import RetryHandler, RetryState
 
 from bot.app import App
 from bot.delivery import SendFailed
+from bot.health import ops_routes
 from bot.http_server import HttpRequest, HttpResponse, HttpServer
 from domain.errors import DomainError
 from handlers.commands import find
@@ -242,11 +243,11 @@ class SlackDoor:
 
     def __init__(self, app: App, *, bot_token: str, signing_secret: str,
                  app_token: str | None = None, client: WebClient | None = None,
-                 sleep: Sleep = time.sleep, host: str = "0.0.0.0",
+                 sleep: Sleep = time.sleep, host: str | None = None,
                  executor: Executor | None = None) -> None:
         self.app = app
         self.settings = app.settings
-        self.host = host
+        self.host = host or self.settings.slack_http_host
         self.client = client or WebClient(token=bot_token,
                                           base_url=self.settings.slack_api_base_url)
         if self.client.token is None:
@@ -271,7 +272,8 @@ class SlackDoor:
             self.socket.connect()
             return
         self.server = HttpServer(self.host, self.settings.slack_http_port,
-                                 {EVENTS_PATH: self.handle_http})
+                                 {**ops_routes(self.app.engine, self.app.dispatcher.clock),
+                                  EVENTS_PATH: self.handle_http})
         self.server.start()
 
     def stop(self) -> None:
@@ -284,9 +286,12 @@ class SlackDoor:
         """One request from Slack (command, button, form or event), checked and acknowledged."""
         if request.method != "POST":
             return HttpResponse(405, b"method not allowed")
-        answer = self.bolt.dispatch(BoltRequest(
-            body=request.body.decode("utf-8", "replace"), query=request.query,
-            headers=dict(request.headers)))
+        try:
+            bolt_request = BoltRequest(body=request.body.decode("utf-8", "replace"),
+                                       query=request.query, headers=dict(request.headers))
+        except ValueError:  # JSON that does not parse, in the body or in its payload field
+            return HttpResponse(400, b"malformed body")
+        answer = self.bolt.dispatch(bolt_request)
         content_type = (answer.headers.get("content-type") or ["text/plain"])[0]
         return HttpResponse(answer.status, (answer.body or "").encode("utf-8"), content_type)
 

@@ -44,6 +44,7 @@ from telegram.request import BaseRequest
 
 from bot.app import App
 from bot.delivery import SendFailed
+from bot.health import ops_routes
 from bot.http_server import HttpRequest, HttpResponse, HttpServer
 from handlers.commands import COMMANDS
 from handlers.i18n import Translator, locale_of
@@ -109,13 +110,13 @@ class TelegramDoor:
     def __init__(self, app: App, token: str, *, webhook_secret: str | None = None,
                  request: BaseRequest | None = None, updates_request: BaseRequest | None = None,
                  sleep: Sleep = asyncio.sleep, max_retries: int = 3,
-                 host: str = "0.0.0.0") -> None:
+                 host: str | None = None) -> None:
         self.app = app
         self.settings = app.settings
         self.webhook_secret = webhook_secret or None
         self.sleep = sleep
         self.max_retries = max_retries
-        self.host = host
+        self.host = host or self.settings.telegram_webhook_host
         self.payloads = ButtonPayloads(app.engine)
         self.bot_id = token.split(":", 1)[0]
         builder = (Application.builder().token(token)
@@ -196,7 +197,8 @@ class TelegramDoor:
                          allowed_updates=ALLOWED_UPDATES)
         path = urlsplit(url).path or "/"
         self.server = HttpServer(self.host, self.settings.telegram_webhook_port,
-                                 {path: self.webhook})
+                                 {**ops_routes(self.app.engine, self.app.dispatcher.clock),
+                                  path: self.webhook})
         self.server.start()
 
     async def _close(self) -> None:

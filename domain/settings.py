@@ -75,8 +75,10 @@ class Settings:
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str = ""
     telegram_webhook_port: int = 8443
+    telegram_webhook_host: str = "127.0.0.1"  # the address the webhook listens on
     slack_api_base_url: str = "https://slack.com/api/"
     slack_http_port: int = 3000
+    slack_http_host: str = "127.0.0.1"  # the address the HTTP mode listens on
 
     def stage(self, key: str) -> Stage | None:
         """The stage with this key, or None."""

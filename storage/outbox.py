@@ -76,6 +76,13 @@ class OutboxStore:
             conn.execute(update(outbox).where(outbox.c.id == message_id)
                          .values(next_attempt_at=until))
 
+    def backlog(self) -> tuple[int, datetime | None]:
+        """How many rows wait to be sent, and when the oldest of them was written."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(func.count(), func.min(outbox.c.created_at))
+                               .where(outbox.c.status == OutboxStatus.PENDING)).one()
+        return int(row[0]), row[1]
+
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))

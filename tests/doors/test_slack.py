@@ -69,7 +69,7 @@ def _harness(app: App, api: SlackApi, **door: Any) -> SlackHarness:
     waits: list[float] = []
     client = WebClient(token=BOT_TOKEN, base_url=api.url)
     slack = SlackDoor(app, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, client=client,
-                      sleep=waits.append, host="127.0.0.1", executor=work, **door)
+                      sleep=waits.append, executor=work, **door)
     return SlackHarness(api, slack, work, waits)
 
 
