@@ -18,6 +18,7 @@ from bot.delivery import Deliverer, Sender
 from bot.doors import DoorError, Secrets, run_doors, senders
 from bot.jobs import Jobs
 from bot.logs import LogLevelError, configure_logging
+from bot.metrics import exposition, use_directory
 from domain.errors import DomainError, StorageUnavailable
 from domain.settings import Settings
 from domain.users import add_user, check_timezone, parse_role
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--as", dest="username", help="with no door secrets: the console user")
     tick = sub.add_parser("tick", help="run every job that is due now (or --at) once, and exit")
     tick.add_argument("--at", help="the time to run as, e.g. 2026-12-01T09:00 (company time)")
+    sub.add_parser("stats", help="print the metrics (Prometheus text format) and exit")
     return parser
 
 
@@ -127,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LogLevelError as error:
         print(error, file=sys.stderr)
         return 2
+    use_directory(os.environ)  # before the first metric: counters outlive the process
     try:
         settings = load_settings(args.config)
     except ConfigError as error:
@@ -155,6 +158,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return _users(app, args)
         if command == "tick":
             return _tick(app, args)
+        if command == "stats":
+            sys.stdout.write(exposition(app.engine, app.dispatcher.clock).decode("utf-8"))
+            return 0
         username = getattr(args, "username", None) or default_username()
         interactive = sys.stdin.isatty()
         outages: list[Handled] = []

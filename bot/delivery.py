@@ -10,6 +10,7 @@ from typing import Protocol
 
 from sqlalchemy import Engine, select
 
+from bot.metrics import observe_delivery
 from domain.notifications import OutboxMessage
 from domain.outbox import LEASE, QuietHours, retry_delay
 from domain.settings import Settings
@@ -81,6 +82,10 @@ class Deliverer:
         now = self.clock()
         for message in self.store.claim(now, LEASE, limit):
             self._deliver(message, now, stats)
+        observe_delivery(stats.sent, stats.failed, stats.parked, stats.deferred)
+        if stats.sent or stats.failed or stats.parked:
+            log.info("outbox pass: sent=%d retried=%d parked=%d deferred=%d", stats.sent,
+                     stats.failed, stats.parked, stats.deferred)
         return stats
 
     def _user_targets(self, user_id: int) -> tuple[list[Target], str | None]:

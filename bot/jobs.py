@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.app import App
 from bot.delivery import Deliverer, Stats
+from bot.metrics import observe_dunning
 from domain.digests import queue_digests
 from domain.dunning import chase_overdue
 from domain.reminders import queue_due_reminders
@@ -56,6 +57,9 @@ class Jobs:
             # Another instance marked the same levels first; it sends them, we send nothing.
             log.info("dunning for %s already done by another instance", today)
             return 0
+        observe_dunning(count)
+        if count:
+            log.info("dunning for %s: %d messages queued", today, count)
         return count
 
     def dunning_due(self, now: datetime) -> bool:

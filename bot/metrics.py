@@ -88,6 +88,20 @@ def observe_command(handled: Handled) -> None:
     instruments.latency.labels(handled.command).observe(handled.ms / 1000)
 
 
+def observe_delivery(sent: int, retried: int, parked: int, deferred: int) -> None:
+    """What one pass over the outbox did."""
+    outbox = metrics().outbox
+    for result, count in (("sent", sent), ("retried", retried), ("parked", parked),
+                          ("deferred", deferred)):
+        if count:
+            outbox.labels(result).inc(count)
+
+
+def observe_dunning(count: int) -> None:
+    if count:
+        metrics().dunning.inc(count)
+
+
 def multiprocess() -> bool:
     return bool(os.environ.get(MULTIPROCESS_ENV))
 
