@@ -139,15 +139,18 @@ class Deliverer:
         done = set(message.params.get("_done", []))
         error = "" if targets else "no route to recipient"
         retry_after: float | None = None
-        for target in targets:
+        waiting = [t for t in targets if f"{t.platform}:{t.chat_id}" not in done]
+        for number, target in enumerate(waiting):
             key = f"{target.platform}:{target.chat_id}"
-            if key in done:
-                continue
             reply = render(message.key, message.params,
                            Translator(target.locale, target.timezone))
             try:
                 self.senders[target.platform].send(target.chat_id, reply, label=target.label)
                 done.add(key)
+                if number < len(waiting) - 1:
+                    # Saved at once: if this process dies now, only the readers still
+                    # waiting get the message after the lease, not those who have it.
+                    self.store.progress(message.id, {**message.params, "_done": sorted(done)})
             except SendFailed as failure:
                 error = str(failure)
                 retry_after = max(retry_after or 0, failure.retry_after or 0) or None

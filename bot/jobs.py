@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -16,6 +16,7 @@ from bot.metrics import observe_dunning
 from domain.digests import queue_digests
 from domain.dunning import chase_overdue
 from domain.reminders import queue_due_reminders
+from storage.delivery_log import prune_delivery_log
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ class TickReport:
     reminders: int = 0
     dunning: int = 0
     digests: int = 0
+    pruned: int = 0
     delivered: Stats = field(default_factory=Stats)
 
 
@@ -93,6 +95,14 @@ class Jobs:
             uow.commit()
         return count
 
+    def prune(self) -> int:
+        """Forget delivery ids older than any platform's retry window (by the wall clock,
+        as they were written: platforms retry in real time, whatever `tick --at` says)."""
+        removed = prune_delivery_log(self.app.engine, datetime.now(UTC))
+        if removed:
+            log.info("delivery log: %d ids older than the retry windows removed", removed)
+        return removed
+
     def deliver(self) -> Stats:
         return self.deliverer.run_once()
 
@@ -103,5 +113,6 @@ class Jobs:
         if self.dunning_due(now):
             report.dunning = self.dunning(now)
         report.digests = self.digests(now)
+        report.pruned = self.prune()
         report.delivered = self.deliver()
         return report

@@ -70,6 +70,11 @@ class OutboxStore:
         with self.engine.begin() as conn:
             conn.execute(update(outbox).where(outbox.c.id == message_id).values(**values))
 
+    def progress(self, message_id: int, params: dict[str, Any]) -> None:
+        """Save which of a message's readers have it already, before sending to the next."""
+        with self.engine.begin() as conn:
+            conn.execute(update(outbox).where(outbox.c.id == message_id).values(params=params))
+
     def defer(self, message_id: int, until: datetime) -> None:
         """Hold a row until `until` without counting a try (quiet hours, rate limits)."""
         with self.engine.begin() as conn:
