@@ -155,9 +155,14 @@ class Dispatcher:
                 self._tell_admins(uow, user, incoming, failure, now)
                 self._remember(uow, incoming)
                 return Reply(t("error.internal"), ok=False)
+            if not reply.ok:  # a refusal changes nothing, not even an open dialog
+                uow.rollback()
+                self._remember(uow, incoming)
+                trace.outcome = "refused"
+                return reply
             queue_notifications(uow, self.settings, now)
             uow.commit()
-            trace.outcome = "ok" if reply.ok else "refused"
+            trace.outcome = "ok"
             return reply
 
     def first_sighting(self, platform: str, delivery_id: str) -> bool:
