@@ -16,7 +16,9 @@ from bot.metrics import observe_dunning
 from domain.digests import queue_digests
 from domain.dunning import chase_overdue
 from domain.reminders import queue_due_reminders
+from handlers.dialogs import DIALOG_TTL
 from storage.delivery_log import prune_delivery_log
+from storage.dialogs import prune_stale_dialogs
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +97,16 @@ class Jobs:
             uow.commit()
         return count
 
-    def prune(self) -> int:
+    def prune(self, now: datetime) -> int:
         """Forget delivery ids older than any platform's retry window (by the wall clock,
-        as they were written: platforms retry in real time, whatever `tick --at` says)."""
+        as they were written: platforms retry in real time, whatever `tick --at` says), and
+        dialogs gone stale by `now`."""
         removed = prune_delivery_log(self.app.engine, datetime.now(UTC))
         if removed:
             log.info("delivery log: %d ids older than the retry windows removed", removed)
+        stale = prune_stale_dialogs(self.app.engine, now - DIALOG_TTL)
+        if stale:
+            log.info("%d unanswered dialogs forgotten", stale)
         return removed
 
     def deliver(self) -> Stats:
@@ -113,6 +119,6 @@ class Jobs:
         if self.dunning_due(now):
             report.dunning = self.dunning(now)
         report.digests = self.digests(now)
-        report.pruned = self.prune()
+        report.pruned = self.prune(now)
         report.delivered = self.deliver()
         return report

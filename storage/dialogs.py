@@ -94,3 +94,10 @@ class ButtonPayloads:
             found: str | None = conn.execute(select(button_payloads.c.command)
                                              .where(button_payloads.c.token == token)).scalar()
         return found
+
+
+def prune_stale_dialogs(engine: Engine, before: datetime) -> int:
+    """Forget dialogs nobody answered since `before` (they would start afresh anyway)."""
+    with engine.begin() as conn:
+        done = conn.execute(delete(dialog_states).where(dialog_states.c.updated_at < before))
+    return int(done.rowcount or 0)

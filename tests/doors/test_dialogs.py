@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App, build_app
+from bot.delivery import Deliverer
+from bot.jobs import Jobs
 from handlers.dialogs import DIALOGS
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
@@ -122,8 +124,10 @@ def test_the_dialog_continues_on_another_instance_after_a_restart(
 def test_a_dialog_left_alone_for_long_is_forgotten(app: App, clock: FakeClock) -> None:
     tg(app, "/lead")
     clock.advance(hours=2)
-    assert not tg(app, "Harbour Foods").ok
-    assert _open_dialogs(app) == 0
+    assert not tg(app, "Harbour Foods").ok  # not taken as the company's name
+    assert _leads(app) == []
+    Jobs(app, Deliverer(app.engine, app.settings, [], clock)).tick(clock())
+    assert _open_dialogs(app) == 0  # the hourly pass clears it away
 
 
 def test_quote_without_lines_asks_for_them_and_reads_several_lines(app: App) -> None:
