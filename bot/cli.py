@@ -16,8 +16,8 @@ from bot.delivery import Deliverer, Sender
 from bot.doors import DoorError, Secrets, run_doors, senders
 from bot.jobs import Jobs
 from domain.errors import DomainError
-from domain.users import add_user, check_timezone, parse_role
-from handlers.i18n import Translator, locale_of
+from domain.users import add_user, check_timezone, parse_locale, parse_role
+from handlers.i18n import Translator
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, help="rep, manager, finance or admin")
     add.add_argument("--team")
     add.add_argument("--name", help="display name")
-    add.add_argument("--locale", help="en or zh")
+    add.add_argument("--locale", help="en or zh (zh_Hans_CN); the answer is in that language")
     add.add_argument("--tz", help="time zone, e.g. Asia/Shanghai")
     users_sub.add_parser("list", help="list users")
 
@@ -54,7 +54,7 @@ def door_senders(app: App) -> list[Sender]:
 
 
 def _users(app: App, args: argparse.Namespace) -> int:
-    t = Translator(app.settings.locale, app.settings.timezone)
+    t = Translator(app.settings.locale, app.settings.timezone, app.settings)
     if args.users_command == "list":
         with app.uow() as uow:
             for row in uow.queries.users():
@@ -67,13 +67,15 @@ def _users(app: App, args: argparse.Namespace) -> int:
             user = add_user(
                 uow, args.username, parse_role(args.role), app.dispatcher.clock(),
                 display_name=args.name, team=args.team,
-                locale=locale_of(args.locale or app.settings.locale),
+                locale=parse_locale(args.locale) if args.locale else app.settings.locale,
                 timezone=check_timezone(args.tz or app.settings.timezone),
             )
             uow.commit()
     except DomainError as error:
         print(t(error.key, **error.params), file=sys.stderr)
         return 2
+    # The new user's own language: the one the command asked for.
+    t = Translator(user.locale, user.timezone, app.settings)
     print(t("cli.user_added", username=user.username, role=t(f"role.{user.role}")))
     return 0
 

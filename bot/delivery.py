@@ -139,7 +139,7 @@ class Deliverer:
             if key in done:
                 continue
             reply = render(message.key, message.params,
-                           Translator(target.locale, target.timezone))
+                           Translator(target.locale, target.timezone, self.settings))
             try:
                 self.senders[target.platform].send(target.chat_id, reply, label=target.label)
                 done.add(key)
