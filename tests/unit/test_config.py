@@ -105,7 +105,7 @@ def test_shipped_config_loads_with_its_values():
     expected_db = (SHIPPED_CONFIG.parent / "data" / "ltc.db").resolve().as_posix()
     assert settings.database_url == f"sqlite:///{expected_db}"
     assert [stage.key for stage in settings.stages] == ["qualification", "proposal", "negotiation"]
-    assert settings.stages[1] == Stage("proposal", "Proposal", "方案报价", 50)
+    assert settings.stages[1] == Stage("proposal", "Proposal", "方案报价", 50, ("报价",))
     assert settings.stale_after_days == 14
     assert settings.lead_sources == Settings().lead_sources
     assert settings.duplicate_threshold == 85
