@@ -35,6 +35,7 @@ DELIVERERS = (Role.REP, Role.MANAGER, Role.FINANCE)
 FINANCE = (Role.FINANCE,)
 SALES = (Role.REP, Role.MANAGER)
 SCOPES = ("open", "overdue", "all")
+_SCOPE_WORDS = {"未回款": "open", "未结": "open", "逾期": "overdue", "全部": "all", "所有": "all"}
 CARD_ROWS = 5
 
 _ITEM_SPLIT = re.compile(r"[;；\r\n]")
@@ -272,8 +273,9 @@ def invoices_list(ctx: Ctx, text: str) -> Reply:
     scope = "open"
     who: int | None = None
     words = list(args.positional)
-    if words and words[0].lower() in SCOPES:
-        scope = words.pop(0).lower()
+    if words and _SCOPE_WORDS.get(words[0].lower(), words[0].lower()) in SCOPES:
+        first = words.pop(0).lower()
+        scope = _SCOPE_WORDS.get(first, first)
     if words:
         who = customer_id(ctx, " ".join(words))
         get_customer(ctx.uow, ctx.user, who)

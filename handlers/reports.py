@@ -43,6 +43,7 @@ from handlers.charts import Bar, aging_chart, forecast_chart, pipeline_chart
 from handlers.commands import command
 from handlers.context import Ctx
 from handlers.i18n import Translator
+from handlers.option_names import shown_option
 from handlers.parsing import Args
 from handlers.periods import Period, parse_period
 from handlers.reply import Attachment, Button, Reply
@@ -234,7 +235,8 @@ def funnel(ctx: Ctx, text: str) -> Reply:
     by = (args.option("by") or "source").lower()
     by = {"来源": "source", "月份": "month", "月": "month"}.get(by, by)
     if by not in FUNNEL_BY:
-        raise InvalidInput("report.bad_by", value=by, allowed="|".join(FUNNEL_BY))
+        raise InvalidInput("report.bad_by", value=by, allowed="|".join(
+            shown_option(word, ctx.t.language) for word in FUNNEL_BY))
     window = _window(ctx, period)
     reports, t = ctx.uow.reports, ctx.t
     total = reports.funnel(scope, window, "all")
@@ -291,7 +293,8 @@ def _kpi_money(ctx: Ctx, scope: Scope, window: Window) -> list[str]:
         lines.append(t("report.kpi.cac", source=t.term("source", row["source"]),
                        cac=t.money(cac, row["currency"]) if cac is not None else "—",
                        spend=t.money(row["amount"], row["currency"]), customers=won))
-    for source in sorted(s for s in customers if s not in {r["source"] for r in spent}):
+    unspent = (s for s in customers if s not in {r["source"] for r in spent})
+    for source in sorted(unspent, key=lambda s: (s is None, s or "")):  # no source: last
         lines.append(t("report.kpi.cac_no_spend",
                        source=t.term("source", source) if source else t("report.funnel.no_source"),
                        customers=customers[source]))
