@@ -272,17 +272,44 @@ def _split_when(ctx: Ctx, text: str, default: time = DEFAULT_REMINDER_TIME
     return ctx.at(when, default), rest
 
 
+_GLUE = " ,:;、"
+
+
+def _kind_and_text(ctx: Ctx, text: str, usage: str) -> tuple[activities.ActivityKind, str]:
+    """"call talked to Li", and as phones type it: "电话：沟通了价格", "电话沟通了价格"."""
+    first, _, rest = text.partition(" ")
+    try:
+        kind = activities.parse_kind(first, ctx.settings)
+    except Ambiguous:
+        raise
+    except InvalidInput as refused:
+        said = text.casefold()
+        glued = sorted(((word, term.key) for term in ctx.settings.terms("kind")
+                        for word in term.words
+                        if said.startswith(word.casefold()) and len(said) > len(word)
+                        and (not word.isascii() or said[len(word)] in _GLUE)),
+                       key=lambda found: -len(found[0]))
+        if not glued:
+            raise refused from None
+        word, key = glued[0]
+        kind, rest = activities.ActivityKind(key), text[len(word):]
+    rest = rest.strip(_GLUE)
+    if not rest:
+        raise InvalidInput("activity.need_parts", usage=usage)
+    return kind, rest
+
+
 @command("log", roles=READERS, group="sales")
 def log(ctx: Ctx, text: str) -> Reply:
     usage = _usage(ctx, "log")
     args = read_args(text, "next", usage=usage)
-    if len(args.positional) < 3:
+    parts = args.text.split(None, 1)
+    if len(parts) < 2:
         raise InvalidInput("activity.need_parts", usage=usage)
     about = subject(ctx, args.positional[0])
-    kind = activities.parse_kind(args.positional[1], ctx.settings)
-    body = args.text.split(None, 2)[2] if len(args.text.split(None, 2)) == 3 else ""
+    kind, body = _kind_and_text(ctx, parts[1], usage)
     next_at = ctx.instant(args.options["next"]) if "next" in args.options else None
-    activity, reminder = activities.log_activity(ctx.uow, ctx.user, about, kind, body.strip(),
+    activity, reminder = activities.log_activity(ctx.uow, ctx.user, about, kind, unquote(body),
                                                  ctx.now, next_at)
     lines = [ctx.t("activity.logged", kind=ctx.t.term("kind", activity.kind),
                    ref=about.number, title=about.title)]
