@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from domain.errors import DomainError
 from domain.vocabulary import Ambiguous
 from handlers.i18n import Translator
@@ -10,14 +12,24 @@ from handlers.reply import Button
 PER_ROW = 3
 
 
+def typed_name(t: Translator, kind: str, key: str) -> str:
+    """A value as the reader would type it: its name in their language, quoted if it has a
+    space (a button's command shows the reader's words, not the key)."""
+    name = t.term(kind, key)
+    return f'"{name}"' if any(ch.isspace() for ch in name) else name
+
+
 def choice_buttons(error: DomainError, text: str, t: Translator) -> list[list[Button]]:
-    """For an `Ambiguous` word: the same command with the word replaced by each value's key."""
+    """For an `Ambiguous` word: the same command with the word replaced by each value's name."""
     if not isinstance(error, Ambiguous) or not text.startswith("/"):
         return []
-    at = text.rfind(error.value)
-    if not error.value or at < 0:
+    # The word as a whole value: after a space, "=", ":" or a quote; the last one written.
+    found = list(re.finditer(r"(?<=[\s=:\"“「])" + re.escape(error.value)
+                             + r"(?=$|[\s\"”」,;、])", text))
+    if not error.value or not found:
         return []
-    buttons = [Button(t.term(error.choices.kind, key),
-                      text[:at] + key + text[at + len(error.value):])
+    start, end = found[-1].span()
+    kind = error.choices.kind
+    buttons = [Button(t.term(kind, key), text[:start] + typed_name(t, kind, key) + text[end:])
                for key in error.choices.keys]
     return [buttons[i:i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]

@@ -97,7 +97,8 @@ def _read_source(ctx: Ctx, text: str, answers: Answers) -> str:
 
 
 def _source_buttons(ctx: Ctx) -> list[Button]:
-    return [Button(ctx.t.term("source", key), key) for key in ctx.settings.lead_sources]
+    return [Button(ctx.t.term("source", key), ctx.t.term("source", key))
+            for key in ctx.settings.lead_sources]
 
 
 def _read_deal(ctx: Ctx, text: str, answers: Answers) -> str:

@@ -143,7 +143,7 @@ def disqualify(ctx: Ctx, text: str) -> Reply:
 def _stage_buttons(ctx: Ctx, deal: deals.Deal) -> list[list[Button]]:
     if not deal.is_open:
         return []
-    moves = [Button(s.name(ctx.t.language), f"/stage {deal.number} {s.key}")
+    moves = [Button(s.name(ctx.t.language), f"/stage {deal.number} {s.name(ctx.t.language)}")
              for s in ctx.settings.stages if s.key != deal.stage]
     rows = [moves[i:i + 3] for i in range(0, len(moves), 3)]
     rows.append([Button(ctx.t("button.won"), f"/won {deal.number}"),
