@@ -139,3 +139,12 @@ def test_a_discount_in_chinese_in_the_quote_dialog(app: App) -> None:
     assert done.ok, done.text
     with app.engine.connect() as conn:
         assert str(conn.execute(select(quotes.c.discount_pct)).scalar_one()) in ("5", "5.0000")
+
+
+def test_a_customer_written_in_traditional_characters_is_found(app: App) -> None:
+    assert say(app, "rep", "/lead 华为技术有限公司").ok
+    assert say(app, "rep", "/qualify L-1").ok
+    for typed in ("華為技術", "华为", "華為技術（中國）有限公司"):
+        card = say(app, "rep", f"/customer {typed}")
+        assert card.ok, typed
+        assert "A-1" in card.text.splitlines()[0]
