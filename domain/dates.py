@@ -19,7 +19,9 @@ import dateparser
 
 from domain.errors import InvalidInput
 
-MAX_WHEN = 40  # characters a date and time can take at the start of a reminder's text
+MAX_WHEN = 24  # characters a date and time can take at the start of a reminder's text
+# The characters a Chinese date or time can end with (天, 号, 五, 点, 半, 底, 后, 晚, ...).
+_LAST_CHARS = frozenset("天日号周一二三四五六七八九十两点分半刻钟底末初后前晚早午上下年月")
 
 
 def _clean(text: str) -> str:
@@ -531,6 +533,8 @@ def split_when(text: str, today: date) -> tuple[When, str] | None:
         if tail and head[-1].isascii() and head[-1].isalnum() and tail[0].isascii() \
                 and tail[0].isalnum():
             continue
+        if not head[-1].isascii() and head[-1] not in _LAST_CHARS and head[-1] not in "”」":
+            continue  # cannot be the end of a date or a time
         try:
             found = _rule_when(_clean(head), today)
         except (ValueError, OverflowError):
