@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.names import to_simplified
+
 CHINESE: dict[str, str] = {
     "联系人": "contact",
     "电话": "phone", "手机": "phone", "手机号": "phone",
@@ -50,9 +52,12 @@ for _name, _key in CHINESE.items():
 
 
 def option_key(name: str) -> str | None:
-    """The English key of an option name as typed (联系人 -> contact, Contact -> contact)."""
+    """The English key of an option name as typed (联系人 -> contact, 聯繫人 -> contact,
+    Contact -> contact)."""
     if name in CHINESE:
         return CHINESE[name]
+    if to_simplified(name) in CHINESE:
+        return CHINESE[to_simplified(name)]
     if name.isascii() and name.replace("_", "").isalpha():
         return name.lower()
     return None

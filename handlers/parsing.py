@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from domain.dates import looks_like_when, parse_date, parse_time
 from domain.errors import InvalidInput
 from domain.money import Money, check_currency, quantize
+from domain.names import to_simplified
 from handlers.option_names import CHINESE, WHEN_OPTIONS, option_key
 
 __all__ = ["parse_date", "parse_time"]  # read here by the handlers, defined with the dates
@@ -123,7 +124,7 @@ def _option_at(text: str, i: int, allowed: frozenset[str] | None,
     if sign in ("=", "＝"):
         return key, name, end + 1, False
     if sign in (":", "：") and allowed is not None and key in allowed \
-            and (name in CHINESE or name.isascii()):
+            and (option_key(name) != name or name.isascii()):
         return key, name, end + 1, True
     return None
 
@@ -314,7 +315,7 @@ def parse_amount(text: str, default_currency: str) -> Money:
     Without a currency the amount is in `default_currency`. The value is exact: an amount
     with more decimals than its currency keeps (12.345 USD) is refused, not rounded.
     """
-    cleaned = _nfkc(text).strip().upper()
+    cleaned = to_simplified(_nfkc(text)).strip().upper()  # 5萬 is 5万
     match = _AMOUNT_RE.match(cleaned)
     if match is None:
         raise InvalidInput("parse.amount", value=text)

@@ -221,6 +221,7 @@ OPTIONS = [
     ("A-5 名称=星辰 税号=91310000 地址=上海", ["A-5"],
      {"name": "星辰", "tax_id": "91310000", "address": "上海"}),
     ("A-5 姓名=王五 职位=经理", ["A-5"], {"name": "王五", "title": "经理"}),
+    ("L-1 金額=5萬 聯繫人：王五", ["L-1"], {"amount": "5萬", "contact": "王五"}),
     ("see https://x.com/?a=b", ["see", "https://x.com/?a=b"], {}),
     ("Acme, Inc. contact=Li", ["Acme,", "Inc."], {"contact": "Li"}),
     ("reason=", [], {"reason": ""}),
@@ -247,7 +248,7 @@ def test_a_colon_is_only_an_option_sign_for_the_commands_own_options() -> None:
 
 @pytest.mark.parametrize(("text", "amount", "currency"), [
     ("5万", "50000", "CNY"), ("５万", "50000", "CNY"), ("3千", "3000", "CNY"),
-    ("1.5亿", "150000000", "CNY"), ("¥50,000", "50000", "CNY"),
+    ("1.5亿", "150000000", "CNY"), ("¥50,000", "50000", "CNY"), ("5萬", "50000", "CNY"),
     ("￥５０，０００", "50000", "CNY"),
     ("50k", "50000", "CNY"), ("12.5万元", "125000", "CNY"), ("USD 5000", "5000", "USD"),
     ("5000美元", "5000", "USD"), ("1,234.56", "1234.56", "CNY"),
