@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from domain.deals import DealStatus
 from domain.names import normalise_company
@@ -122,7 +123,7 @@ class SqlQueries:
         table = t.customers if kind == "customer" else t.deals
         name = table.c.name if kind == "customer" else table.c.title
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        found = name.ilike(pattern, escape="\\")
+        found: ColumnElement[bool] = name.ilike(pattern, escape="\\")
         by_key = kind == "customer" and not text.isascii()
         if by_key:
             # Chinese is also compared by the name's key, so "華為" finds 华为技术有限公司.
@@ -132,7 +133,7 @@ class SqlQueries:
             q = q.where(table.c.owner_id == owner_id)
         if team is not None:
             q = q.where(table.c.team == team)
-        same = func.lower(name) == text.lower()
+        same: ColumnElement[bool] = func.lower(name) == text.lower()
         if by_key:
             same = same | (table.c.name_key == normalise_company(text))
         exact = [(r[0], r[1]) for r in self.session.execute(q.where(same).limit(2))]
