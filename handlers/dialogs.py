@@ -34,8 +34,7 @@ from handlers.parsing import (
 from handlers.references import deal_id, ref_of
 from handlers.reply import Button, Reply
 
-DIALOG_TTL = timedelta(hours=1)  # an answer after this long starts afresh
-SET_ASIDE_TTL = timedelta(days=1)  # a draft set aside is kept this long for /resume
+DIALOG_TTL = timedelta(hours=1)  # an answer (or /resume) after this long starts afresh
 SKIP = "-"
 CANCEL = "/cancel"
 RESUME = "/resume"
@@ -223,8 +222,7 @@ def open_dialog(ctx: Ctx) -> DialogState | None:
     state = ctx.uow.dialogs.get(*_key(ctx))
     if state is None:
         return None
-    ttl = SET_ASIDE_TTL if state.set_aside else DIALOG_TTL
-    if state.name not in DIALOGS or ctx.now - state.updated_at > ttl:
+    if state.name not in DIALOGS or ctx.now - state.updated_at > DIALOG_TTL:
         ctx.uow.dialogs.delete(*_key(ctx))
         return None
     return state

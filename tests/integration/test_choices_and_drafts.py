@@ -84,14 +84,15 @@ def test_a_new_question_and_answer_replaces_a_draft_set_aside_and_says_so(app: A
         assert conn.execute(select(deals.c.lost_reason)).scalar_one() == "too expensive"
 
 
-def test_a_draft_set_aside_is_kept_for_a_day(app: App, clock: FakeClock) -> None:
+def test_a_draft_set_aside_is_kept_as_long_as_any_open_question(
+        app: App, clock: FakeClock) -> None:
     say(app, "rep", "/lead")
     say(app, "rep", "Harbour Foods")
     say(app, "rep", "/todo")
-    clock.advance(hours=20)
+    clock.advance(minutes=50)
     assert "Harbour Foods" in say(app, "rep", "/resume").text
     say(app, "rep", "/todo")
-    clock.advance(hours=25)
+    clock.advance(minutes=61)
     assert say(app, "rep", "/resume").text == "There is no draft to resume."
 
 
