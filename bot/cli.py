@@ -21,9 +21,9 @@ from bot.logs import LogLevelError, configure_logging
 from bot.metrics import exposition, use_directory
 from domain.errors import DomainError, StorageUnavailable
 from domain.settings import Settings
-from domain.users import add_user, check_timezone, parse_role
+from domain.users import add_user, check_timezone, parse_locale, parse_role
 from handlers.dispatch import Handled
-from handlers.i18n import Translator, locale_of
+from handlers.i18n import Translator
 from storage.failures import translated
 
 EXIT_UNAVAILABLE = 3  # the database could not be reached
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, help="rep, manager, finance or admin")
     add.add_argument("--team")
     add.add_argument("--name", help="display name")
-    add.add_argument("--locale", help="en or zh")
+    add.add_argument("--locale", help="en or zh (zh_Hans_CN); the answer is in that language")
     add.add_argument("--tz", help="time zone, e.g. Asia/Shanghai")
     users_sub.add_parser("list", help="list users")
 
@@ -64,7 +64,7 @@ def door_senders(app: App) -> list[Sender]:
 
 
 def _users(app: App, args: argparse.Namespace) -> int:
-    t = Translator(app.settings.locale, app.settings.timezone)
+    t = Translator(app.settings.locale, app.settings.timezone, app.settings)
     if args.users_command == "list":
         with app.uow() as uow:
             for row in uow.queries.users():
@@ -77,13 +77,15 @@ def _users(app: App, args: argparse.Namespace) -> int:
             user = add_user(
                 uow, args.username, parse_role(args.role), app.dispatcher.clock(),
                 display_name=args.name, team=args.team,
-                locale=locale_of(args.locale or app.settings.locale),
+                locale=parse_locale(args.locale) if args.locale else app.settings.locale,
                 timezone=check_timezone(args.tz or app.settings.timezone),
             )
             uow.commit()
     except DomainError as error:
         print(t(error.key, **error.params), file=sys.stderr)
         return 2
+    # The new user's own language: the one the command asked for.
+    t = Translator(user.locale, user.timezone, app.settings)
     print(t("cli.user_added", username=user.username, role=t(f"role.{user.role}")))
     return 0
 
@@ -115,7 +117,7 @@ def _tick(app: App, args: argparse.Namespace) -> int:
 def unreachable(settings: Settings, error: BaseException) -> str:
     """The message for an operator whose database cannot be reached: what it means in the
     company's language, then the cause in one line, never a traceback."""
-    t = Translator(settings.locale, settings.timezone)
+    t = Translator(settings.locale, settings.timezone, settings)
     where = make_url(settings.database_url).render_as_string(hide_password=True)
     cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300]
     return f"{t('ops.database_unavailable')}\n({where}: {cause})"

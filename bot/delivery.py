@@ -143,7 +143,7 @@ class Deliverer:
         for number, target in enumerate(waiting):
             key = f"{target.platform}:{target.chat_id}"
             reply = render(message.key, message.params,
-                           Translator(target.locale, target.timezone))
+                           Translator(target.locale, target.timezone, self.settings))
             try:
                 self.senders[target.platform].send(target.chat_id, reply, label=target.label)
                 done.add(key)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.app import App
 from bot.delivery import Deliverer, Stats
 from bot.metrics import observe_dunning
+from domain.dates import parse_time
 from domain.digests import queue_digests
 from domain.dunning import chase_overdue
 from domain.reminders import queue_due_reminders
@@ -69,7 +70,8 @@ class Jobs:
     def dunning_due(self, now: datetime) -> bool:
         """The daily chase is due once the company clock has passed `schedule.dunning_at`."""
         local = now.astimezone(ZoneInfo(self.app.settings.timezone))
-        return local.time() >= time.fromisoformat(self.app.settings.dunning_at)
+        at = parse_time(self.app.settings.dunning_at)
+        return at is not None and local.time() >= at
 
     def digest_fired(self, now: datetime) -> datetime | None:
         """The latest time this ISO week (company time) `schedule.digest_cron` fired by `now`."""

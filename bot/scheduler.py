@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,6 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.jobs import Jobs
+from domain.dates import parse_interval, parse_time
 from domain.errors import StorageUnavailable
 from storage.failures import translated
 
@@ -22,11 +22,10 @@ DELIVER_EVERY = timedelta(seconds=5)
 
 def every(text: str) -> timedelta:
     """"30s", "1m", "5m", "1h" -> a timedelta."""
-    match = re.fullmatch(r"(\d+)\s*([smh])", text.strip())
-    if match is None:
+    step = parse_interval(text)
+    if step is None:
         raise ValueError(f"not an interval: {text!r}")
-    unit = {"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2)]
-    return timedelta(**{unit: int(match.group(1))})
+    return step
 
 
 def guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:
@@ -62,9 +61,11 @@ def build_scheduler(jobs: Jobs) -> BackgroundScheduler:
     # jobs miss; every job is idempotent, so the extra passes send nothing twice.
     scheduler.add_job(guarded("catch-up", lambda: jobs.tick(clock())), IntervalTrigger(hours=1),
                       id="catch-up", next_run_time=datetime.now(ZoneInfo(settings.timezone)))
-    hour, minute = (int(part) for part in settings.dunning_at.split(":"))
+    at = parse_time(settings.dunning_at)
+    if at is None:
+        raise ValueError(f"not a time of day: {settings.dunning_at!r}")
     scheduler.add_job(guarded("dunning", lambda: jobs.dunning(clock())), CronTrigger(
-        hour=hour, minute=minute, timezone=settings.timezone), id="dunning")
+        hour=at.hour, minute=at.minute, timezone=settings.timezone), id="dunning")
     scheduler.add_job(guarded("digests", lambda: jobs.digests(clock())), CronTrigger.from_crontab(
         settings.digest_cron, timezone=settings.timezone), id="digests")
     return scheduler

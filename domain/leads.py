@@ -16,6 +16,7 @@ from domain.names import fragments, normalise_company, similar_names
 from domain.settings import Settings
 from domain.unit_of_work import NameMatch, UnitOfWork
 from domain.users import Role, User
+from domain.vocabulary import Named, resolve
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s\-()]{5,20}$")
@@ -87,11 +88,8 @@ def create_lead(
         raise InvalidInput("lead.bad_email", value=new.email)
     if new.phone and not _PHONE.match(new.phone):
         raise InvalidInput("lead.bad_phone", value=new.phone)
-    source = new.source.strip().lower() if new.source else None
-    if source and source not in settings.lead_sources:
-        raise InvalidInput(
-            "lead.bad_source", value=new.source, sources=", ".join(settings.lead_sources)
-        )
+    source = resolve(settings.terms("source"), new.source, "source") \
+        if new.source and new.source.strip() else None
     similar = find_similar(uow, company, settings)
     lead = Lead(
         company=company,
@@ -125,7 +123,7 @@ def _writable_open_lead(uow: UnitOfWork, actor: User, lead_id: int) -> Lead:
     if not actor.can_write(lead.owner_id, lead.team):
         raise Forbidden("access.not_yours", ref=lead.number)
     if lead.status != LeadStatus.NEW:
-        raise Conflict("lead.closed", ref=lead.number, status=lead.status.value)
+        raise Conflict("lead.closed", ref=lead.number, status=Named("lead.status", lead.status))
     return lead
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from domain.errors import ConcurrentChange, DomainError, StorageUnavailable
@@ -14,11 +14,12 @@ from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User, link_chat_account
 from handlers import cash, dialogs, reports, sales, team  # noqa: F401  (registers the commands)
+from handlers.choices import choice_buttons
 from handlers.commands import find
 from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
-from handlers.parsing import check_length, split_command
+from handlers.parsing import check_length, normalise, split_command
 from handlers.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,8 @@ class Dispatcher:
         return uow.users.get(identity.user_id) if identity else None
 
     def _stranger_translator(self, incoming: Incoming) -> Translator:
-        return Translator(incoming.language_hint or self.settings.locale, self.settings.timezone)
+        return Translator(incoming.language_hint or self.settings.locale, self.settings.timezone,
+                          self.settings)
 
     def handle(self, incoming: Incoming) -> Reply:
         """Answer one incoming message or button press."""
@@ -131,12 +133,13 @@ class Dispatcher:
 
     def _handle_once(self, incoming: Incoming, trace: _Trace) -> Reply:
         now = self.clock()
+        incoming = replace(incoming, text=normalise(incoming.text))
         with self.uow_factory() as uow:
             user = self._find_user(uow, incoming)
             if user is None or not user.active:
                 trace.outcome = "stranger"
                 return self._stranger(uow, incoming, now)
-            t = Translator(user.locale, user.timezone)
+            t = Translator(user.locale, user.timezone, self.settings)
             if self._repeated(uow, incoming):
                 trace.outcome = "repeat"
                 return Reply("")
@@ -146,7 +149,8 @@ class Dispatcher:
                 uow.rollback()
                 self._remember(uow, incoming)
                 trace.outcome = "refused"
-                return Reply(t(error.key, **_plain(error.params, t)), ok=False)
+                return Reply(t(error.key, **_plain(error.params, t)),
+                             choice_buttons(error, incoming.text, t), ok=False)
             except Exception as failure:
                 uow.rollback()
                 if isinstance(self.translate(failure), ConcurrentChange | StorageUnavailable):
@@ -229,7 +233,8 @@ class Dispatcher:
         user.require(*command.roles)
         uow.actor_id = user.id
         uow.action = command.name
-        return dialogs.start_if_incomplete(ctx, command.name, rest) or command.fn(ctx, rest)
+        reply = dialogs.start_if_incomplete(ctx, command.name, rest) or command.fn(ctx, rest)
+        return dialogs.set_aside_note(ctx, reply)
 
     def _stranger(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> Reply:
         """Unknown chat accounts may only link themselves with an invite code."""
@@ -250,7 +255,7 @@ class Dispatcher:
                 self._remember(uow, incoming)
                 return Reply(t(error.key, **_plain(error.params, t)), ok=False)
             uow.commit()
-            t = Translator(user.locale, user.timezone)
+            t = Translator(user.locale, user.timezone, self.settings)
             return Reply(t("team.linked", name=user.display_name, role=t(f"role.{user.role}")))
         # Slack has one slash command, so linking there is written /ltc link <code>.
         key = "error.not_registered_slack" if incoming.platform == "slack" \

@@ -42,14 +42,14 @@ def linkcode(ctx: Ctx, text: str) -> Reply:
 @command("lang", group="team")
 def lang(ctx: Ctx, text: str) -> Reply:
     set_language(ctx.user, need(text, "user.need_language", ctx.t("help.lang.usage")))
-    t = Translator(ctx.user.locale, ctx.user.timezone)
+    t = Translator(ctx.user.locale, ctx.user.timezone, ctx.settings)
     return Reply(t("team.language_set"))
 
 
 @command("tz", group="team")
 def tz(ctx: Ctx, text: str) -> Reply:
     set_timezone(ctx.user, need(text, "user.need_timezone", ctx.t("help.tz.usage")))
-    t = Translator(ctx.user.locale, ctx.user.timezone)
+    t = Translator(ctx.user.locale, ctx.user.timezone, ctx.settings)
     return Reply(t("team.timezone_set", tz=ctx.user.timezone, now=t.when(ctx.now)))
 
 

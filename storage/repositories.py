@@ -57,6 +57,9 @@ class SqlUsers(SqlRepository[User]):
             query = query.where((tables.users.c.team == team) | (tables.users.c.team.is_(None)))
         return list(self.session.scalars(query.order_by(tables.users.c.id)))
 
+    def first_joined(self) -> datetime | None:
+        return self.session.scalar(select(func.min(tables.users.c.created_at)))
+
 
 class SqlIdentities(SqlRepository[Identity]):
     def find(self, platform: str, external_id: str) -> Identity | None:

@@ -93,11 +93,15 @@ def test_cancel_without_a_dialog_says_so(app: App) -> None:
     assert tg(app, "/cancel").text == "There is nothing to cancel."
 
 
-def test_another_command_ends_the_open_dialog(app: App) -> None:
+def test_another_command_sets_the_open_dialog_aside(app: App) -> None:
     tg(app, "/lead")
-    assert tg(app, "/lead Direct Co").ok
-    assert not tg(app, "Harbour Foods").ok
+    direct = tg(app, "/lead Direct Co")
+    assert direct.ok and "/lead draft is set aside" in direct.text
+    assert ["/resume"] in [[b.command for b in row] for row in direct.buttons]
+    waiting = tg(app, "Harbour Foods")  # not an answer while the draft is set aside
+    assert not waiting.ok and "/resume" in waiting.text
     assert _leads(app) == [("Direct Co", None, None)]
+    assert _open_dialogs(app) == 1
 
 
 def test_a_dialog_belongs_to_one_person_in_one_chat(app: App) -> None:

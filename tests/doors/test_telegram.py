@@ -136,7 +136,7 @@ def test_stage_button_moves_the_deal_and_updates_the_card(
     edited = telegram.api.of("editMessageText")[0]
     assert edited["message_id"] == 555 and "Proposal" in edited["text"]
     offered = [command for row in _keyboard_commands(edited) for command in row]
-    assert "/stage D-1 negotiation" in offered and "/stage D-1 proposal" not in offered
+    assert "/stage D-1 Negotiation" in offered and "/stage D-1 Proposal" not in offered
     with app.engine.connect() as conn:
         assert conn.execute(select(deals.c.stage)).scalar_one() == "proposal"
 

@@ -35,6 +35,7 @@ SAMPLES: dict[str, tuple[str, ...]] = {
     "void": ('INV-2026-0002 reason="wrong address"',),
     "customer": ("A-1", "A-3", "Beta"),
     "cancel": ("",),
+    "resume": ("",),
     "pipeline": ("", "all", "team"),
     "forecast": ("", "all"),
     "funnel": ("", "all"),
