@@ -375,6 +375,8 @@ def done(ctx: Ctx, text: str) -> Reply:
 def snooze(ctx: Ctx, text: str) -> Reply:
     usage = _usage(ctx, "snooze")
     words = tokenize(need(text, "reminder.need_ref", usage)).positional
+    if not words:
+        raise InvalidInput("reminder.need_ref", usage=usage)
     ref = ref_of(words[0], "reminder")
     if len(words) < 2:
         raise InvalidInput("reminder.need_date", usage=usage)
