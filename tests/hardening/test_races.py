@@ -33,7 +33,10 @@ def test_concurrent_accepts_of_one_quote_make_one_order_and_clear_refusals(app: 
     winners = [text for ok, text in results if ok]
     losers = [text for ok, text in results if not ok]
     assert len(winners) == 1 and winners[0].startswith("Order O-1 created")
-    assert losers == ["Q-1 is accepted; it can no longer change."] * (RACERS - 1)
+    # A loser that read the quote before the winner committed meets the won deal instead.
+    refusals = {"Q-1 is accepted; it can no longer change.",
+                "D-1 is already closed (won); nothing changed."}
+    assert len(losers) == RACERS - 1 and set(losers) <= refusals, losers
     with app.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(orders)).scalar_one() == 1
         alerts = conn.execute(select(func.count()).select_from(outbox).where(
