@@ -118,6 +118,13 @@ mark("build the app")
 from handlers.incoming import Incoming
 app.dispatcher.handle(Incoming(platform="console", user_id="boss", chat_id="c", text="/lang en"))
 mark("first command")
+import io
+from bot.console import ConsoleSender
+from bot.delivery import Deliverer
+from bot.jobs import Jobs
+clock = app.dispatcher.clock
+Jobs(app, Deliverer(app.engine, settings, [ConsoleSender(io.StringIO())], clock)).tick(clock())
+mark("one tick (empty schedule)")
 last = started
 for name, at in marks:
     print(f"  {(at - last) * 1000:8.1f} ms  {name}")

@@ -21,12 +21,14 @@ class StatementLog:
         self.count = 0
         self.timing = timing
         self.spent: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+        self.trace: list[tuple[str, float]] = []  # since the last reset, when timing
         self._started: dict[int, float] = {}
         event.listen(engine, "before_cursor_execute", self._before)
         event.listen(engine, "after_cursor_execute", self._after)
 
     def reset(self) -> None:
         self.count = 0
+        self.trace = []
 
     def _before(self, _conn: Any, cursor: Any, statement: str, *_: Any) -> None:
         self.count += 1
@@ -41,8 +43,10 @@ class StatementLog:
             return
         shape = _LITERALS.sub("N", _SPACE.sub(" ", statement).strip())
         entry = self.spent[shape]
+        spent = time.perf_counter() - started
         entry[0] += 1
-        entry[1] += time.perf_counter() - started
+        entry[1] += spent
+        self.trace.append((shape, spent))
 
     def top(self, limit: int = 6) -> list[tuple[str, int, float]]:
         """The statements that took the most time: text, how many times, seconds in all."""
