@@ -402,8 +402,8 @@ def _profiles(profiles: dict[str, cProfile.Profile], log: StatementLog, folder: 
     folder.mkdir(parents=True, exist_ok=True)
     lines = [f"\nprofiles ({folder}/{dialect}-*.prof; dispatcher only, all timed runs):"]
     for name, profile in profiles.items():
-        if name.endswith("floor"):
-            continue
+        if name not in TARGETS and name != "/ltc deal":
+            continue  # the floors and the bare door run no ltcbot code
         path = folder / f"{dialect}-{name.strip('/').replace(' ', '_')}.prof"
         profile.dump_stats(path)
         out = io.StringIO()
