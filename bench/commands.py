@@ -274,7 +274,7 @@ class DispatcherClock:
 
 
 def _load() -> str:
-    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()) + f" on {os.cpu_count()} cores"
 
 
 def _ms(seconds: float) -> str:

@@ -313,7 +313,7 @@ def _table(results: dict[int, dict[str, Any]], sizes: list[int]) -> None:
         ("  statements", "tick stmts", "{}"),
         ("  dunning job", "tick dunning", "ms"),
         ("  digests job", "tick digests", "ms"),
-        ("load average at start", "load", "{}"),
+        (f"load average at start, {os.cpu_count()} cores", "load", "{}"),
     ]
     header = f"{'':<32}" + "".join(f"{f'{p:,} paid':>16}" for p in sizes)
     if len(sizes) == 2:

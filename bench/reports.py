@@ -537,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
             for label, seconds in seed(engine, shape, random.Random(args.seed)).items():
                 print(f"  {label:<32} {seconds:7.1f} s", flush=True)
             print(f"  {'total':<32} {time.perf_counter() - started:7.1f} s", flush=True)
-        load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+        load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()) + f" on {os.cpu_count()} cores"
         print(f"\n{engine.dialect.name}: {shape.deals:,} deals, {shape.activities:,} "
               f"activities, {shape.invoices:,} invoices; best of {args.repeat} runs (ratio), "
               f"and the ratio of medians; load {load}")

@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         tick = [sys.executable, "-m", "bot", "tick"]
         measured: dict[str, list[float]] = {"reference": [], "console reply": [],
                                             "console exit": [], "tick": []}
-        load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+        load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()) + f" on {os.cpu_count()} cores"
         for n in range(args.runs + 1):  # interleaved, the first round a warm-up
             ref = whole(reference, env)
             reply, exited = first_reply(env)
