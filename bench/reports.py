@@ -5,7 +5,7 @@ orders, M activities, K invoices with payments, allocations and credit notes, sp
 for every report times the figure through storage/reports.py and the same figure by one
 hand-written SQL query, checks that both give the same numbers, and prints the ratio.
 
-    .venv/bin/python bench/reports.py     # SQLite: 100k deals, 1M activities, 200k invoices
+    .venv/bin/python bench/reports.py    # both databases, 100k deals, 1M activities, 200k invoices
     .venv/bin/python bench/reports.py --deals 2000 --activities 20000 --invoices 4000 \\
         --url sqlite:////tmp/r.db --url postgresql+psycopg://postgres@127.0.0.1/bench --reset
 """
@@ -13,10 +13,10 @@ hand-written SQL query, checks that both give the same numbers, and prints the r
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, text  # noqa: E402
 
+from bench.databases import BACKENDS, seeded  # noqa: E402
 from bench.seeding import bulk_insert, is_empty, reset  # noqa: E402
 from domain.digests import Scope, Window, add_months, month_windows  # noqa: E402
 from domain.names import normalise_company  # noqa: E402
@@ -464,7 +465,8 @@ def bench(engine: Engine, repeat: int) -> list[str]:
     by_hand = hand_sql(dialect, months)
     params = parameters(months, dialect)
     sessions = session_factory(engine)
-    lines = [f"{'report':<26} {'storage ms':>11} {'SQL ms':>9} {'ratio':>6}  same figures"]
+    lines = [f"{'report':<26} {'storage ms':>11} {'SQL ms':>9} {'ratio':>6} {'median':>7}"
+             f"  same figures"]
     for name, read in through_storage(months).items():
         sql, kinds = by_hand[name]
         statement = text(sql)
@@ -477,41 +479,56 @@ def bench(engine: Engine, repeat: int) -> list[str]:
             with engine.connect() as conn:
                 return [tuple(r) for r in conn.execute(statement, params)]
 
-        ours, _ = _best(storage, repeat)
-        theirs, _ = _best(raw, repeat)
+        ours, ours_median = _best(storage, repeat)
+        theirs, theirs_median = _best(raw, repeat)
         same = canonical(storage(), kinds, dialect, stored=False) == \
             canonical(raw(), kinds, dialect, stored=True)
         lines.append(f"{name:<26} {ours * 1000:>11.1f} {theirs * 1000:>9.1f} "
-                     f"{ours / theirs if theirs else 0:>6.2f}  {'yes' if same else 'NO'}")
+                     f"{ours / theirs if theirs else 0:>6.2f} "
+                     f"{ours_median / theirs_median if theirs_median else 0:>7.2f}  "
+                     f"{'yes' if same else 'NO'}")
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both",
+                        help="without --url: the kept benchmark database of each (seeded once "
+                             "per size and schema revision)")
     parser.add_argument("--url", action="append",
-                        help="database URL; repeat it to compare backends (default: a SQLite "
-                             "file in the temp directory)")
+                        help="database URL instead; repeat it to compare backends")
     parser.add_argument("--deals", type=int, default=100_000)
     parser.add_argument("--activities", type=int, default=1_000_000)
     parser.add_argument("--invoices", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per measurement")
     parser.add_argument("--seed", type=int, default=7, help="random seed for the data")
     parser.add_argument("--reset", action="store_true",
-                        help="drop every ltcbot table in the database first")
+                        help="with --url: drop every ltcbot table in the database first; "
+                             "without: seed the kept databases again")
     parser.add_argument("--reuse", action="store_true",
-                        help="measure the data already there instead of seeding")
+                        help="with --url: measure the data already there instead of seeding")
     args = parser.parse_args(argv)
     if args.deals < 1 or args.activities < 0 or args.invoices < 0 or args.repeat < 1:
         parser.error("--deals and --repeat must be at least 1; the others at least 0")
-    urls = args.url or [f"sqlite:///{tempfile.gettempdir()}/ltc_bench_reports.db"]
     shape = Shape(args.deals, args.activities, args.invoices)
+    if args.url:
+        urls = args.url
+    else:
+        key = f"reports_d{shape.deals}_a{shape.activities}_i{shape.invoices}_s{args.seed}"
+
+        def seed_kept(engine: Engine) -> None:
+            for label, seconds in seed(engine, shape, random.Random(args.seed)).items():
+                print(f"  {label:<32} {seconds:7.1f} s", flush=True)
+
+        backends = BACKENDS if args.backend == "both" else (args.backend,)
+        urls = [seeded(b, key, seed_kept, fresh=args.reset) for b in backends]
     failed = False
     for url in urls:
         engine = make_engine(url)
-        if args.reset:
+        if args.url and args.reset:
             reset(engine)
         migrate(engine)
-        if not args.reuse:
+        if args.url and not args.reuse:
             if not is_empty(engine):
                 parser.error(f"{url} has data: pass --reset to replace it or --reuse to keep it")
             print(f"seeding {url}: {shape.deals:,} deals, {shape.activities:,} activities, "
@@ -520,7 +537,10 @@ def main(argv: list[str] | None = None) -> int:
             for label, seconds in seed(engine, shape, random.Random(args.seed)).items():
                 print(f"  {label:<32} {seconds:7.1f} s", flush=True)
             print(f"  {'total':<32} {time.perf_counter() - started:7.1f} s", flush=True)
-        print(f"\n{engine.dialect.name}: best of {args.repeat} runs")
+        load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg()) + f" on {os.cpu_count()} cores"
+        print(f"\n{engine.dialect.name}: {shape.deals:,} deals, {shape.activities:,} "
+              f"activities, {shape.invoices:,} invoices; best of {args.repeat} runs (ratio), "
+              f"and the ratio of medians; load {load}")
         for line in bench(engine, args.repeat):
             print(line, flush=True)
             failed = failed or line.endswith(" NO")

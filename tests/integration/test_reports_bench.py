@@ -55,11 +55,12 @@ def test_every_report_is_timed_both_ways_and_gives_the_same_figures(
     out = capsys.readouterr().out
     reports = list(bench.through_storage([]))
     for dialect in [u.split(":")[0].split("+")[0] for u in urls]:
-        section = out.split(f"\n{dialect}: best of 1 runs\n")[1].split("\nseeding ")[0]
+        section = out.split(f"\n{dialect}: ")[1].split("\n", 1)[1].split("\nseeding ")[0]
         lines = {line[:26].strip(): line.split() for line in section.splitlines()[1:]}
         assert set(reports) <= set(lines), section
         for name in reports:
-            *_, storage_ms, sql_ms, ratio, same = lines[name]
+            *_, storage_ms, sql_ms, ratio, median_ratio, same = lines[name]
             assert same == "yes", f"{dialect} {name}: the figures differ"
             assert float(storage_ms) > 0 and float(sql_ms) > 0 and float(ratio) > 0
+            assert float(median_ratio) > 0
     assert "invoices (600)" in out and "activities (3,000)" in out
