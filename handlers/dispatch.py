@@ -11,7 +11,16 @@ from domain.notifications import OutboxMessage, queue_notifications
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User, link_chat_account
-from handlers import cash, dialogs, reports, sales, team  # noqa: F401  (registers the commands)
+from handlers import (  # noqa: F401  (registers the commands)
+    cash,
+    contacts,
+    dialogs,
+    history,
+    records,
+    reports,
+    sales,
+    team,
+)
 from handlers.commands import find
 from handlers.context import Ctx
 from handlers.i18n import Translator
@@ -51,9 +60,11 @@ class Dispatcher:
         now = self.clock()
         with self.uow_factory() as uow:
             user = self._find_user(uow, incoming)
-            if user is None or not user.active:
+            if user is None:
                 return self._stranger(uow, incoming, now)
             t = Translator(user.locale, user.timezone)
+            if not user.active:  # a person who left: refused, nothing written
+                return Reply(t("error.deactivated"), ok=False)
             if incoming.delivery_id and uow.deliveries.seen(incoming.platform,
                                                              incoming.delivery_id):
                 uow.commit()

@@ -467,16 +467,16 @@ def parse_time(text: str) -> time | None:
 
 # --------------------------------------------------------------------------- references
 
-_REF_KINDS = {"L": "lead", "A": "customer", "D": "deal", "Q": "quote", "O": "order",
-              "P": "payment", "R": "reminder"}
+_REF_KINDS = {"L": "lead", "A": "customer", "C": "contact", "D": "deal", "Q": "quote",
+              "O": "order", "P": "payment", "R": "reminder"}
 _DASH = "[-‐‑–—]"
-_REF_RE = re.compile(rf"^(?P<prefix>[LADQOPR]){_DASH}?(?P<id>\d{{1,18}})$")
+_REF_RE = re.compile(rf"^(?P<prefix>[LACDQOPR]){_DASH}?(?P<id>\d{{1,18}})$")
 _INVOICE_RE = re.compile(rf"^INV{_DASH}?(?P<year>\d{{4}}){_DASH}(?P<seq>\d{{1,18}})$")
 
 
 @dataclass(frozen=True)
 class Ref:
-    """A record reference as printed: L-12, A-5, D-7, Q-3, O-3, INV-2026-0007, P-9, R-4."""
+    """A record reference as printed: L-12, A-5, C-3, D-7, Q-3, O-3, INV-2026-0007, P-9, R-4."""
 
     kind: str
     id: int
