@@ -156,13 +156,16 @@ def correct(uow: UnitOfWork, actor: User, kind: str, id_: int, values: dict[str,
             _set(entity, changes, "source", check_source(values["source"], settings))
         _person_fields(entity, values, changes)
     elif kind == "customer":
-        if "name" in values and _renamed(entity, changes, "name", values["name"]):
-            twins = [i for i, key, _ in uow.customers.name_keys([entity.name_key])
-                     if key == entity.name_key and i != entity.id]
+        if "name" in values:
+            name = _text(values["name"], "name", MAX_NAME, required=True) or ""
+            key = normalise_company(name)
+            twins = [i for i, other, _ in uow.customers.name_keys([key])
+                     if other == key and i != entity.id]
             if twins:
-                raise Conflict("customer.name_taken", name=entity.name, ref=f"A-{twins[0]}")
-            similar = [m for m in similar_customers(uow, entity.name, settings)
-                       if m.id != entity.id]
+                raise Conflict("customer.name_taken", name=name, ref=f"A-{twins[0]}")
+            if _renamed(entity, changes, "name", name):
+                similar = [m for m in similar_customers(uow, entity.name, settings)
+                           if m.id != entity.id]
         if "address" in values:
             _set(entity, changes, "address", _text(values["address"], "address", MAX_ADDRESS))
         if "tax_id" in values:

@@ -16,6 +16,7 @@ terms. Exact terms rank above beginnings, phones and addresses above names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ MAX_RUN = 24  # the tails of a longer run of Chinese characters start within its
 MIN_TOKEN = 2
 MIN_DIGITS = 3
 MAX_TOKENS = 5
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")  # acme.com: an e-mail address's domain
 
 Term = tuple[str, str]  # (field, term)
 
@@ -106,11 +108,14 @@ def query_tokens(text: str) -> list[Token]:
             words.append(email_key(part))
         elif looks_like_phone(part):
             words.append(phone_key(part))
+        elif _DOMAIN.match(part):
+            words.append(email_key(part))
         else:
             rest.append(part)
     # The name words together, so "Acme Ltd" loses its legal form as a stored name does.
     words += _name_words(" ".join(rest)) if rest else []
-    tokens = list(dict.fromkeys(w[:MAX_TERM] for w in words if len(w) >= MIN_TOKEN))
+    tokens = list(dict.fromkeys(w[:MAX_TERM] for w in words
+                                if len(w) >= (MIN_DIGITS if w.isdigit() else MIN_TOKEN)))
     if not tokens:
         raise InvalidInput("find.too_short", value=text, min=MIN_TOKEN)
     return [Token(word) for word in tokens[:MAX_TOKENS]]

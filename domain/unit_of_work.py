@@ -340,6 +340,7 @@ class UnitOfWork(Protocol):
     events: list[Event]
     actor_id: int | None
     action: str
+    at: datetime | None  # when the change is made, as the audit trail records it (None: now)
 
     def __enter__(self) -> UnitOfWork: ...
 

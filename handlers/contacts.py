@@ -19,7 +19,7 @@ LISTED = 30
 
 def contact_line(ctx: Ctx, contact: Contact) -> str:
     """C-3 Wang (CFO) · 139 1111 2222 · wang@acme.cn"""
-    title = f" ({contact.title})" if contact.title else ""
+    title = ctx.t("contact.title_part", title=contact.title) if contact.title else ""
     reach = " · ".join(v for v in (contact.phone, contact.email) if v)
     return ctx.t("contact.row", ref=contact.number, name=contact.name, title=title,
                  reach=f" · {reach}" if reach else "")

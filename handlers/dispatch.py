@@ -117,6 +117,7 @@ class Dispatcher:
         user.require(*command.roles)
         uow.actor_id = user.id
         uow.action = command.name
+        uow.at = now
         return dialogs.start_if_incomplete(ctx, command.name, rest) or command.fn(ctx, rest)
 
     def _stranger(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> Reply:

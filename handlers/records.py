@@ -13,7 +13,7 @@ from domain.users import Role
 from handlers.arguments import need, page_of, read_args
 from handlers.commands import command
 from handlers.context import Ctx
-from handlers.history import label, value_text
+from handlers.field_values import label, value_text
 from handlers.parsing import Ref
 from handlers.references import card_command, ref_of
 from handlers.reply import Button, Reply
@@ -157,7 +157,7 @@ def _found_row(ctx: Ctx, row: dict[str, Any]) -> str:
         return ctx.t("find.customer", ref=f"A-{row['id']}", name=row["name"], reach=reach,
                      owner=row["owner"] or "—")
     if kind == "contact":
-        title = f" ({row['title']})" if row["title"] else ""
+        title = ctx.t("contact.title_part", title=row["title"]) if row["title"] else ""
         return ctx.t("find.contact", ref=f"C-{row['id']}", name=row["name"], title=title,
                      customer=f"A-{row['customer_id']} {row['customer']}", reach=reach)
     if kind == "lead":

@@ -123,7 +123,8 @@ def leads_list(ctx: Ctx, text: str) -> Reply:
                            contact=row["contact"] or "—", phone=row["phone"] or "—",
                            source=row["source"] or "—",
                            status=ctx.t(f"lead.status.{row['status']}"),
-                           owner=row["owner"], date=ctx.t.date(row["created_at"].date())))
+                           owner=row["owner"],
+                           date=ctx.t.date(row["created_at"].astimezone(ctx.tz).date())))
     lines += _more(ctx, found.has_more, f"/leads {scope}", page)
     return Reply("\n".join(lines))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -152,6 +154,15 @@ class SqlUnitOfWork:
     @actor_id.setter
     def actor_id(self, value: int | None) -> None:
         self.session.info["actor_id"] = value
+
+    @property
+    def at(self) -> datetime | None:
+        value = self.session.info.get("at")
+        return value if isinstance(value, datetime) else None
+
+    @at.setter
+    def at(self, value: datetime | None) -> None:
+        self.session.info["at"] = value
 
     @property
     def action(self) -> str:

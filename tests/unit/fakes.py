@@ -470,6 +470,7 @@ class FakeUnitOfWork:
         self.events: list[Event] = []
         self.actor_id: int | None = None
         self.action = ""
+        self.at: datetime | None = None
         self.committed = False
 
     def __enter__(self) -> FakeUnitOfWork:
