@@ -150,8 +150,9 @@ def _ask_customer(ctx: Ctx, question: leads.CustomerQuestion, text: str) -> Repl
         lines.append(ctx.t("lead.look_alike", ref=customer.number, name=customer.name,
                            owner=owner.display_name if owner else "—"))
         if match.usable:
+            short = customer.name if len(customer.name) <= 24 else customer.name[:23] + "…"
             buttons.append([Button(ctx.t("button.use_customer", ref=customer.number,
-                                         name=customer.name[:24]),
+                                         name=short),
                                    f"/qualify {lead_ref} customer={customer.number} {rest}"
                                    .strip())])
     lines.append(ctx.t("lead.which_customer_how", ref=lead_ref))
