@@ -176,11 +176,13 @@ class DialogRepository(Protocol):
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a list and whether there is more."""
+    """One page of a list and whether there is more; `capped`: the list stops short of all
+    there is (a search too broad to rank every match)."""
 
     rows: list[dict[str, Any]]
     page: int
     has_more: bool
+    capped: bool = False
 
 
 class Queries(Protocol):

@@ -189,6 +189,8 @@ def find_records(ctx: Ctx, text: str) -> Reply:
     lines += [_found_row(ctx, row) for row in found.rows]
     if found.has_more:
         lines.append(ctx.t("list.more", command=f"/find {wanted} page={page + 1}"))
+    if found.capped:
+        lines.append(ctx.t("find.narrow"))
     refs = [f"{_PREFIX[row['kind']]}-{row['id']}" for row in found.rows[:FIND_BUTTONS]]
     buttons = [Button(ref, card) for ref in refs if (card := card_command(ref))]
     return Reply("\n".join(lines), [buttons[i:i + 3] for i in range(0, len(buttons), 3)])

@@ -1,9 +1,11 @@
 """Keeps the search terms of leads, customers, contacts and deals in step with the records.
 
-After each flush, every such record that was added, deleted, or changed in a searched field
-gets its terms rewritten (domain/search.py says which), in the same transaction: a search
-never sees a name the record no longer has. `rebuild` files every record again, for data
-loaded around the unit of work (bulk seeding, a change of the normalisation rules).
+After each flush, every such record that was added, deleted, or changed in a searched field,
+its owner or its team gets its terms rewritten (domain/search.py says which), in the same
+transaction: a search never sees a name the record no longer has, nor misses one it was
+just given. A customer given to someone else takes its contacts' terms along. `rebuild`
+files every record again, for data loaded around the unit of work (bulk seeding, a change of
+the normalisation rules).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, insert, inspect, select, tuple_
+from sqlalchemy import Connection, delete, event, insert, inspect, select, tuple_, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from domain.customers import Contact, Customer
@@ -30,14 +32,16 @@ SEARCHED: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...], tuple[str, ...]
     "deal": (t.deals, ("title",), (), ()),
 }
 _KINDS: dict[type, str] = {Lead: "lead", Customer: "customer", Contact: "contact", Deal: "deal"}
+_READER = ("owner_id", "team")
 
 
-def _rows(kind: str, record_id: int, values: Any) -> list[dict[str, Any]]:
+def _rows(kind: str, record_id: int, values: Any, owner_id: int,
+          team: str | None) -> list[dict[str, Any]]:
     _, names, phones, emails = SEARCHED[kind]
     terms = record_terms(names=[values[c] for c in names], phones=[values[c] for c in phones],
                          emails=[values[c] for c in emails])
-    return [{"kind": kind, "record_id": record_id, "field": field, "term": term}
-            for field, term in sorted(terms)]
+    return [{"kind": kind, "record_id": record_id, "field": field, "term": term,
+             "owner_id": owner_id, "team": team} for field, term in sorted(terms)]
 
 
 class _Attributes:
@@ -50,34 +54,57 @@ class _Attributes:
         return getattr(self.entity, name)
 
 
-def _searched_changed(obj: Any, kind: str) -> bool:
-    _, names, phones, emails = SEARCHED[kind]
+def _changed(obj: Any, columns: tuple[str, ...]) -> bool:
     state = inspect(obj)
-    return any(state.attrs[c].history.has_changes() for c in (*names, *phones, *emails))
+    return any(c in state.attrs and state.attrs[c].history.has_changes() for c in columns)
+
+
+def _searched(kind: str) -> tuple[str, ...]:
+    _, names, phones, emails = SEARCHED[kind]
+    return (*names, *phones, *emails)
+
+
+def _reader(connection: Connection, obj: Any) -> tuple[int, str | None]:
+    """Owner and team a record is read by; a contact's are its customer's."""
+    if isinstance(obj, Contact):
+        row = connection.execute(select(t.customers.c.owner_id, t.customers.c.team)
+                                 .where(t.customers.c.id == obj.customer_id)).one()
+        return int(row.owner_id), row.team
+    return int(obj.owner_id), obj.team
 
 
 def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
+    connection = session.connection()
     stale: list[tuple[str, int]] = []
     fresh: list[dict[str, Any]] = []
+    moved_customers: list[Customer] = []
     for obj in session.new:
         kind = _KINDS.get(type(obj))
         if kind is not None:
-            fresh += _rows(kind, obj.id, _Attributes(obj))
+            fresh += _rows(kind, obj.id, _Attributes(obj), *_reader(connection, obj))
     for obj in session.dirty:
         kind = _KINDS.get(type(obj))
-        if kind is not None and _searched_changed(obj, kind):
+        if kind is None:
+            continue
+        if _changed(obj, (*_searched(kind), *_READER, "customer_id")):
             stale.append((kind, obj.id))
-            fresh += _rows(kind, obj.id, _Attributes(obj))
+            fresh += _rows(kind, obj.id, _Attributes(obj), *_reader(connection, obj))
+        if isinstance(obj, Customer) and _changed(obj, _READER):
+            moved_customers.append(obj)
     for obj in session.deleted:
         kind = _KINDS.get(type(obj))
         if kind is not None:
             stale.append((kind, obj.id))
-    connection = session.connection()
     if stale:
         connection.execute(delete(search_terms).where(
             tuple_(search_terms.c.kind, search_terms.c.record_id).in_(stale)))
     if fresh:
         connection.execute(insert(search_terms), fresh)
+    for customer in moved_customers:
+        people = select(t.contacts.c.id).where(t.contacts.c.customer_id == customer.id)
+        connection.execute(update(search_terms).where(
+            search_terms.c.kind == "contact", search_terms.c.record_id.in_(people))
+            .values(owner_id=customer.owner_id, team=customer.team))
 
 
 def install(session_class: type[Session]) -> None:
@@ -87,16 +114,21 @@ def install(session_class: type[Session]) -> None:
 
 
 def _all_rows(connection: Connection) -> Iterator[dict[str, Any]]:
+    account = t.customers.alias("account")
     for kind, (table, names, phones, emails) in SEARCHED.items():
-        columns = [table.c.id, *(table.c[c] for c in (*names, *phones, *emails))]
+        reader = account if kind == "contact" else table
+        query = select(table.c.id, *(table.c[c] for c in (*names, *phones, *emails)),
+                       reader.c.owner_id, reader.c.team)
+        if kind == "contact":
+            query = query.join(account, account.c.id == table.c.customer_id)
         last = 0
         while True:
-            batch = connection.execute(select(*columns).where(table.c.id > last)
-                                       .order_by(table.c.id).limit(BATCH)).mappings().all()
+            batch = connection.execute(query.where(table.c.id > last).order_by(table.c.id)
+                                       .limit(BATCH)).mappings().all()
             if not batch:
                 break
             for row in batch:
-                yield from _rows(kind, row["id"], row)
+                yield from _rows(kind, row["id"], row, row["owner_id"], row["team"])
             last = batch[-1]["id"]
 
 

@@ -1,7 +1,9 @@
 """The search terms /find looks records up by (see domain/search.py).
 
-One row per (record, field, term). The primary key deletes a record's terms when it changes;
-the index on the term answers "starts with" as a range scan. The term compares byte by byte
+One row per (record, field, term), with the owner and team the record is read by (a
+contact's are its customer's), so a search narrows to what the reader may see inside the
+index. The primary key deletes a record's terms when it changes; the indexes answer "starts
+with" as a range scan for everyone, one owner, or one team. The term compares byte by byte
 (collation "C" on PostgreSQL, SQLite's default), so a range [prefix, next prefix) is exactly
 the terms starting with the prefix, whatever the server's locale.
 """
@@ -20,5 +22,9 @@ search_terms = Table(
     Column("record_id", Integer, primary_key=True),
     Column("field", String(8), primary_key=True),  # name, phone, tail, email
     Column("term", TERM, primary_key=True),
+    Column("owner_id", Integer, nullable=False),
+    Column("team", String(64)),
 )
 Index("ix_search_terms_term", search_terms.c.term)
+Index("ix_search_terms_owner_term", search_terms.c.owner_id, search_terms.c.term)
+Index("ix_search_terms_team_term", search_terms.c.team, search_terms.c.term)

@@ -3,10 +3,12 @@ paginated, only what the reader may see, and always the record's current names."
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
 from domain.search import query_tokens
+from storage import search as storage_search
 from storage.tables_search import search_terms
 from tests.support import say
 
@@ -100,3 +102,25 @@ def test_a_query_too_short_is_refused_with_the_reason(app: App) -> None:
     refused = say(app, "rep", "/find a")
     assert not refused.ok and "too short" in refused.text
     assert query_tokens("ab")  # two letters are enough
+
+
+def test_a_customer_given_to_someone_else_takes_its_contacts_along_in_search(app: App) -> None:
+    _world(app)
+    assert _find(app, "rep2", "62881234") == []
+    _ok(app, "mgr", "/assign A-1 rep2")
+    assert _find(app, "rep2", "62881234") == ["C-2"]
+    assert _find(app, "rep", "62881234") == []
+    assert "A-1" in _find(app, "rep2", "华为") and "A-1" not in _find(app, "rep", "华为")
+
+
+def test_a_very_broad_word_shows_its_closest_matches_and_asks_to_narrow(
+        app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storage_search, "CANDIDATES", 3)
+    for name in ("Globex", "Globex North", "Globex South", "Globe Trade", "Globetrotter"):
+        _ok(app, "rep", f"/lead {name}")
+    reply = say(app, "rep", "/find globe")
+    assert "these are the closest" in reply.text
+    # The first three terms in order: globe (exact, L-4), globetrotter (L-5), one globex.
+    found = _refs(reply.text)
+    assert found[:2] == ["L-4", "L-5"] and len(found) == 3
+    assert "these are the closest" not in say(app, "rep", "/find globetrotter").text

@@ -57,10 +57,15 @@ def upgrade() -> None:
         sa.Column("record_id", sa.Integer(), nullable=False),
         sa.Column("field", sa.String(length=8), nullable=False),
         sa.Column("term", TERM, nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("team", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("kind", "record_id", "field", "term",
                                 name=op.f("pk_search_terms")),
     )
     op.create_index("ix_search_terms_term", "search_terms", ["term"], unique=False)
+    op.create_index("ix_search_terms_owner_term", "search_terms", ["owner_id", "term"],
+                    unique=False)
+    op.create_index("ix_search_terms_team_term", "search_terms", ["team", "term"], unique=False)
     _deal_figures()
     _search_terms()
 
@@ -110,25 +115,34 @@ def _rows(kind: str) -> Iterator[dict[str, Any]]:
     conn = op.get_bind()
     table_name, names, phones, emails = SEARCHED[kind]
     columns = ["id", *names, *phones, *emails]
-    table = sa.table(table_name, *[sa.column(c) for c in columns])
+    table = sa.table(table_name, *[sa.column(c) for c in columns], sa.column("customer_id"),
+                     sa.column("owner_id"), sa.column("team"))
+    owner = sa.table("customers", sa.column("id"), sa.column("owner_id"), sa.column("team"))
+    # A contact is read by its customer's owner and team.
+    reader = owner if kind == "contact" else table
+    query = sa.select(*[table.c[c] for c in columns], reader.c.owner_id, reader.c.team)
+    if kind == "contact":
+        query = query.join(owner, owner.c.id == table.c.customer_id)
     last = 0
     while True:
-        batch = conn.execute(sa.select(*[table.c[c] for c in columns]).where(table.c.id > last)
-                             .order_by(table.c.id).limit(BATCH)).mappings().all()
+        batch = conn.execute(query.where(table.c.id > last).order_by(table.c.id).limit(BATCH)
+                             ).mappings().all()
         if not batch:
             return
         for row in batch:
             terms = record_terms(names=[row[c] for c in names], phones=[row[c] for c in phones],
                                  emails=[row[c] for c in emails])
             for field, term in terms:
-                yield {"kind": kind, "record_id": row["id"], "field": field, "term": term}
+                yield {"kind": kind, "record_id": row["id"], "field": field, "term": term,
+                       "owner_id": row["owner_id"], "team": row["team"]}
         last = batch[-1]["id"]
 
 
 def _search_terms() -> None:
     conn = op.get_bind()
     table = sa.table("search_terms", sa.column("kind"), sa.column("record_id"),
-                     sa.column("field"), sa.column("term"))
+                     sa.column("field"), sa.column("term"), sa.column("owner_id"),
+                     sa.column("team"))
     for kind in SEARCHED:
         pending: list[dict[str, Any]] = []
         for row in _rows(kind):
@@ -141,6 +155,8 @@ def _search_terms() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_search_terms_team_term", table_name="search_terms")
+    op.drop_index("ix_search_terms_owner_term", table_name="search_terms")
     op.drop_index("ix_search_terms_term", table_name="search_terms")
     op.drop_table("search_terms")
     with op.batch_alter_table("deals") as batch:
