@@ -17,6 +17,9 @@ PERCENT = {"probability", "discount_pct", "tax_pct", "percent"}
 PEOPLE = {"owner_id", "decided_by", "recorded_by", "user_id", "created_by", "used_by"}
 REFERENCES = {"customer_id": "A", "deal_id": "D", "lead_id": "L"}
 STATUS_KEYS = {"lead": "lead.status.{}", "quote": "quote.status.{}"}
+# Fields whose values are words with a message of their own.
+WORDED = {"amount_source": "deal.amount_source.{}", "method": "payment.method.{}",
+          "trigger": "plan.trigger.{}", "role": "role.{}"}
 
 
 def label(ctx: Ctx, field: str) -> str:
@@ -77,8 +80,10 @@ def value_text(ctx: Ctx, entity: str, field: str, value: Any, currency: str) -> 
         return stage_name(ctx, str(value))
     if field == "status":
         return _status(ctx, entity, str(value))
-    if field == "amount_source":
-        return ctx.t(f"deal.amount_source.{value}")
+    if field in WORDED:
+        key = WORDED[field].format(value)
+        text = ctx.t(key)
+        return str(value) if text == key else text
     if field in PEOPLE:
         person = ctx.uow.users.get(int(value))
         return person.display_name if person else str(value)

@@ -67,13 +67,16 @@ def test_a_manager_gives_a_customer_with_its_deal_and_reminder_and_the_new_owner
     assert "D-1" in _ok(app, "rep2", "/deals")
 
 
-def test_refused_assignments_write_nothing(app: App) -> None:
+def test_refused_changes_write_nothing(app: App) -> None:
     _book(app)
     before = _counts(app.engine)
     for user, text in [("rep", "/assign D-1 rep2"), ("mgr", "/assign D-1 other"),
                        ("mgr", "/assign D-1 fin"), ("mgr", "/assign Q-1 rep2"),
                        ("other", "/handover rep rep2"), ("mgr", "/handover rep other"),
-                       ("mgr", "/assign D-1")]:
+                       ("mgr", "/assign D-1"), ("rep2", "/edit D-1 amount=1k"),
+                       ("fin", "/edit L-1 company=Other"), ("other", "/rename A-1 Other"),
+                       ("rep2", "/contact A-1 name=Zhao"), ("rep", "/edit D-1 stage=won"),
+                       ("rep", "/users deactivate rep2"), ("mgr", "/users role rep admin")]:
         assert not say(app, user, text).ok, text
     assert _counts(app.engine) == before
 
