@@ -7,7 +7,7 @@ from typing import Any
 from domain import assignment
 from domain.corrections import EDITABLE, Corrected, correct, refuse_posted
 from domain.errors import InvalidInput
-from domain.records import readable
+from domain.records import number_of, readable
 from domain.search import query_tokens
 from domain.users import Role
 from handlers.arguments import need, page_of, read_args
@@ -170,9 +170,6 @@ def _found_row(ctx: Ctx, row: dict[str, Any]) -> str:
                  amount=ctx.t.money(row["amount"], row["currency"]), owner=row["owner"] or "—")
 
 
-_PREFIX = {"customer": "A", "contact": "C", "lead": "L", "deal": "D"}
-
-
 @command("find", roles=READERS, group="records")
 def find_records(ctx: Ctx, text: str) -> Reply:
     usage = _usage(ctx, "find")
@@ -191,6 +188,6 @@ def find_records(ctx: Ctx, text: str) -> Reply:
         lines.append(ctx.t("list.more", command=f"/find {wanted} page={page + 1}"))
     if found.capped:
         lines.append(ctx.t("find.narrow"))
-    refs = [f"{_PREFIX[row['kind']]}-{row['id']}" for row in found.rows[:FIND_BUTTONS]]
+    refs = [number_of(row["kind"], row["id"]) for row in found.rows[:FIND_BUTTONS]]
     buttons = [Button(ref, card) for ref in refs if (card := card_command(ref))]
     return Reply("\n".join(lines), [buttons[i:i + 3] for i in range(0, len(buttons), 3)])
