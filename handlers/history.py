@@ -69,7 +69,7 @@ def history(ctx: Ctx, text: str) -> Reply:
                       usage), *KINDS)
     record = readable(ctx.uow, ctx.user, ref.kind, ref.id, ref.number)
     page = page_of(args)
-    found = ctx.uow.queries.history(trail(record), page, HISTORY_ROWS)
+    found = ctx.uow.queries.history(trail(ctx.uow, record), page, HISTORY_ROWS)
     currency = getattr(record.entity, "currency", None) or ctx.settings.currency
     if record.kind == "customer":
         currency = ctx.settings.currency

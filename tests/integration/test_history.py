@@ -75,3 +75,14 @@ def test_documents_show_their_lines_deliveries_and_payments(app: App) -> None:
     lead = _ok(app, "rep", "/history L-1")
     assert "status new → qualified" in lead and "deal — → D-1" in lead
     assert "/lead: created" in lead
+
+
+def test_a_customers_history_shows_its_contacts_coming_and_changing(app: App) -> None:
+    _ok(app, "rep", "/lead Acme contact=Li")
+    _ok(app, "rep", "/qualify L-1")
+    _ok(app, "rep", "/contact A-1 name=Wang")
+    _ok(app, "rep", "/edit C-2 title=CFO")
+    lines = _ok(app, "rep", "/history A-1").splitlines()
+    assert [line.split(" · ", 2)[-1] for line in lines[1:]] == [
+        "/edit: contact: title — → CFO", "/contact: contact added", "/qualify: contact added",
+        "/qualify: created"]
