@@ -20,6 +20,7 @@ from domain.errors import DomainError
 from domain.notifications import queue_notifications
 from domain.users import add_user, check_timezone, parse_role, set_active, set_role
 from handlers.i18n import Translator, locale_of
+from storage import search_index
 from storage.unit_of_work import SqlUnitOfWork
 
 
@@ -56,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     handover.add_argument("taker")
 
     sub.add_parser("migrate", help="bring the database schema up to date")
+    sub.add_parser("reindex", help="file every record again under its search terms "
+                                   "(after a change to how names, phones or e-mail compare)")
     run = sub.add_parser("run", help="start every door whose secrets are set (console if none)")
     run.add_argument("--as", dest="username", help="with no door secrets: the console user")
     tick = sub.add_parser("tick", help="run every job that is due now (or --at) once, and exit")
@@ -167,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "migrate":
             print("ok")
+            return 0
+        if command == "reindex":
+            with app.engine.begin() as conn:
+                print(f"search terms: {search_index.rebuild(conn)}")
             return 0
         if command == "users":
             return _users(app, args)

@@ -95,8 +95,11 @@ def test_users_are_deactivated_moved_and_handed_over_from_the_command_line(
         wang = conn.execute(select(users.c.id).where(users.c.username == "wang")).scalar_one()
         told = conn.execute(text("SELECT recipient FROM outbox WHERE key = 'notify.assigned'")
                             ).scalars().all()
+        terms = conn.execute(text("SELECT count(*) FROM search_terms")).scalar_one()
     app.close()
     assert owners == [wang] and told == [str(wang)]
+    reindexed = run_bot(tmp_path, "reindex")
+    assert reindexed.returncode == 0 and reindexed.stdout.strip() == f"search terms: {terms}"
 
 
 def test_migrate_succeeds_twice_and_leaves_every_table(tmp_path: Path) -> None:
