@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from bot.metrics import observe_command
 from domain.settings import Settings
 from handlers.dispatch import Clock, Dispatcher, utc_now
 from storage.database import make_engine, migrate
+from storage.failures import translated
 from storage.unit_of_work import SqlUnitOfWork, session_factory
 
 
@@ -31,5 +33,6 @@ def build_app(settings: Settings, clock: Clock = utc_now, *, run_migrations: boo
     if run_migrations:
         migrate(engine)
     factory = session_factory(engine)
-    dispatcher = Dispatcher(lambda: SqlUnitOfWork(factory), settings, clock)
+    dispatcher = Dispatcher(lambda: SqlUnitOfWork(factory), settings, clock,
+                            translate=translated, observers=[observe_command])
     return App(settings=settings, engine=engine, dispatcher=dispatcher)

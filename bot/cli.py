@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import make_url
 
 from bot.app import App, build_app
 from bot.config import ConfigError, load_settings
@@ -15,13 +17,20 @@ from bot.console import ConsoleSender, default_username, run_console
 from bot.delivery import Deliverer, Sender
 from bot.doors import DoorError, Secrets, run_doors, senders
 from bot.jobs import Jobs
+from bot.logs import LogLevelError, configure_logging
+from bot.metrics import exposition, use_directory
 from domain.assignment import change_team, hand_over, open_records
-from domain.errors import DomainError
+from domain.errors import DomainError, StorageUnavailable
 from domain.notifications import queue_notifications
-from domain.users import add_user, check_timezone, parse_role, set_active, set_role
-from handlers.i18n import Translator, locale_of
+from domain.settings import Settings
+from domain.users import add_user, check_timezone, parse_locale, parse_role, set_active, set_role
+from handlers.dispatch import Handled
+from handlers.i18n import Translator
 from storage import search_index
+from storage.failures import translated
 from storage.unit_of_work import SqlUnitOfWork
+
+EXIT_UNAVAILABLE = 3  # the database could not be reached
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, help="rep, manager, finance or admin")
     add.add_argument("--team")
     add.add_argument("--name", help="display name")
-    add.add_argument("--locale", help="en or zh")
+    add.add_argument("--locale", help="en or zh (zh_Hans_CN); the answer is in that language")
     add.add_argument("--tz", help="time zone, e.g. Asia/Shanghai")
     users_sub.add_parser("list", help="list users")
     for action, what in (("deactivate", "refuse a person who left (their records stay)"),
@@ -63,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--as", dest="username", help="with no door secrets: the console user")
     tick = sub.add_parser("tick", help="run every job that is due now (or --at) once, and exit")
     tick.add_argument("--at", help="the time to run as, e.g. 2026-12-01T09:00 (company time)")
+    sub.add_parser("stats", help="print the metrics (Prometheus text format) and exit")
     return parser
 
 
@@ -99,7 +109,7 @@ def _change_user(uow: SqlUnitOfWork, t: Translator, args: argparse.Namespace) ->
 
 
 def _users(app: App, args: argparse.Namespace) -> int:
-    t = Translator(app.settings.locale, app.settings.timezone)
+    t = Translator(app.settings.locale, app.settings.timezone, app.settings)
     if args.users_command == "list":
         with app.uow() as uow:
             for row in uow.queries.users():
@@ -121,13 +131,15 @@ def _users(app: App, args: argparse.Namespace) -> int:
             user = add_user(
                 uow, args.username, parse_role(args.role), now,
                 display_name=args.name, team=args.team,
-                locale=locale_of(args.locale or app.settings.locale),
+                locale=parse_locale(args.locale) if args.locale else app.settings.locale,
                 timezone=check_timezone(args.tz or app.settings.timezone),
             )
             uow.commit()
     except DomainError as error:
         print(t(error.key, **error.params), file=sys.stderr)
         return 2
+    # The new user's own language: the one the command asked for.
+    t = Translator(user.locale, user.timezone, app.settings)
     print(t("cli.user_added", username=user.username, role=t(f"role.{user.role}")))
     return 0
 
@@ -156,15 +168,42 @@ def _tick(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def unreachable(settings: Settings, error: BaseException) -> str:
+    """The message for an operator whose database cannot be reached: what it means in the
+    company's language, then the cause in one line, never a traceback."""
+    t = Translator(settings.locale, settings.timezone, settings)
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300]
+    return f"{t('ops.database_unavailable')}\n({where}: {cause})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        # A server logs one line per command by default; a console keeps its screen clean.
+        configure_logging(os.environ, "INFO" if args.command == "run" else "WARNING")
+    except LogLevelError as error:
+        print(error, file=sys.stderr)
+        return 2
+    use_directory(os.environ)  # before the first metric: counters outlive the process
     try:
         settings = load_settings(args.config)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
+    try:
+        return _run(args, settings)
+    except DoorError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except Exception as error:
+        if not isinstance(translated(error), StorageUnavailable):
+            raise
+        print(unreachable(settings, error), file=sys.stderr)
+        return EXIT_UNAVAILABLE
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "console"
     app = build_app(settings)
     try:
@@ -179,8 +218,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _users(app, args)
         if command == "tick":
             return _tick(app, args)
+        if command == "stats":
+            sys.stdout.write(exposition(app.engine, app.dispatcher.clock).decode("utf-8"))
+            return 0
         username = getattr(args, "username", None) or default_username()
         interactive = sys.stdin.isatty()
+        outages: list[Handled] = []
+
+        def count_outage(handled: Handled) -> None:
+            if handled.outcome == "unavailable":
+                outages.append(handled)
+
+        app.dispatcher.observers.append(count_outage)
 
         def console() -> None:
             run_console(app, username, sys.stdin, sys.stdout, interactive=interactive)
@@ -189,9 +238,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_doors(app, Secrets.from_env(), console)
             return 0
         console()
-        return 0
-    except DoorError as error:
-        print(error, file=sys.stderr)
-        return 2
+        return EXIT_UNAVAILABLE if outages else 0
     finally:
         app.close()

@@ -12,6 +12,7 @@ Every problem raises `ConfigError`, whose message names the file, the key path s
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import math
 import os
 import re
@@ -25,8 +26,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.config_terms import check_words, read_aliases, read_terms
+from domain.activities import ActivityKind
+from domain.dates import interval_text, parse_interval, parse_time, parse_time_range
 from domain.errors import InvalidInput
 from domain.money import KNOWN_CURRENCIES
+from domain.payments import PaymentMethod
 from domain.plans import parse_plan
 from domain.settings import DunningLevel, Settings, Stage
 
@@ -42,16 +47,18 @@ _SECTIONS: dict[str, tuple[str, ...] | None] = {
     "database": ("url",),
     "pipeline": ("stages", "stale_after_days"),
     "leads": ("sources", "duplicate_threshold"),
+    "payments": ("methods",),
+    "activities": ("kinds",),
     "quotes": ("approval_discount", "default_validity_days", "default_tax"),
     "plans": None,
     "dunning": ("levels",),
     "schedule": ("reminders_every", "dunning_at", "digest_cron", "quiet_hours"),
     "channels": None,
     "targets": None,
-    "telegram": ("api_base_url", "webhook_url", "webhook_port"),
-    "slack": ("api_base_url", "http_port"),
+    "telegram": ("api_base_url", "webhook_url", "webhook_port", "webhook_host"),
+    "slack": ("api_base_url", "http_port", "http_host"),
 }
-_STAGE_KEYS = ("key", "name_en", "name_zh", "probability")
+_STAGE_KEYS = ("key", "name_en", "name_zh", "probability", "aliases")
 _DUNNING_KEYS = ("days", "notify")
 _RESERVED_STAGES = ("won", "lost")
 _ROLES = ("owner", "manager", "finance", "admin")
@@ -60,8 +67,6 @@ _CURRENCY_ALIASES = {"RMB": "CNY", "NTD": "TWD", "YEN": "JPY"}
 _LOCALES = {"en": "en", "zh_Hans_CN": "zh_Hans_CN", "zh": "zh_Hans_CN"}
 
 _WORD = re.compile(r"[A-Za-z0-9_-]+")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})")
-_INTERVAL = re.compile(r"(\d+)([smh])")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _SQLITE_URL = re.compile(r"(sqlite(?:\+\w+)?):///(.*)", re.DOTALL)
 
@@ -383,13 +388,9 @@ class _Loader:
 
     @staticmethod
     def parse_time(text: str) -> str | None:
-        match = _TIME.fullmatch(text.strip())
-        if match is None:
-            return None
-        hours, minutes = int(match.group(1)), int(match.group(2))
-        if hours > 23 or minutes > 59:
-            return None
-        return f"{hours:02d}:{minutes:02d}"
+        """A time of day as HH:MM, read by the same grammar as chat ("9:00", "9am", "上午9点")."""
+        found = parse_time(text)
+        return None if found is None else f"{found:%H:%M}"
 
     def url(self, value: Any, key: str, example: str, *, allow_empty: bool = False) -> str:
         text = self.string(value, key, f'"{example}"', allow_empty=allow_empty)
@@ -400,6 +401,20 @@ class _Loader:
                 f'write the full address, like "{example}"',
             )
         return text
+
+    def listen_address(self, value: Any, key: str) -> str:
+        """An IP address of this machine to listen on ("0.0.0.0": every interface)."""
+        text = self.string(value, key, '"127.0.0.1"').strip()
+        if text == "localhost":
+            return "127.0.0.1"
+        try:
+            return str(ipaddress.ip_address(text))
+        except ValueError:
+            raise self.fail(
+                key, f"{_show(text)} is not an IP address to listen on",
+                'write "127.0.0.1" (this machine only, behind a proxy), "0.0.0.0" (every '
+                'interface) or one address of this machine',
+            ) from None
 
     # --------------------------------------------------------------- sections
 
@@ -504,6 +519,7 @@ class _Loader:
                 )
             seen[stage.key] = index
             stages.append(stage)
+        check_words(self, [s.term for s in stages], "pipeline.stages", "stage")
         return tuple(stages)
 
     def stage(self, item: Any, where: str) -> Stage:
@@ -545,34 +561,30 @@ class _Loader:
         name_zh = name_en
         if "name_zh" in table:
             name_zh = self.string(table["name_zh"], f"{where}.name_zh", '"方案报价"')
-        return Stage(key=key, name_en=name_en, name_zh=name_zh, probability=probability)
+        aliases = read_aliases(self, table["aliases"], f"{where}.aliases") \
+            if "aliases" in table else ()
+        return Stage(key=key, name_en=name_en, name_zh=name_zh, probability=probability,
+                     aliases=aliases)
 
     def section_leads(self, section: dict[str, Any], out: dict[str, Any]) -> None:
         if "sources" in section:
-            out["lead_sources"] = self.sources(section["sources"])
+            out["sources"] = read_terms(self, section["sources"], "leads.sources", "source")
         if "duplicate_threshold" in section:
             out["duplicate_threshold"] = self.integer(
                 section["duplicate_threshold"], "leads.duplicate_threshold", 0, 100, "85"
             )
 
-    def sources(self, value: Any) -> tuple[str, ...]:
-        example = '["website", "referral"]'
-        items = self.array(value, "leads.sources", example)
-        if not items:
-            raise self.fail(
-                "leads.sources", "the list of lead sources is empty",
-                f"list at least one source, like {example}",
-            )
-        sources: list[str] = []
-        for index, item in enumerate(items):
-            where = _path("leads.sources", index)
-            source = self.string(item, where, '"website"')
-            if source in sources:
-                raise self.fail(
-                    where, f'the source "{source}" is listed twice', "remove the repetition"
-                )
-            sources.append(source)
-        return tuple(sources)
+    def section_payments(self, section: dict[str, Any], out: dict[str, Any]) -> None:
+        if "methods" in section:
+            known = [m.value for m in PaymentMethod]
+            out["payment_methods"] = read_terms(self, section["methods"], "payments.methods",
+                                                "method", known.__contains__, known)
+
+    def section_activities(self, section: dict[str, Any], out: dict[str, Any]) -> None:
+        if "kinds" in section:
+            known = [k.value for k in ActivityKind]
+            out["activity_kinds"] = read_terms(self, section["kinds"], "activities.kinds",
+                                               "kind", known.__contains__, known)
 
     def section_quotes(self, section: dict[str, Any], out: dict[str, Any]) -> None:
         if "approval_discount" in section:
@@ -691,14 +703,14 @@ class _Loader:
 
     def interval(self, value: Any, key: str) -> str:
         text = self.string(value, key, '"1m"')
-        match = _INTERVAL.fullmatch(text.replace(" ", "").lower())
-        if match is None or int(match.group(1)) == 0:
+        step = parse_interval(text)
+        if step is None:
             raise self.fail(
                 key,
                 f"{_show(text)} is not an interval",
                 'write a number followed by s, m or h, like "30s", "1m", "5m" or "1h"',
             )
-        return f"{int(match.group(1))}{match.group(2)}"
+        return interval_text(step)
 
     def cron(self, value: Any, key: str) -> str:
         text = _weekday_names(" ".join(self.string(value, key, '"0 9 * * mon"').split()))
@@ -715,15 +727,14 @@ class _Loader:
 
     def quiet_hours(self, value: Any, key: str) -> str:
         text = self.string(value, key, '"21:00-08:00"')
-        parts = text.split("-")
-        times = [self.parse_time(part) for part in parts] if len(parts) == 2 else [None]
-        if None in times:
+        window = parse_time_range(text)
+        if window is None:
             raise self.fail(
                 key,
                 f"{_show(text)} is not a time range in HH:MM-HH:MM form",
                 'write start and end as 24-hour times, like "21:00-08:00"',
             )
-        return f"{times[0]}-{times[1]}"
+        return f"{window[0]:%H:%M}-{window[1]:%H:%M}"
 
     def section_channels(self, section: dict[str, Any], out: dict[str, Any]) -> None:
         example = '{ telegram = "-1001234567890", slack = "C0FINANCE" }'
@@ -781,6 +792,9 @@ class _Loader:
             out["telegram_webhook_port"] = self.integer(
                 section["webhook_port"], "telegram.webhook_port", 0, 65535, "8443"
             )
+        if "webhook_host" in section:
+            out["telegram_webhook_host"] = self.listen_address(
+                section["webhook_host"], "telegram.webhook_host")
 
     def section_slack(self, section: dict[str, Any], out: dict[str, Any]) -> None:
         if "api_base_url" in section:
@@ -791,3 +805,5 @@ class _Loader:
             out["slack_http_port"] = self.integer(
                 section["http_port"], "slack.http_port", 0, 65535, "3000"
             )
+        if "http_host" in section:
+            out["slack_http_host"] = self.listen_address(section["http_host"], "slack.http_host")

@@ -83,10 +83,10 @@ def run_console(app: App, username: str, lines: Iterable[str], out: TextIO,
                 interactive: bool = False, directory: Path | None = None) -> int:
     """Answer each line; returns how many commands were refused. Files go to `directory`."""
     if bootstrap_admin(app, username):
-        t = Translator(app.settings.locale, app.settings.timezone)
+        t = Translator(app.settings.locale, app.settings.timezone, app.settings)
         out.write(t("console.bootstrapped", username=username) + "\n")
     elif interactive:
-        t = Translator(app.settings.locale, app.settings.timezone)
+        t = Translator(app.settings.locale, app.settings.timezone, app.settings)
         out.write(t("console.hello", username=username) + "\n")
     refused = 0
     number = 0

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from sqlalchemy import Engine, select
 
+from bot.metrics import observe_delivery
 from domain.notifications import OutboxMessage
 from domain.outbox import LEASE, QuietHours, retry_delay
 from domain.settings import Settings
@@ -81,6 +82,10 @@ class Deliverer:
         now = self.clock()
         for message in self.store.claim(now, LEASE, limit):
             self._deliver(message, now, stats)
+        observe_delivery(stats.sent, stats.failed, stats.parked, stats.deferred)
+        if stats.sent or stats.failed or stats.parked:
+            log.info("outbox pass: sent=%d retried=%d parked=%d deferred=%d", stats.sent,
+                     stats.failed, stats.parked, stats.deferred)
         return stats
 
     def _user_targets(self, user_id: int) -> tuple[list[Target], str | None]:
@@ -134,15 +139,18 @@ class Deliverer:
         done = set(message.params.get("_done", []))
         error = "" if targets else "no route to recipient"
         retry_after: float | None = None
-        for target in targets:
+        waiting = [t for t in targets if f"{t.platform}:{t.chat_id}" not in done]
+        for number, target in enumerate(waiting):
             key = f"{target.platform}:{target.chat_id}"
-            if key in done:
-                continue
             reply = render(message.key, message.params,
-                           Translator(target.locale, target.timezone))
+                           Translator(target.locale, target.timezone, self.settings))
             try:
                 self.senders[target.platform].send(target.chat_id, reply, label=target.label)
                 done.add(key)
+                if number < len(waiting) - 1:
+                    # Saved at once: if this process dies now, only the readers still
+                    # waiting get the message after the lease, not those who have it.
+                    self.store.progress(message.id, {**message.params, "_done": sorted(done)})
             except SendFailed as failure:
                 error = str(failure)
                 retry_after = max(retry_after or 0, failure.retry_after or 0) or None

@@ -19,7 +19,7 @@ from bot.console import ConsoleSender
 from bot.delivery import Deliverer, Sender
 from bot.jobs import Jobs
 from bot.scheduler import build_scheduler
-from bot.slack_door import RateLimitWait, SlackDoor, SlackSender
+from bot.slack_door import SlackDoor, SlackSender, with_retries
 from bot.telegram_door import TelegramDoor
 
 log = logging.getLogger(__name__)
@@ -95,10 +95,8 @@ def senders(app: App, secrets: Secrets) -> list[Sender]:
     if secrets.telegram_token:
         found.append(TelegramDoor(app, secrets.telegram_token))
     if secrets.slack_bot_token:
-        client = WebClient(token=secrets.slack_bot_token,
-                           base_url=app.settings.slack_api_base_url)
-        client.retry_handlers.append(RateLimitWait())
-        found.append(SlackSender(client))
+        found.append(SlackSender(with_retries(WebClient(
+            token=secrets.slack_bot_token, base_url=app.settings.slack_api_base_url))))
     return found
 
 

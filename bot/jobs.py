@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -12,9 +12,14 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.app import App
 from bot.delivery import Deliverer, Stats
+from bot.metrics import observe_dunning
+from domain.dates import parse_time
 from domain.digests import queue_digests
 from domain.dunning import chase_overdue
 from domain.reminders import queue_due_reminders
+from handlers.dialogs import DIALOG_TTL
+from storage.delivery_log import prune_delivery_log
+from storage.dialogs import prune_stale_dialogs
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,7 @@ class TickReport:
     reminders: int = 0
     dunning: int = 0
     digests: int = 0
+    pruned: int = 0
     delivered: Stats = field(default_factory=Stats)
 
 
@@ -56,12 +62,16 @@ class Jobs:
             # Another instance marked the same levels first; it sends them, we send nothing.
             log.info("dunning for %s already done by another instance", today)
             return 0
+        observe_dunning(count)
+        if count:
+            log.info("dunning for %s: %d messages queued", today, count)
         return count
 
     def dunning_due(self, now: datetime) -> bool:
         """The daily chase is due once the company clock has passed `schedule.dunning_at`."""
         local = now.astimezone(ZoneInfo(self.app.settings.timezone))
-        return local.time() >= time.fromisoformat(self.app.settings.dunning_at)
+        at = parse_time(self.app.settings.dunning_at)
+        return at is not None and local.time() >= at
 
     def digest_fired(self, now: datetime) -> datetime | None:
         """The latest time this ISO week (company time) `schedule.digest_cron` fired by `now`."""
@@ -89,6 +99,18 @@ class Jobs:
             uow.commit()
         return count
 
+    def prune(self, now: datetime) -> int:
+        """Forget delivery ids older than any platform's retry window (by the wall clock,
+        as they were written: platforms retry in real time, whatever `tick --at` says), and
+        dialogs gone stale by `now`."""
+        removed = prune_delivery_log(self.app.engine, datetime.now(UTC))
+        if removed:
+            log.info("delivery log: %d ids older than the retry windows removed", removed)
+        stale = prune_stale_dialogs(self.app.engine, now - DIALOG_TTL)
+        if stale:
+            log.info("%d unanswered dialogs forgotten", stale)
+        return removed
+
     def deliver(self) -> Stats:
         return self.deliverer.run_once()
 
@@ -99,5 +121,6 @@ class Jobs:
         if self.dunning_due(now):
             report.dunning = self.dunning(now)
         report.digests = self.digests(now)
+        report.pruned = self.prune(now)
         report.delivered = self.deliver()
         return report

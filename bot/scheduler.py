@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.jobs import Jobs
+from domain.dates import parse_interval, parse_time
+from domain.errors import StorageUnavailable
+from storage.failures import translated
 
 log = logging.getLogger(__name__)
 DELIVER_EVERY = timedelta(seconds=5)
@@ -19,11 +22,27 @@ DELIVER_EVERY = timedelta(seconds=5)
 
 def every(text: str) -> timedelta:
     """"30s", "1m", "5m", "1h" -> a timedelta."""
-    match = re.fullmatch(r"(\d+)\s*([smh])", text.strip())
-    if match is None:
+    step = parse_interval(text)
+    if step is None:
         raise ValueError(f"not an interval: {text!r}")
-    unit = {"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2)]
-    return timedelta(**{unit: int(match.group(1))})
+    return step
+
+
+def guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:
+    """A job whose failure is logged: one line when the database is out of reach (the next
+    run tries again), the traceback for anything else."""
+
+    def run() -> None:
+        try:
+            job()
+        except Exception as error:
+            if isinstance(translated(error), StorageUnavailable):
+                log.warning("job %s skipped: the database cannot be reached (%s)", name,
+                            str(getattr(error, "orig", error)).splitlines()[0][:200])
+            else:
+                log.exception("job %s failed", name)
+
+    return run
 
 
 def build_scheduler(jobs: Jobs) -> BackgroundScheduler:
@@ -34,17 +53,19 @@ def build_scheduler(jobs: Jobs) -> BackgroundScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
     clock = jobs.app.dispatcher.clock
-    scheduler.add_job(lambda: jobs.reminders(clock()), IntervalTrigger(
+    scheduler.add_job(guarded("reminders", lambda: jobs.reminders(clock())), IntervalTrigger(
         seconds=every(settings.reminders_every).total_seconds()), id="reminders")
-    scheduler.add_job(jobs.deliver, IntervalTrigger(seconds=DELIVER_EVERY.total_seconds()),
-                      id="deliver")
+    scheduler.add_job(guarded("deliver", jobs.deliver),
+                      IntervalTrigger(seconds=DELIVER_EVERY.total_seconds()), id="deliver")
     # A full pass at start-up and then hourly catches up whatever a downtime made the timed
     # jobs miss; every job is idempotent, so the extra passes send nothing twice.
-    scheduler.add_job(lambda: jobs.tick(clock()), IntervalTrigger(hours=1), id="catch-up",
-                      next_run_time=datetime.now(ZoneInfo(settings.timezone)))
-    hour, minute = (int(part) for part in settings.dunning_at.split(":"))
-    scheduler.add_job(lambda: jobs.dunning(clock()), CronTrigger(
-        hour=hour, minute=minute, timezone=settings.timezone), id="dunning")
-    scheduler.add_job(lambda: jobs.digests(clock()), CronTrigger.from_crontab(
+    scheduler.add_job(guarded("catch-up", lambda: jobs.tick(clock())), IntervalTrigger(hours=1),
+                      id="catch-up", next_run_time=datetime.now(ZoneInfo(settings.timezone)))
+    at = parse_time(settings.dunning_at)
+    if at is None:
+        raise ValueError(f"not a time of day: {settings.dunning_at!r}")
+    scheduler.add_job(guarded("dunning", lambda: jobs.dunning(clock())), CronTrigger(
+        hour=at.hour, minute=at.minute, timezone=settings.timezone), id="dunning")
+    scheduler.add_job(guarded("digests", lambda: jobs.digests(clock())), CronTrigger.from_crontab(
         settings.digest_cron, timezone=settings.timezone), id="digests")
     return scheduler

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
@@ -22,12 +21,14 @@ from slack_bolt import App as BoltApp
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import HttpRequest as RetryRequest
-from slack_sdk.http_retry import HttpResponse as RetryResponse
-from slack_sdk.http_retry import RetryHandler, RetryState
+from slack_sdk.http_retry.builtin_handlers import (
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 
 from bot.app import App
 from bot.delivery import SendFailed
+from bot.health import ops_routes
 from bot.http_server import HttpRequest, HttpResponse, HttpServer
 from domain.errors import DomainError
 from handlers.commands import find
@@ -44,12 +45,12 @@ ACTION_PREFIX = "ltc:"
 QUOTE_FORM = "ltc_quote"
 BUTTON_LABEL = 75  # characters Slack shows on a button
 BUTTONS_PER_ROW = 25
+RATE_RETRIES = 2  # waits for Slack's Retry-After before a send fails to the outbox
 _FIRST_WORD_RE = re.compile(r"^(?P<word>\S+)(?P<rest>.*)$", re.DOTALL)
 _MENTION_RE = re.compile(r"^\s*<@[A-Z0-9]+>\s*")
 # Channels the bot is not in, or that are gone: answer the person directly instead.
 _UNREACHABLE = {"channel_not_found", "not_in_channel", "is_archived"}
 
-Sleep = Callable[[float], None]
 
 
 def slash_text(text: str) -> str:
@@ -86,26 +87,15 @@ def _retry_after(headers: Any) -> float:
     return 1.0
 
 
-class RateLimitWait(RetryHandler):
-    """Slack answered 429 `ratelimited`: wait the Retry-After it named, then try again."""
-
-    def __init__(self, sleep: Sleep = time.sleep, max_retry_count: int = 3) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.sleep = sleep
-
-    def _can_retry(self, *, state: RetryState, request: RetryRequest,
-                   response: RetryResponse | None = None,
-                   error: Exception | None = None) -> bool:
-        return response is not None and response.status_code == 429
-
-    def prepare_for_next_attempt(self, *, state: RetryState, request: RetryRequest,
-                                 response: RetryResponse | None = None,
-                                 error: Exception | None = None) -> None:
-        state.next_attempt_requested = True
-        wait = _retry_after(response.headers if response is not None else None)
-        log.warning("Slack rate limit: waiting %.0f s", wait)
-        self.sleep(wait)
-        state.increment_current_attempt()
+def with_retries(client: WebClient) -> WebClient:
+    """slack_sdk's own retry handlers: a 429 waits as long as Slack's Retry-After says
+    (then the send fails to the outbox, which retries later), a 500/503 or a dropped
+    connection is tried once more."""
+    handlers = [h for h in client.retry_handlers
+                if not isinstance(h, RateLimitErrorRetryHandler | ServerErrorRetryHandler)]
+    client.retry_handlers = [*handlers, RateLimitErrorRetryHandler(max_retry_count=RATE_RETRIES),
+                             ServerErrorRetryHandler(max_retry_count=1)]
+    return client
 
 
 def blocks(text: str, buttons: list[list[Button]]) -> list[dict[str, Any]]:
@@ -242,16 +232,16 @@ class SlackDoor:
 
     def __init__(self, app: App, *, bot_token: str, signing_secret: str,
                  app_token: str | None = None, client: WebClient | None = None,
-                 sleep: Sleep = time.sleep, host: str = "0.0.0.0",
+                 host: str | None = None,
                  executor: Executor | None = None) -> None:
         self.app = app
         self.settings = app.settings
-        self.host = host
+        self.host = host or self.settings.slack_http_host
         self.client = client or WebClient(token=bot_token,
                                           base_url=self.settings.slack_api_base_url)
         if self.client.token is None:
             self.client.token = bot_token
-        self.client.retry_handlers.append(RateLimitWait(sleep))
+        with_retries(self.client)
         self.sender = SlackSender(self.client)
         # The work after each ack runs on this executor (Bolt's own pool unless given).
         self.bolt = BoltApp(signing_secret=signing_secret, client=self.client,
@@ -271,7 +261,8 @@ class SlackDoor:
             self.socket.connect()
             return
         self.server = HttpServer(self.host, self.settings.slack_http_port,
-                                 {EVENTS_PATH: self.handle_http})
+                                 {**ops_routes(self.app.engine, self.app.dispatcher.clock),
+                                  EVENTS_PATH: self.handle_http})
         self.server.start()
 
     def stop(self) -> None:
@@ -284,9 +275,12 @@ class SlackDoor:
         """One request from Slack (command, button, form or event), checked and acknowledged."""
         if request.method != "POST":
             return HttpResponse(405, b"method not allowed")
-        answer = self.bolt.dispatch(BoltRequest(
-            body=request.body.decode("utf-8", "replace"), query=request.query,
-            headers=dict(request.headers)))
+        try:
+            bolt_request = BoltRequest(body=request.body.decode("utf-8", "replace"),
+                                       query=request.query, headers=dict(request.headers))
+        except ValueError:  # JSON that does not parse, in the body or in its payload field
+            return HttpResponse(400, b"malformed body")
+        answer = self.bolt.dispatch(bolt_request)
         content_type = (answer.headers.get("content-type") or ["text/plain"])[0]
         return HttpResponse(answer.status, (answer.body or "").encode("utf-8"), content_type)
 
@@ -310,6 +304,9 @@ class SlackDoor:
         text = slash_text(unescape(body.get("text") or ""))
         deal = quote_form_deal(text)
         if deal is not None and body.get("trigger_id"):
+            if not self.app.dispatcher.first_sighting(self.platform,
+                                                      f"command:{body['trigger_id']}"):
+                return
             self.client.views_open(trigger_id=body["trigger_id"],
                                    view=quote_form(self._translator(user), deal, channel))
             return

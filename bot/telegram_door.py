@@ -12,16 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import itertools
 import json
 import logging
 import os
 import re
 import threading
 import warnings
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -39,11 +37,20 @@ from telegram import (
 from telegram import User as TelegramUser
 from telegram.constants import ChatType, MessageEntityType
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 from telegram.request import BaseRequest
 
 from bot.app import App
 from bot.delivery import SendFailed
+from bot.health import ops_routes
 from bot.http_server import HttpRequest, HttpResponse, HttpServer
 from handlers.commands import COMMANDS
 from handlers.i18n import Translator, locale_of
@@ -64,16 +71,22 @@ log = logging.getLogger(__name__)
 # Durations as timedelta, the library's coming default (no deprecation warning per 429).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-T = TypeVar("T")
-Sleep = Callable[[float], Awaitable[None]]
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 CALLBACK_LIMIT = 64  # bytes of callback_data Telegram keeps for a button
 TOKEN_PREFIX = "tok:"
 ALERT_LIMIT = 200  # characters of a button-press answer
+MAX_RETRIES = 3  # tries after a 429 before the send fails (the outbox then retries later)
 WAIT = 60.0  # seconds a webhook request or an outside send waits for the door's loop
 _COMMAND_NAME_RE = re.compile(r"[a-z0-9_]{1,32}")
 _ADDRESSED_RE = re.compile(r"^\s*[/／][A-Za-z][A-Za-z0-9_]*@(?P<bot>[A-Za-z0-9_]+)")
+
+
+def flood_control() -> AIORateLimiter:
+    """Telegram's limits, kept ahead of time: 30 messages a second in all, 20 a minute per
+    group; a 429 anyway pauses every send for as long as Telegram asks, then tries again."""
+    return AIORateLimiter(overall_max_rate=30, overall_time_period=1, group_max_rate=20,
+                          group_time_period=60, max_retries=MAX_RETRIES)
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -108,19 +121,18 @@ class TelegramDoor:
 
     def __init__(self, app: App, token: str, *, webhook_secret: str | None = None,
                  request: BaseRequest | None = None, updates_request: BaseRequest | None = None,
-                 sleep: Sleep = asyncio.sleep, max_retries: int = 3,
-                 host: str = "0.0.0.0") -> None:
+                 rate_limiter: BaseRateLimiter[Any] | None = None,
+                 host: str | None = None) -> None:
         self.app = app
         self.settings = app.settings
         self.webhook_secret = webhook_secret or None
-        self.sleep = sleep
-        self.max_retries = max_retries
-        self.host = host
+        self.host = host or self.settings.telegram_webhook_host
         self.payloads = ButtonPayloads(app.engine)
         self.bot_id = token.split(":", 1)[0]
         builder = (Application.builder().token(token)
                    .base_url(self.settings.telegram_api_base_url)
-                   .concurrent_updates(32))
+                   .concurrent_updates(32)
+                   .rate_limiter(rate_limiter or flood_control()))
         if request is not None:
             builder = builder.request(request)
         if updates_request is not None:
@@ -192,11 +204,12 @@ class TelegramDoor:
 
     async def _open_webhook(self) -> None:
         url = self.settings.telegram_webhook_url
-        await self._call(self.bot.set_webhook, url=url, secret_token=self.webhook_secret,
-                         allowed_updates=ALLOWED_UPDATES)
+        await self.bot.set_webhook(url=url, secret_token=self.webhook_secret,
+                                   allowed_updates=ALLOWED_UPDATES)
         path = urlsplit(url).path or "/"
         self.server = HttpServer(self.host, self.settings.telegram_webhook_port,
-                                 {path: self.webhook})
+                                 {**ops_routes(self.app.engine, self.app.dispatcher.clock),
+                                  path: self.webhook})
         self.server.start()
 
     async def _close(self) -> None:
@@ -213,9 +226,8 @@ class TelegramDoor:
 
     async def register_commands(self) -> None:
         """The command menu: English by default, Chinese for Chinese-language clients."""
-        await self._call(self.bot.set_my_commands, commands=bot_commands("en"))
-        await self._call(self.bot.set_my_commands, commands=bot_commands("zh"),
-                         language_code="zh")
+        await self.bot.set_my_commands(commands=bot_commands("en"))
+        await self.bot.set_my_commands(commands=bot_commands("zh"), language_code="zh")
 
     # ----------------------------------------------------------------- webhook
 
@@ -300,7 +312,7 @@ class TelegramDoor:
             t = await asyncio.to_thread(translator_for, self.app.dispatcher.uow_factory,
                                         self.settings, self.platform, str(user.id),
                                         _language(user))
-            await self._call(query.answer, text=t("doors.button_expired"), show_alert=True)
+            await query.answer(text=t("doors.button_expired"), show_alert=True)
             return
         incoming = Incoming(platform="telegram", user_id=str(user.id),
                             chat_id=str(chat.id if chat is not None else user.id), text=command,
@@ -308,12 +320,12 @@ class TelegramDoor:
                             language_hint=_language(user), display_name=user.full_name)
         reply = await self._handle(incoming)
         if reply.silent:
-            await self._call(query.answer)
+            await query.answer()
             return
         if not reply.ok:
-            await self._call(query.answer, text=_alert(reply.text), show_alert=True)
+            await query.answer(text=_alert(reply.text), show_alert=True)
             return
-        await self._call(query.answer, text=_alert(reply.text))
+        await query.answer(text=_alert(reply.text))
         group = chat is not None and chat.type != ChatType.PRIVATE
         if chat is not None and group and is_personal(command, reply):
             await self._answer_privately(incoming, reply, chat, user)
@@ -343,19 +355,6 @@ class TelegramDoor:
         await self.deliver(chat.id, Reply(note), mention=user)
 
     # ----------------------------------------------------------------- outgoing
-
-    async def _call(self, method: Callable[..., Awaitable[T]], **kwargs: Any) -> T:
-        """Call the Bot API, waiting as long as Telegram asks when it says "too many"."""
-        for attempt in itertools.count():
-            try:
-                return await method(**kwargs)
-            except RetryAfter as error:
-                if attempt >= self.max_retries:
-                    raise
-                wait = retry_seconds(error)
-                log.warning("Telegram flood control: waiting %.0f s", wait)
-                await self.sleep(wait)
-        raise AssertionError("unreachable")
 
     async def _callback_data(self, command: str) -> str:
         if len(command.encode("utf-8")) <= CALLBACK_LIMIT and \
@@ -396,8 +395,8 @@ class TelegramDoor:
             text, entities = self._mentioned(chunk, mention if first else None)
             parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) \
                 if first and reply_to is not None else None
-            sent.append(await self._call(
-                self.bot.send_message, chat_id=chat_id, text=text, entities=entities or None,
+            sent.append(await self.bot.send_message(
+                chat_id=chat_id, text=text, entities=entities or None,
                 reply_markup=markup if last else None, reply_parameters=parameters))
         sent += await self._send_files(chat_id, reply.files)
         return sent
@@ -407,12 +406,11 @@ class TelegramDoor:
         sent: list[Message] = []
         for attachment in files:
             if attachment.is_image:
-                sent.append(await self._call(self.bot.send_photo, chat_id=chat_id,
-                                             photo=attachment.data, filename=attachment.name))
+                sent.append(await self.bot.send_photo(
+                    chat_id=chat_id, photo=attachment.data, filename=attachment.name))
             else:
-                sent.append(await self._call(self.bot.send_document, chat_id=chat_id,
-                                             document=attachment.data,
-                                             filename=attachment.name))
+                sent.append(await self.bot.send_document(
+                    chat_id=chat_id, document=attachment.data, filename=attachment.name))
         return sent
 
     async def _edit(self, message: Message, reply: Reply, *,
@@ -420,16 +418,15 @@ class TelegramDoor:
         """The pressed message becomes the answer (so the same button is not pressed twice)."""
         chunks = self._chunks(reply, mention)
         if len(chunks) > 1:
-            await self._call(self.bot.edit_message_reply_markup, chat_id=message.chat.id,
-                             message_id=message.message_id, reply_markup=None)
+            await self.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=message.message_id, reply_markup=None)
             await self.deliver(message.chat.id, reply, mention=mention)
             return
         text, entities = self._mentioned(chunks[0], mention)
         try:
-            await self._call(self.bot.edit_message_text, chat_id=message.chat.id,
-                             message_id=message.message_id, text=text,
-                             entities=entities or None,
-                             reply_markup=await self.keyboard(reply.buttons))
+            await self.bot.edit_message_text(
+                chat_id=message.chat.id, message_id=message.message_id, text=text,
+                entities=entities or None, reply_markup=await self.keyboard(reply.buttons))
         except BadRequest as error:
             if "not modified" not in str(error).lower():
                 raise

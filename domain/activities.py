@@ -8,9 +8,11 @@ from enum import StrEnum
 
 from domain.errors import InvalidInput
 from domain.reminders import Reminder, add_reminder
+from domain.settings import Settings
 from domain.subjects import Subject
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
+from domain.vocabulary import resolve
 
 MAX_TEXT = 2000
 
@@ -24,19 +26,10 @@ class ActivityKind(StrEnum):
     NOTE = "note"
 
 
-_ALIASES = {
-    "电话": "call", "通话": "call", "会议": "meeting", "开会": "meeting", "拜访": "visit",
-    "邮件": "email", "微信": "wechat", "备注": "note", "笔记": "note",
-}
-
-
-def parse_kind(text: str) -> ActivityKind:
-    key = _ALIASES.get(text.strip(), text.strip().lower())
-    try:
-        return ActivityKind(key)
-    except ValueError:
-        raise InvalidInput("activity.bad_kind", value=text,
-                           kinds="|".join(k.value for k in ActivityKind)) from None
+def parse_kind(text: str, settings: Settings | None = None) -> ActivityKind:
+    """A kind of activity by key or by any of the company's words for it (电话, meet)."""
+    terms = (settings or Settings()).terms("kind")
+    return ActivityKind(resolve(terms, text, "kind"))
 
 
 @dataclass(eq=False)

@@ -120,7 +120,7 @@ def assign(uow: UnitOfWork, actor: User, kind: str, id_: int, username: str) -> 
     """A manager (within the team) or an admin gives one lead, deal or customer to someone."""
     actor.require(Role.MANAGER)
     if kind not in ASSIGNABLE:
-        raise InvalidInput("assign.bad_kind", kinds="L-n, D-n, A-n")
+        raise InvalidInput("assign.bad_kind", refs="L-n, D-n, A-n")
     record = writable(uow, actor, kind, id_)
     to = _new_owner(uow, actor, username)
     previous = record.owner_id

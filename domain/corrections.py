@@ -133,7 +133,7 @@ def correct(uow: UnitOfWork, actor: User, kind: str, id_: int, values: dict[str,
     a date for its close date (None: clear it).
     """
     if kind not in EDITABLE:
-        raise InvalidInput("edit.bad_kind", kinds="L-n, D-n, A-n, C-n")
+        raise InvalidInput("edit.bad_kind", refs="L-n, D-n, A-n, C-n")
     unknown = [k for k in values if k not in EDITABLE[kind]]
     if unknown:
         raise InvalidInput("edit.bad_field", field=unknown[0],

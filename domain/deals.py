@@ -13,6 +13,7 @@ from domain.money import Money
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
+from domain.vocabulary import Named, resolve
 
 WON = "won"
 LOST = "lost"
@@ -124,7 +125,7 @@ def writable_deal(uow: UnitOfWork, actor: User, deal_id: int) -> Deal:
 
 def _open(deal: Deal) -> None:
     if not deal.is_open:
-        raise Conflict("deal.closed", ref=deal.number, status=deal.status.value)
+        raise Conflict("deal.closed", ref=deal.number, status=Named("deal.status", deal.status))
 
 
 def _record(uow: UnitOfWork, deal: Deal, to_stage: str, actor: User, now: datetime) -> None:
@@ -138,15 +139,10 @@ def move_stage(
     """Move an open deal to a configured stage; its probability follows the stage."""
     deal = writable_deal(uow, actor, deal_id)
     _open(deal)
-    key = stage_key.strip().lower()
-    stage = settings.stage(key) or next(
-        (s for s in settings.stages if stage_key.strip() in (s.name_en, s.name_zh)), None
-    )
-    if stage is None:
-        raise InvalidInput("deal.bad_stage", value=stage_key,
-                           stages=", ".join(s.key for s in settings.stages))
+    stage = settings.stage(resolve(settings.terms("stage"), stage_key, "stage"))
+    assert stage is not None
     if stage.key == deal.stage:
-        raise Conflict("deal.same_stage", ref=deal.number, stage=stage.key)
+        raise Conflict("deal.same_stage", ref=deal.number, stage=Named("stage", stage.key))
     _record(uow, deal, stage.key, actor, now)
     deal.stage = stage.key
     deal.probability = stage.probability

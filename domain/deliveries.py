@@ -10,6 +10,7 @@ from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.orders import Order, OrderLine, get_order
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User
+from domain.vocabulary import fold
 
 
 @dataclass(eq=False)
@@ -44,17 +45,18 @@ class DeliveryInput:
 
 
 def find_line(order: Order, text: str) -> OrderLine:
-    """The order line meant by `text`: "#2" or "2" (position), the item name, or a unique part."""
+    """The order line meant by `text`: "#2" or "2" (position), the item name, or a unique part;
+    names compare without quotes, case, width or traditional/simplified script."""
     wanted = text.strip().lstrip("#").strip()
     if wanted.isdigit():
         for line in order.lines:
             if line.position == int(wanted):
                 return line
-    folded = wanted.casefold()
-    exact = [line for line in order.lines if line.item.casefold() == folded]
+    folded = fold(wanted)
+    exact = [line for line in order.lines if fold(line.item) == folded]
     if len(exact) == 1:
         return exact[0]
-    partial = [line for line in order.lines if folded and folded in line.item.casefold()]
+    partial = [line for line in order.lines if folded and folded in fold(line.item)]
     if len(partial) == 1:
         return partial[0]
     items = "; ".join(f"#{line.position} {line.item}" for line in order.lines)

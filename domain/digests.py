@@ -274,9 +274,11 @@ def _money(amount: Decimal | None, currency: str) -> dict[str, str]:
 
 
 def digest_week(fired_at: datetime, settings: Settings) -> Window:
-    """The seven whole days (company time) before the day the digest goes out."""
+    """The seven whole days (company time) before the day the digest goes out, named by the
+    ISO week most of them fall in (a Monday digest covers, and is named by, last week)."""
     day = fired_at.astimezone(ZoneInfo(settings.timezone)).date()
-    return Window.of(iso_week(day), day - timedelta(days=7), day, settings.timezone)
+    start = day - timedelta(days=7)
+    return Window.of(iso_week(start + timedelta(days=3)), start, day, settings.timezone)
 
 
 def _stage_names(settings: Settings, key: str) -> dict[str, str]:
@@ -330,7 +332,7 @@ def finance_digest(uow: UnitOfWork, settings: Settings, fired_at: datetime) -> d
     today = fired_at.astimezone(ZoneInfo(settings.timezone)).date()
     buckets = ("current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus", "total")
     return {
-        "week": iso_week(today), "today": today.isoformat(),
+        "week": digest_week(fired_at, settings).key, "today": today.isoformat(),
         "aging": [{**{b: _money(r[b], r["currency"]) for b in buckets},
                    "customers": r["customers"]} for r in reports.aging_totals(scope, today)],
         "weeks": [(today + timedelta(days=7 * n)).isoformat() for n in range(CASH_WEEKS)],
@@ -360,7 +362,11 @@ def digest_key(fired_at: datetime, settings: Settings, user_id: int) -> str:
 def queue_digests(uow: UnitOfWork, settings: Settings, fired_at: datetime,
                   now: datetime) -> int:
     """One digest per active manager and finance user for the week of `fired_at`; readers
-    who already have this week's digest are skipped. Returns how many were queued."""
+    who already have this week's digest are skipped, and so is a week that ended before the
+    company's first user was added (a fresh install). Returns how many were queued."""
+    first = uow.users.first_joined()
+    if first is None or first >= digest_week(fired_at, settings).until:
+        return 0
     readers = uow.users.with_role(Role.MANAGER, None) + uow.users.with_role(Role.FINANCE, None)
     keys = {u.id or 0: digest_key(fired_at, settings, u.id or 0) for u in readers}
     done = uow.reports.queued(list(keys.values()))

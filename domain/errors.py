@@ -31,3 +31,11 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     """The action contradicts the record's current state."""
+
+
+class ConcurrentChange(Exception):
+    """Another transaction changed the same records first; running again sees its result."""
+
+
+class StorageUnavailable(Exception):
+    """The database cannot be reached; nothing was read or changed."""

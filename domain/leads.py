@@ -23,6 +23,7 @@ from domain.records import readable
 from domain.settings import Settings
 from domain.unit_of_work import NameMatch, UnitOfWork
 from domain.users import Role, User
+from domain.vocabulary import Named, resolve
 
 MAX_NAME = 200
 
@@ -70,12 +71,9 @@ class NewLead:
 
 
 def check_source(text: str | None, settings: Settings) -> str | None:
-    """A lead source from the configured list (any case), or None when not given."""
-    source = text.strip().lower() if text and text.strip() else None
-    if source and source not in settings.lead_sources:
-        raise InvalidInput("lead.bad_source", value=text,
-                           sources=", ".join(settings.lead_sources))
-    return source
+    """The key of a configured lead source (by key, name or another word), or None when not
+    given."""
+    return resolve(settings.terms("source"), text, "source") if text and text.strip() else None
 
 
 def similar_customers(uow: UnitOfWork, company: str, settings: Settings) -> list[NameMatch]:
@@ -140,7 +138,7 @@ def _writable_open_lead(uow: UnitOfWork, actor: User, lead_id: int) -> Lead:
     if not actor.can_write(lead.owner_id, lead.team):
         raise Forbidden("access.not_yours", ref=lead.number)
     if lead.status != LeadStatus.NEW:
-        raise Conflict("lead.closed", ref=lead.number, status=lead.status.value)
+        raise Conflict("lead.closed", ref=lead.number, status=Named("lead.status", lead.status))
     return lead
 
 

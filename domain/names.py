@@ -1,6 +1,7 @@
 """Company-name normalisation and similarity.
 
-So "阿里巴巴（中国）有限公司" is seen as "阿里巴巴" and "ACME Limited" as "Acme Ltd".
+So "阿里巴巴（中国）有限公司" is seen as "阿里巴巴", "ACME Limited" as "Acme Ltd" and
+"華為技術" (traditional characters) as "华为技术".
 """
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 
+import opencc
 from rapidfuzz import fuzz, process, utils
 
 from domain.unit_of_work import NameMatch
@@ -27,9 +30,23 @@ _BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
 
 
+@cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters written as simplified ones (華為 -> 华为); the rest kept."""
+    if text.isascii():
+        return text
+    converted: str = _converter().convert(text)
+    return converted
+
+
 def normalise_company(name: str) -> str:
-    """A key for comparing company names: width-folded, lower-case, legal forms removed."""
-    text = unicodedata.normalize("NFKC", name).lower()
+    """A key for comparing company names: width-folded, simplified script, lower-case, legal
+    forms removed."""
+    text = to_simplified(unicodedata.normalize("NFKC", name)).lower()
     text = _BRACKETED.sub(" ", text)
     changed = True
     while changed:
@@ -42,7 +59,7 @@ def normalise_company(name: str) -> str:
                 break
     words = [w for w in _PUNCT.sub(" ", text).split() if w not in _WORDS_EN]
     key = " ".join(words).strip()
-    return key or unicodedata.normalize("NFKC", name).strip().lower()
+    return key or to_simplified(unicodedata.normalize("NFKC", name)).strip().lower()
 
 
 def _is_cjk(ch: str) -> bool:

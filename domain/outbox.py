@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.dates import parse_time_range
 from domain.errors import InvalidInput
 
 # Retry a failed send after these delays; after the last one the message is parked.
@@ -37,11 +38,11 @@ class QuietHours:
 
     @classmethod
     def parse(cls, text: str) -> QuietHours:
-        try:
-            first, second = text.split("-")
-            return cls(time.fromisoformat(first.strip()), time.fromisoformat(second.strip()))
-        except ValueError:
-            raise InvalidInput("quiet.bad", value=text) from None
+        """"22:00-07:30", "22:00~7:30", "晚上10点到早上7点半", "10pm to 7am"."""
+        window = parse_time_range(text)
+        if window is None:
+            raise InvalidInput("quiet.bad", value=text)
+        return cls(*window)
 
     def contains(self, local: time) -> bool:
         if self.start == self.end:

@@ -7,6 +7,7 @@ is the customer's credit, applied to the next invoice issued in the same currenc
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,8 +18,10 @@ from domain.customers import Customer
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import PaymentClaimed, PaymentReceived
 from domain.money import Money
+from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User
+from domain.vocabulary import resolve
 
 if TYPE_CHECKING:
     from domain.invoices import Invoice
@@ -36,20 +39,15 @@ class PaymentMethod(StrEnum):
     OTHER = "other"
 
 
-_METHOD_WORDS = {
-    "transfer": "bank", "wire": "bank", "银行": "bank", "转账": "bank", "银行转账": "bank",
-    "现金": "cash", "check": "cheque", "支票": "cheque", "刷卡": "card", "银行卡": "card",
-    "支付宝": "alipay", "微信": "wechat", "weixin": "wechat", "其他": "other",
-}
+def bank_ref_key(ref: str) -> str:
+    """A bank reference as compared: width- and case-folded (ＢＡＮＫ－９ is bank-9)."""
+    return " ".join(unicodedata.normalize("NFKC", ref).casefold().split())
 
 
-def parse_method(text: str) -> PaymentMethod:
-    word = text.strip().lower()
-    try:
-        return PaymentMethod(_METHOD_WORDS.get(word, word))
-    except ValueError:
-        raise InvalidInput("payment.bad_method", value=text,
-                           methods="|".join(m.value for m in PaymentMethod)) from None
+def parse_method(text: str, settings: Settings | None = None) -> PaymentMethod:
+    """A payment method by key or by any of the company's words for it (支付宝, transfer)."""
+    terms = (settings or Settings()).terms("method")
+    return PaymentMethod(resolve(terms, text, "method"))
 
 
 @dataclass(eq=False)
@@ -80,7 +78,12 @@ class Payment:
     ref: str | None = None
     invoice_id: int | None = None
     allocations: list[Allocation] = field(default_factory=list)
+    ref_key: str | None = None
     id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.ref_key is None and self.ref is not None:
+            self.ref_key = bank_ref_key(self.ref)
 
     @property
     def number(self) -> str:
@@ -256,7 +259,7 @@ def _checked(
     received_on = received_on or today
     if received_on > today:
         raise InvalidInput("payment.date_in_future", date=received_on.isoformat())
-    ref = (ref or "").strip() or None
+    ref = " ".join(unicodedata.normalize("NFKC", ref or "").split()) or None
     if ref is not None and len(ref) > MAX_REF:
         raise InvalidInput("field.too_long", field="ref", limit=MAX_REF)
     invoice: Invoice | None = None

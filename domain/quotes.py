@@ -14,6 +14,7 @@ from domain.money import Money
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User
+from domain.vocabulary import Named
 
 MAX_LINES = 50
 MAX_ITEM = 200
@@ -123,7 +124,7 @@ def draft_quote(
     """A quote on an open deal; a discount above the threshold waits for a manager."""
     deal = writable_deal(uow, actor, deal_id)
     if not deal.is_open:
-        raise Conflict("deal.closed", ref=deal.number, status=deal.status.value)
+        raise Conflict("deal.closed", ref=deal.number, status=Named("deal.status", deal.status))
     if not lines:
         raise InvalidInput("quote.no_lines")
     if len(lines) > MAX_LINES:
@@ -200,7 +201,8 @@ def _pending_for_decision(uow: UnitOfWork, actor: User, quote_id: int, today: da
     if not actor.can_write(quote.owner_id, quote.team):
         raise Forbidden("access.not_yours", ref=quote.number)
     if quote.status != QuoteStatus.PENDING:
-        raise Conflict("quote.not_pending", ref=quote.number, status=quote.status.value)
+        raise Conflict("quote.not_pending", ref=quote.number,
+                       status=Named("quote.status", quote.status))
     if quote.is_expired(today):
         raise Conflict("quote.expired", ref=quote.number, date=quote.valid_until.isoformat())
     if quote.owner_id == actor.id and actor.role != Role.ADMIN:
@@ -245,7 +247,8 @@ def withdraw_quote(
     if not actor.can_write(quote.owner_id, quote.team):
         raise Forbidden("access.not_yours", ref=quote.number)
     if quote.status not in OPEN_STATUSES:
-        raise Conflict("quote.not_open", ref=quote.number, status=quote.status.value)
+        raise Conflict("quote.not_open", ref=quote.number,
+                       status=Named("quote.status", quote.status))
     quote.status = QuoteStatus.WITHDRAWN
     quote.decided_by = actor.id
     quote.decided_at = now
@@ -262,10 +265,11 @@ def acceptable_quote(uow: UnitOfWork, actor: User, quote_id: int, today: date) -
     if quote.status == QuoteStatus.PENDING:
         raise Conflict("quote.awaiting_approval", ref=quote.number)
     if quote.status not in (QuoteStatus.DRAFT, QuoteStatus.APPROVED):
-        raise Conflict("quote.not_open", ref=quote.number, status=quote.status.value)
+        raise Conflict("quote.not_open", ref=quote.number,
+                       status=Named("quote.status", quote.status))
     if quote.is_expired(today):
         raise Conflict("quote.expired", ref=quote.number, date=quote.valid_until.isoformat())
     deal = get_deal(uow, actor, quote.deal_id)
     if not deal.is_open:
-        raise Conflict("deal.closed", ref=deal.number, status=deal.status.value)
+        raise Conflict("deal.closed", ref=deal.number, status=Named("deal.status", deal.status))
     return quote

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from domain.vocabulary import Term
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -14,9 +16,44 @@ class Stage:
     name_en: str
     name_zh: str
     probability: int
+    aliases: tuple[str, ...] = ()
 
     def name(self, language: str) -> str:
         return self.name_zh if language == "zh" else self.name_en
+
+    @property
+    def term(self) -> Term:
+        return Term(self.key, self.name_en, self.name_zh, self.aliases)
+
+
+# The built-in names of the values a company may configure; a settings file that lists only
+# keys gets these names for the keys it shares with them.
+SOURCES = (
+    Term("website", "website", "官网", ("网站", "web", "官方网站", "网络")),
+    Term("referral", "referral", "转介绍", ("推荐", "介绍", "老客户介绍", "referred")),
+    Term("event", "event", "展会", ("活动", "会展", "trade show", "fair", "exhibition")),
+    Term("cold_call", "cold call", "陌生拜访", ("陌拜", "电话营销", "电销", "cold calling")),
+    Term("partner", "partner", "合作伙伴", ("渠道", "代理商", "channel")),
+    Term("ads", "ads", "广告", ("广告投放", "投放", "advertising", "advert")),
+)
+PAYMENT_METHODS = (
+    Term("bank", "bank transfer", "银行转账", ("transfer", "wire", "转账", "银行", "对公转账")),
+    Term("cash", "cash", "现金"),
+    Term("cheque", "cheque", "支票", ("check",)),
+    Term("card", "card", "刷卡", ("银行卡", "信用卡", "credit card")),
+    Term("alipay", "Alipay", "支付宝", ("zhifubao",)),
+    Term("wechat", "WeChat Pay", "微信支付", ("weixin", "微信", "wechatpay")),
+    Term("other", "other", "其他", ("其它",)),
+)
+ACTIVITY_KINDS = (
+    Term("call", "call", "电话", ("通话", "打电话", "phone", "来电")),
+    Term("meeting", "meeting", "会议", ("开会", "会面", "见面", "meet")),
+    Term("visit", "visit", "拜访", ("上门", "走访", "参观")),
+    Term("email", "email", "邮件", ("电邮", "e-mail", "mail")),
+    Term("wechat", "WeChat", "微信", ("weixin", "wx")),
+    Term("note", "note", "备注", ("笔记", "记录", "memo")),
+)
+BUILT_IN = {"source": SOURCES, "method": PAYMENT_METHODS, "kind": ACTIVITY_KINDS}
 
 
 @dataclass(frozen=True)
@@ -55,9 +92,9 @@ class Settings:
     database_url: str = "sqlite:///data/ltc.db"
     stages: tuple[Stage, ...] = field(default_factory=_default_stages)
     stale_after_days: int = 14
-    lead_sources: tuple[str, ...] = (
-        "website", "referral", "event", "cold_call", "partner", "ads",
-    )
+    sources: tuple[Term, ...] = SOURCES
+    payment_methods: tuple[Term, ...] = PAYMENT_METHODS
+    activity_kinds: tuple[Term, ...] = ACTIVITY_KINDS
     duplicate_threshold: int = 85
     approval_discount: Decimal = Decimal(15)
     quote_validity_days: int = 30
@@ -75,8 +112,10 @@ class Settings:
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str = ""
     telegram_webhook_port: int = 8443
+    telegram_webhook_host: str = "127.0.0.1"  # the address the webhook listens on
     slack_api_base_url: str = "https://slack.com/api/"
     slack_http_port: int = 3000
+    slack_http_host: str = "127.0.0.1"  # the address the HTTP mode listens on
 
     def stage(self, key: str) -> Stage | None:
         """The stage with this key, or None."""
@@ -88,3 +127,23 @@ class Settings:
     @property
     def first_stage(self) -> Stage:
         return self.stages[0]
+
+    @property
+    def lead_sources(self) -> tuple[str, ...]:
+        """The keys of the configured lead sources."""
+        return tuple(source.key for source in self.sources)
+
+    def terms(self, kind: str) -> tuple[Term, ...]:
+        """The values a person may choose: "stage", "source", "method" or "kind"."""
+        if kind == "stage":
+            return tuple(stage.term for stage in self.stages)
+        return {"source": self.sources, "method": self.payment_methods,
+                "kind": self.activity_kinds}[kind]
+
+    def term(self, kind: str, key: str) -> Term | None:
+        """The value with this key: configured, else built in (an old record may use a value
+        no longer offered); None when nobody knows the key."""
+        for term in self.terms(kind):
+            if term.key == key:
+                return term
+        return next((t for t in BUILT_IN.get(kind, ()) if t.key == key), None)

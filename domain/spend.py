@@ -11,6 +11,7 @@ from domain.money import Money
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User
+from domain.vocabulary import resolve
 
 MAX_NOTE = 200
 
@@ -43,10 +44,7 @@ def record_spend(
 ) -> Spend:
     """Finance or a manager books spend on a configured lead source for a month."""
     actor.require(Role.FINANCE, Role.MANAGER)
-    key = source.strip().lower()
-    if key not in settings.lead_sources:
-        raise InvalidInput("lead.bad_source", value=source,
-                           sources=", ".join(settings.lead_sources))
+    key = resolve(settings.terms("source"), source, "source")
     if amount.amount <= 0:
         raise InvalidInput("spend.not_positive", amount=str(amount))
     note = (note or "").strip() or None

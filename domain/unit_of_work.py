@@ -43,6 +43,10 @@ class UserRepository(Repository["User"], Protocol):
 
     def with_role(self, role: Role, team: str | None) -> list[User]: ...
 
+    def first_joined(self) -> datetime | None:
+        """When the first user was added: since when the company has used the bot."""
+        ...
+
 
 class IdentityRepository(Repository["Identity"], Protocol):
     def find(self, platform: str, external_id: str) -> Identity | None: ...
@@ -155,7 +159,8 @@ class LinkCodeRepository(Protocol):
 @dataclass
 class DialogState:
     """An unfinished multi-step dialog of one user in one chat: which dialog, which step,
-    and the answers so far (text, as the user wrote them)."""
+    and the answers so far (text, as the user wrote them); `set_aside` while another
+    command interrupted it and the user has not asked to resume it."""
 
     platform: str
     chat_id: str
@@ -164,6 +169,7 @@ class DialogState:
     step: int
     answers: dict[str, str]
     updated_at: datetime
+    set_aside: bool = False
 
 
 class DialogRepository(Protocol):

@@ -260,14 +260,19 @@ def link_chat_account(
     return user
 
 
+def parse_locale(language: str) -> str:
+    """The locale a language name means: en, or zh (zh_Hans_CN, zh-CN, cn, 中文); any other
+    is refused, never taken for English."""
+    word = language.strip().lower().replace("-", "_")
+    if word in ("zh", "cn", "zh_cn", "zh_hans", "zh_hans_cn", "中文", "简体中文", "chinese"):
+        return "zh_Hans_CN"
+    if word in ("en", "english", "en_us", "en_gb", "英文", "英语"):
+        return "en"
+    raise InvalidInput("user.bad_language", value=language.strip().lower())
+
+
 def set_language(user: User, language: str) -> None:
-    language = language.strip().lower()
-    if language in ("zh", "cn", "zh_cn", "zh_hans_cn", "中文"):
-        user.locale = "zh_Hans_CN"
-    elif language in ("en", "english"):
-        user.locale = "en"
-    else:
-        raise InvalidInput("user.bad_language", value=language)
+    user.locale = parse_locale(language)
 
 
 def check_timezone(tz_name: str) -> str:

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from domain.errors import InvalidInput
+from handlers.option_names import OptionNames
 from handlers.parsing import Args, tokenize
 
 PER_PAGE = 20
 
 
 def read_args(text: str, *allowed: str, usage: str) -> Args:
-    """Tokenize and refuse options the command does not know."""
-    args = tokenize(text)
+    """Tokenize and refuse options the command does not know (listed in the reader's words).
+
+    Options may be named in English or Chinese (`discount=5`, `折扣=5`, `折扣：5`).
+    """
+    args = tokenize(text, allowed)
     for key in args.options:
         if key not in allowed:
-            raise InvalidInput("parse.unknown_option", option=key,
-                               allowed=", ".join(f"{a}=" for a in allowed) or "—", usage=usage)
+            raise InvalidInput("parse.unknown_option", option=args.typed.get(key, key),
+                               allowed=OptionNames(allowed), usage=usage)
     return args
 
 

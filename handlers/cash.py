@@ -27,7 +27,7 @@ from handlers.commands import command
 from handlers.contacts import contact_line
 from handlers.context import Ctx
 from handlers.installments import terms_text, trigger_text
-from handlers.parsing import Args, looks_like_ref, parse_quantity
+from handlers.parsing import Args, looks_like_ref, parse_quantity, unquote
 from handlers.references import by_name, customer_id, ref_of
 from handlers.reply import Button, Reply
 
@@ -36,6 +36,7 @@ DELIVERERS = (Role.REP, Role.MANAGER, Role.FINANCE)
 FINANCE = (Role.FINANCE,)
 SALES = (Role.REP, Role.MANAGER)
 SCOPES = ("open", "overdue", "all")
+_SCOPE_WORDS = {"未回款": "open", "未结": "open", "逾期": "overdue", "全部": "all", "所有": "all"}
 CARD_ROWS = 5
 
 _ITEM_SPLIT = re.compile(r"[;；\r\n]")
@@ -176,7 +177,7 @@ def parse_delivery_items(text: str) -> list[DeliveryInput]:
         match = _DELIVERY_ITEM.match(piece)
         if match is None:
             raise InvalidInput("delivery.bad_line", value=piece)
-        items.append(DeliveryInput(item=match.group("item").strip(),
+        items.append(DeliveryInput(item=unquote(match.group("item")),
                                    quantity=parse_quantity(match.group("qty"))))
     return items
 
@@ -273,8 +274,9 @@ def invoices_list(ctx: Ctx, text: str) -> Reply:
     scope = "open"
     who: int | None = None
     words = list(args.positional)
-    if words and words[0].lower() in SCOPES:
-        scope = words.pop(0).lower()
+    if words and _SCOPE_WORDS.get(words[0].lower(), words[0].lower()) in SCOPES:
+        first = words.pop(0).lower()
+        scope = _SCOPE_WORDS.get(first, first)
     if words:
         who = customer_id(ctx, " ".join(words))
         get_customer(ctx.uow, ctx.user, who)
@@ -332,7 +334,7 @@ def paid(ctx: Ctx, text: str) -> Reply:
     if who is not None:
         get_customer(ctx.uow, ctx.user, who)
     day = ctx.date(args.options["date"]) if "date" in args.options else None
-    method = parse_method(args.options["method"]) if "method" in args.options \
+    method = parse_method(args.options["method"], ctx.settings) if "method" in args.options \
         else PaymentMethod.BANK
     claim = claim_payment(ctx.uow, ctx.user, amount, ctx.today, invoice_number=invoice_number,
                           customer_id=who, received_on=day, ref=args.option("ref"),
@@ -362,7 +364,7 @@ def pay(ctx: Ctx, text: str) -> Reply:
     args = read_args(text, "date", "ref", "method", usage=usage)
     invoice_number, who, amount = _payment_target(ctx, args, usage)
     day = ctx.date(args.options["date"]) if "date" in args.options else None
-    method = parse_method(args.options["method"]) if "method" in args.options \
+    method = parse_method(args.options["method"], ctx.settings) if "method" in args.options \
         else PaymentMethod.BANK
     done = record_payment(ctx.uow, ctx.user, amount, ctx.now, ctx.today,
                           invoice_number=invoice_number, customer_id=who, received_on=day,
@@ -373,7 +375,7 @@ def pay(ctx: Ctx, text: str) -> Reply:
     name = f"A-{payment.customer_id} {customer.name if customer else ''}".strip()
     lines = [ctx.t("payment.recorded", ref=payment.number, amount=_money(ctx, payment.amount, c),
                    customer=name, date=ctx.t.date(payment.received_on),
-                   method=ctx.t(f"payment.method.{payment.method}"),
+                   method=ctx.t.term("method", payment.method),
                    bank_ref=ctx.t("payment.bank_ref", ref=payment.ref) if payment.ref else "")]
     for settled, applied in done.settled:
         lines.append(ctx.t("payment.settled", invoice=settled.number,
@@ -415,10 +417,7 @@ def void(ctx: Ctx, text: str) -> Reply:
 # --------------------------------------------------------------------------- customer card
 
 def _stage(ctx: Ctx, key: str) -> str:
-    stage = ctx.settings.stage(key)
-    if stage is not None:
-        return stage.name(ctx.t.language)
-    return ctx.t(f"deal.status.{key}") if key in ("won", "lost") else key
+    return ctx.t.stage(key)
 
 
 def _section(ctx: Ctx, key: str, rows: list[str]) -> list[str]:
@@ -489,7 +488,7 @@ def customer_card(ctx: Ctx, text: str) -> Reply:
     lines += _section(ctx, "customer.card.payments", [
         ctx.t("customer.card.payment", ref=f"P-{p['id']}", date=ctx.t.date(p["received_on"]),
               amount=_money(ctx, p["amount"], p["currency"]),
-              method=ctx.t(f"payment.method.{p['method']}"),
+              method=ctx.t.term("method", p["method"]),
               bank_ref=ctx.t("payment.bank_ref", ref=p["ref"]) if p["ref"] else "")
         for p in q.customer_payments(cid, CARD_ROWS)])
     last = ctx.uow.queries.last_activity(cid)

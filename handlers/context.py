@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.dates import When, parse_when
 from domain.money import Money
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
-from handlers.parsing import parse_amount, parse_date, parse_time
+from handlers.parsing import parse_amount, parse_date
 
 DEFAULT_REMINDER_TIME = time(9, 0)
 
@@ -41,17 +42,19 @@ class Ctx:
     def amount(self, text: str, currency: str | None = None) -> Money:
         return parse_amount(text, currency or self.settings.currency)
 
-    def instant(self, text: str) -> datetime:
+    def instant(self, text: str, default: time = DEFAULT_REMINDER_TIME) -> datetime:
         """A date (and optional time) in the user's zone -> an aware instant.
 
-        "tomorrow 15:00", "fri", "2026-12-01 9:30"; without a time, 09:00.
+        "tomorrow 15:00", "明天下午3点", "fri", "2026-12-01 9:30"; without a time, `default`.
         """
-        words = text.split()
-        at = parse_time(words[-1]) if len(words) > 1 else None
-        day_text = " ".join(words[:-1]) if at else text
-        day = self.date(day_text)
-        local = datetime.combine(day, at or DEFAULT_REMINDER_TIME, tzinfo=self.tz)
-        if at is None and day == self.today and local <= self.now:
+        return self.at(parse_when(text, self.today), default)
+
+    def at(self, when: When, default: time = DEFAULT_REMINDER_TIME) -> datetime:
+        """The instant a parsed day and time mean in the user's zone."""
+        local = datetime.combine(when.day, when.at or default, tzinfo=self.tz)
+        if not when.said_day and local <= self.now:
+            return local + timedelta(days=1)  # "15:00" said at 16:00 means tomorrow's
+        if when.at is None and when.day == self.today and local <= self.now:
             # "today" said after 09:00 means later today, not a time already gone.
             return (self.now + timedelta(hours=1)).replace(second=0, microsecond=0)
         return local

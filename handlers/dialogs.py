@@ -5,6 +5,8 @@ the lines; `/reject Q-3`, `/lost D-7` and `/disqualify L-12` ask the reason. Eac
 checked when it is given; the last one turns the answers into the full command, which then
 runs as if it had been typed. The state lives in the database (platform + chat + user), so
 any instance continues the dialog, also after a restart. `/cancel` (or its button) stops it.
+Another command typed in the middle sets the draft aside, says so, and `/resume` picks it up
+at the question it had reached.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from datetime import timedelta
 from domain.errors import DomainError, InvalidInput
 from domain.unit_of_work import DialogState
 from domain.users import Role
+from domain.vocabulary import resolve
 from handlers.arguments import need
 from handlers.commands import command
 from handlers.context import Ctx
+from handlers.option_names import CHINESE, option_key
 from handlers.parsing import (
     looks_like_ref,
     parse_amount,
@@ -30,9 +34,10 @@ from handlers.parsing import (
 from handlers.references import deal_id, ref_of
 from handlers.reply import Button, Reply
 
-DIALOG_TTL = timedelta(hours=1)  # an answer after this long starts afresh
+DIALOG_TTL = timedelta(hours=1)  # an answer (or /resume) after this long starts afresh
 SKIP = "-"
 CANCEL = "/cancel"
+RESUME = "/resume"
 MAX_ANSWER = 1000
 
 Answers = dict[str, str]
@@ -87,27 +92,29 @@ def _read_text(ctx: Ctx, text: str, answers: Answers) -> str:
 
 
 def _read_source(ctx: Ctx, text: str, answers: Answers) -> str:
-    source = _line(text).lower()
-    if source not in ctx.settings.lead_sources:
-        raise InvalidInput("lead.bad_source", value=source,
-                           sources=", ".join(ctx.settings.lead_sources))
-    return source
+    return resolve(ctx.settings.terms("source"), _line(text), "source")
 
 
 def _source_buttons(ctx: Ctx) -> list[Button]:
-    return [Button(source, source) for source in ctx.settings.lead_sources]
+    return [Button(ctx.t.term("source", key), ctx.t.term("source", key))
+            for key in ctx.settings.lead_sources]
 
 
 def _read_deal(ctx: Ctx, text: str, answers: Answers) -> str:
     return f"D-{deal_id(ctx, _line(text))}"
 
 
-_QUOTE_OPTION_RE = re.compile(r"(?i)(?<!\S)(discount|tax|valid)[=＝](\"[^\"]*\"|\S+)")
+_QUOTE_OPTIONS = ("discount", "tax", "valid")
+_QUOTE_OPTION_RE = re.compile(
+    r"(?i)(?<![^\s,;、\u3400-\u9fff])("
+    + "|".join([*_QUOTE_OPTIONS, *(n for n, k in CHINESE.items() if k in _QUOTE_OPTIONS)])
+    + r")[=＝:：](\"[^\"]*\"|“[^”]*”|\S+)")
 
 
 def _read_lines(ctx: Ctx, text: str, answers: Answers) -> str:
     """Quote lines, one per line or separated by ";"; options may follow on any line."""
-    options = [f"{m.group(1).lower()}={m.group(2)}" for m in _QUOTE_OPTION_RE.finditer(text)]
+    options = [f"{option_key(m.group(1)) or m.group(1).lower()}={m.group(2)}"
+               for m in _QUOTE_OPTION_RE.finditer(text)]
     body = _QUOTE_OPTION_RE.sub("", text)
     lines = parse_quote_lines(body)
     if not lines:
@@ -211,7 +218,7 @@ def _key(ctx: Ctx) -> tuple[str, str, int]:
 
 
 def open_dialog(ctx: Ctx) -> DialogState | None:
-    """The user's unfinished dialog in this chat, unless it has gone stale."""
+    """The user's unfinished dialog in this chat (perhaps set aside), unless it has gone stale."""
     state = ctx.uow.dialogs.get(*_key(ctx))
     if state is None:
         return None
@@ -258,23 +265,36 @@ def start_if_incomplete(ctx: Ctx, name: str, rest: str) -> Reply | None:
     step = _first_missing(dialog, answers)
     if step >= len(dialog.steps):
         return None
+    earlier = ctx.uow.dialogs.get(*_key(ctx))
     state = DialogState(platform=ctx.incoming.platform, chat_id=ctx.incoming.chat_id,
                         user_id=ctx.user.id or 0, name=name, step=step, answers=answers,
                         updated_at=ctx.now)
     ctx.uow.dialogs.save(state)
-    return _prompt(ctx, state)
+    reply = _prompt(ctx, state)
+    if earlier is not None and earlier.set_aside:
+        # One draft per chat: the new one takes the place of the one set aside.
+        note = ctx.t("dialog.replaced", command=f"/{earlier.name}")
+        return Reply(f"{note}\n{reply.text}", reply.buttons, ok=reply.ok, asks=True)
+    return reply
 
 
 def take_turn(ctx: Ctx, parsed: tuple[str, str] | None) -> Reply | tuple[str, str] | None:
     """Before a message runs: a plain answer continues the open dialog (a Reply with the next
-    question, or the finished command as (name, rest)); another command ends the dialog."""
+    question, or the finished command as (name, rest)); another command sets the draft aside
+    (`set_aside_note` then says so under the command's reply)."""
     state = open_dialog(ctx)
     if parsed is not None:
-        if state is not None and parsed[0] != "cancel":
-            ctx.uow.dialogs.delete(*_key(ctx))
+        if state is not None and not state.set_aside and parsed[0] not in ("cancel", "resume"):
+            state.set_aside = True
+            state.updated_at = ctx.now
+            ctx.uow.dialogs.save(state)
         return parsed
     if state is None:
         return None
+    if state.set_aside:
+        return Reply(ctx.t("dialog.set_aside_waiting", command=f"/{state.name}"), [[
+            Button(ctx.t("button.resume"), RESUME), Button(ctx.t("button.cancel"), CANCEL)]],
+            ok=False)
     dialog = DIALOGS[state.name]
     step = dialog.steps[state.step]
     answer = ctx.incoming.text.strip()
@@ -295,9 +315,33 @@ def take_turn(ctx: Ctx, parsed: tuple[str, str] | None) -> Reply | tuple[str, st
     return split_command(dialog.finish(state.answers))
 
 
+def set_aside_note(ctx: Ctx, reply: Reply) -> Reply:
+    """The reply to a command that interrupted a dialog, with how to go back to the draft."""
+    state = ctx.uow.dialogs.get(*_key(ctx))
+    if state is None or not state.set_aside or state.updated_at != ctx.now or reply.asks:
+        return reply
+    note = ctx.t("dialog.set_aside", command=f"/{state.name}", resume=RESUME, cancel=CANCEL)
+    text = f"{reply.text}\n\n{note}" if reply.text else note
+    return Reply(text, [*reply.buttons, [Button(ctx.t("button.resume"), RESUME)]], ok=reply.ok,
+                 private=reply.private, files=reply.files)
+
+
 @command("cancel", group="team")
 def cancel(ctx: Ctx, text: str) -> Reply:
     if open_dialog(ctx) is None:
         return Reply(ctx.t("dialog.nothing_to_cancel"))
     ctx.uow.dialogs.delete(*_key(ctx))
     return Reply(ctx.t("dialog.cancelled"))
+
+
+@command("resume", group="team")
+def resume(ctx: Ctx, text: str) -> Reply:
+    """Pick up a draft that another command set aside, at the question it had reached."""
+    state = open_dialog(ctx)
+    if state is None:
+        return Reply(ctx.t("dialog.nothing_to_resume"))
+    if state.set_aside:
+        state.set_aside = False
+        state.updated_at = ctx.now
+        ctx.uow.dialogs.save(state)
+    return _prompt(ctx, state)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from domain.errors import DomainError
+from domain.errors import ConcurrentChange, DomainError, StorageUnavailable
 from domain.notifications import OutboxMessage, queue_notifications
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
@@ -21,11 +23,12 @@ from handlers import (  # noqa: F401  (registers the commands)
     sales,
     team,
 )
+from handlers.choices import choice_buttons
 from handlers.commands import find
 from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
-from handlers.parsing import check_length, split_command
+from handlers.parsing import check_length, normalise, split_command
 from handlers.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -37,14 +40,50 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# A command that lost a race runs again this many times in all; the last run sees the winner.
+TRIES = 3
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What one message did, for the log line and the metrics; never the message's text.
+
+    `command` is a registered command's name (or "-"); `outcome` is ok, refused, error,
+    repeat (a delivery seen before), stranger (an unknown or deactivated account) or
+    unavailable (the database could not be reached).
+    """
+
+    platform: str
+    delivery_id: str | None
+    user_id: str
+    command: str
+    outcome: str
+    ms: float
+
+
+@dataclass
+class _Trace:
+    command: str = "-"
+    outcome: str = "error"
+
+
+def _no_translation(error: BaseException) -> Exception | None:
+    return None
+
+
 class Dispatcher:
     """Serves every door; each message runs in its own unit of work."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], settings: Settings,
-                 clock: Clock = utc_now) -> None:
+                 clock: Clock = utc_now, *,
+                 translate: Callable[[BaseException], Exception | None] = _no_translation,
+                 observers: Sequence[Callable[[Handled], None]] = ()) -> None:
         self.uow_factory = uow_factory
         self.settings = settings
         self.clock = clock
+        # Storage failures in the domain's words (ConcurrentChange, StorageUnavailable).
+        self.translate = translate
+        self.observers = list(observers)
 
     def _find_user(self, uow: UnitOfWork, incoming: Incoming) -> User | None:
         if incoming.platform == "console":
@@ -53,35 +92,126 @@ class Dispatcher:
         return uow.users.get(identity.user_id) if identity else None
 
     def _stranger_translator(self, incoming: Incoming) -> Translator:
-        return Translator(incoming.language_hint or self.settings.locale, self.settings.timezone)
+        return Translator(incoming.language_hint or self.settings.locale, self.settings.timezone,
+                          self.settings)
 
     def handle(self, incoming: Incoming) -> Reply:
         """Answer one incoming message or button press."""
+        started = time.perf_counter()
+        trace = _Trace()
+        try:
+            reply = self._handle_with_retries(incoming, trace)
+        except StorageUnavailable:
+            trace.outcome = "unavailable"
+            log.warning("database unreachable while handling a %s message", incoming.platform)
+            t = self._stranger_translator(incoming)
+            reply = Reply(t("ops.database_unavailable"), ok=False)
+        handled = Handled(platform=incoming.platform, delivery_id=incoming.delivery_id,
+                          user_id=incoming.user_id, command=trace.command,
+                          outcome=trace.outcome,
+                          ms=round((time.perf_counter() - started) * 1000, 1))
+        log.info("command platform=%s delivery=%s user=%s command=%s outcome=%s ms=%.1f",
+                 handled.platform, handled.delivery_id or "-", handled.user_id,
+                 handled.command, handled.outcome, handled.ms)
+        for observe in self.observers:
+            observe(handled)
+        return reply
+
+    def _handle_with_retries(self, incoming: Incoming, trace: _Trace) -> Reply:
+        for attempt in range(1, TRIES + 1):
+            try:
+                return self._handle_once(incoming, trace)
+            except Exception as failure:
+                known = failure if isinstance(failure, ConcurrentChange | StorageUnavailable) \
+                    else self.translate(failure)
+                if isinstance(known, StorageUnavailable):
+                    raise known from failure
+                if isinstance(known, ConcurrentChange):
+                    if attempt < TRIES:
+                        log.info("command %s met a concurrent change; running it again",
+                                 trace.command)
+                        continue
+                    trace.outcome = "conflict"
+                    t = self._stranger_translator(incoming)
+                    return Reply(t("ops.try_again"), ok=False)
+                log.exception("handling a %s message failed", incoming.platform)
+                trace.outcome = "error"
+                t = self._stranger_translator(incoming)
+                return Reply(t("error.internal"), ok=False)
+        raise AssertionError("unreachable")
+
+    def _handle_once(self, incoming: Incoming, trace: _Trace) -> Reply:
         now = self.clock()
+        incoming = replace(incoming, text=normalise(incoming.text))
         with self.uow_factory() as uow:
             user = self._find_user(uow, incoming)
             if user is None:
+                trace.outcome = "stranger"
                 return self._stranger(uow, incoming, now)
-            t = Translator(user.locale, user.timezone)
-            if not user.active:  # a person who left: refused, nothing written
-                return Reply(t("error.deactivated"), ok=False)
-            if incoming.delivery_id and uow.deliveries.seen(incoming.platform,
-                                                             incoming.delivery_id):
+            t = Translator(user.locale, user.timezone, self.settings)
+            if not user.active:  # a person who left: refused, nothing written but the delivery
+                trace.outcome = "refused"
+                if self._repeated(uow, incoming):
+                    return Reply("")
                 uow.commit()
+                return Reply(t("error.deactivated"), ok=False)
+            if self._repeated(uow, incoming):
+                trace.outcome = "repeat"
                 return Reply("")
             try:
-                reply = self._run(uow, user, incoming, now, t)
+                reply = self._run(uow, user, incoming, now, t, trace)
             except DomainError as error:
                 uow.rollback()
-                return Reply(t(error.key, **_plain(error.params, t)), ok=False)
+                self._remember(uow, incoming)
+                trace.outcome = "refused"
+                return Reply(t(error.key, **_plain(error.params, t)),
+                             choice_buttons(error, incoming.text, t), ok=False)
             except Exception as failure:
-                log.exception("command failed: %.200s", incoming.text)
                 uow.rollback()
+                if isinstance(self.translate(failure), ConcurrentChange | StorageUnavailable):
+                    raise
+                log.exception("command %s failed", trace.command)
                 self._tell_admins(uow, user, incoming, failure, now)
+                self._remember(uow, incoming)
                 return Reply(t("error.internal"), ok=False)
+            if not reply.ok:  # a refusal changes nothing, not even an open dialog
+                uow.rollback()
+                self._remember(uow, incoming)
+                trace.outcome = "refused"
+                return reply
             queue_notifications(uow, self.settings, now)
             uow.commit()
+            trace.outcome = "ok"
             return reply
+
+    def first_sighting(self, platform: str, delivery_id: str) -> bool:
+        """Record a delivery that a door answers by itself (e.g. by opening a form); False
+        when it was handled before."""
+        with self.uow_factory() as uow:
+            seen = uow.deliveries.seen(platform, delivery_id)
+            uow.commit()
+        return not seen
+
+    @staticmethod
+    def _repeated(uow: UnitOfWork, incoming: Incoming) -> bool:
+        """True when this delivery was handled before; else it is recorded (not committed)."""
+        if not incoming.delivery_id:
+            return False
+        if uow.deliveries.seen(incoming.platform, incoming.delivery_id):
+            uow.commit()
+            return True
+        return False
+
+    @staticmethod
+    def _remember(uow: UnitOfWork, incoming: Incoming) -> None:
+        """After a rollback: record the delivery again, so a replay is not answered twice."""
+        try:
+            if incoming.delivery_id:
+                uow.deliveries.seen(incoming.platform, incoming.delivery_id)
+            uow.commit()
+        except Exception:
+            log.exception("could not record delivery %s", incoming.delivery_id)
+            uow.rollback()
 
     def _tell_admins(self, uow: UnitOfWork, user: User, incoming: Incoming,
                      failure: Exception, now: datetime) -> None:
@@ -95,13 +225,13 @@ class Dispatcher:
                     dedupe_key=f"failed:{user.id}:{now:%Y%m%dT%H%M}:u{admin.id}",
                     created_at=now, next_attempt_at=now,
                 ))
-            uow.commit()
+            uow.flush()
         except Exception:
             log.exception("could not report the failure to the admins")
             uow.rollback()
 
     def _run(self, uow: UnitOfWork, user: User, incoming: Incoming, now: datetime,
-             t: Translator) -> Reply:
+             t: Translator, trace: _Trace) -> Reply:
         check_length(incoming.text)
         ctx = Ctx(uow=uow, user=user, settings=self.settings, now=now, t=t, incoming=incoming)
         # A plain answer continues an open dialog; its last answer yields the whole command.
@@ -114,15 +244,19 @@ class Dispatcher:
         command = find(name)
         if command is None:
             return Reply(t("error.unknown_command", command=name[:30]), ok=False)
+        trace.command = command.name
         user.require(*command.roles)
         uow.actor_id = user.id
         uow.action = command.name
         uow.at = now
-        return dialogs.start_if_incomplete(ctx, command.name, rest) or command.fn(ctx, rest)
+        reply = dialogs.start_if_incomplete(ctx, command.name, rest) or command.fn(ctx, rest)
+        return dialogs.set_aside_note(ctx, reply)
 
     def _stranger(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> Reply:
         """Unknown chat accounts may only link themselves with an invite code."""
         t = self._stranger_translator(incoming)
+        if self._repeated(uow, incoming):
+            return Reply("")
         parsed = split_command(incoming.text[:200])
         linking = parsed is not None and parsed[0] in ("start", "link") and bool(parsed[1])
         if parsed and linking and incoming.platform != "console":
@@ -134,15 +268,15 @@ class Dispatcher:
                 )
             except DomainError as error:
                 uow.rollback()
+                self._remember(uow, incoming)
                 return Reply(t(error.key, **_plain(error.params, t)), ok=False)
-            if incoming.delivery_id:  # a repeat of this delivery must not answer "already linked"
-                uow.deliveries.seen(incoming.platform, incoming.delivery_id)
             uow.commit()
-            t = Translator(user.locale, user.timezone)
+            t = Translator(user.locale, user.timezone, self.settings)
             return Reply(t("team.linked", name=user.display_name, role=t(f"role.{user.role}")))
         # Slack has one slash command, so linking there is written /ltc link <code>.
         key = "error.not_registered_slack" if incoming.platform == "slack" \
             else "error.not_registered"
+        uow.commit()  # the delivery id, so a replay is not answered again
         return Reply(t(key), ok=False)
 
 

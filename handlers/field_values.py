@@ -18,8 +18,10 @@ PEOPLE = {"owner_id", "decided_by", "recorded_by", "user_id", "created_by", "use
 REFERENCES = {"customer_id": "A", "deal_id": "D", "lead_id": "L"}
 STATUS_KEYS = {"lead": "lead.status.{}", "quote": "quote.status.{}"}
 # Fields whose values are words with a message of their own.
-WORDED = {"amount_source": "deal.amount_source.{}", "method": "payment.method.{}",
-          "trigger": "plan.trigger.{}", "role": "role.{}"}
+WORDED = {"amount_source": "deal.amount_source.{}", "trigger": "plan.trigger.{}",
+          "role": "role.{}"}
+# Fields whose values are configured terms with a name per language.
+TERMS = {"source": "source", "method": "method", "kind": "kind"}
 
 
 def label(ctx: Ctx, field: str) -> str:
@@ -80,6 +82,8 @@ def value_text(ctx: Ctx, entity: str, field: str, value: Any, currency: str) -> 
         return stage_name(ctx, str(value))
     if field == "status":
         return _status(ctx, entity, str(value))
+    if field in TERMS:
+        return ctx.t.term(TERMS[field], str(value))
     if field in WORDED:
         key = WORDED[field].format(value)
         text = ctx.t(key)

@@ -17,6 +17,10 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import Translations
 
+from domain.settings import Settings
+from domain.vocabulary import KINDS, Choices, Named
+from handlers.option_names import OptionNames
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LOCALES = ("en", "zh_Hans_CN")
 DOMAIN = "messages"
@@ -52,9 +56,12 @@ def translations(locale: str) -> Translations:
 
 
 class Translator:
-    """Messages and formats for one reader: their locale and time zone."""
+    """Messages and formats for one reader: their locale and time zone, and the company's
+    names for its stages, sources, payment methods and kinds of activity."""
 
-    def __init__(self, locale: str, timezone: str = "UTC") -> None:
+    def __init__(self, locale: str, timezone: str = "UTC",
+                 settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
         self.locale = locale_of(locale)
         self.language = "zh" if self.locale == "zh_Hans_CN" else "en"
         self.babel_locale = Locale.parse(self.locale)
@@ -70,9 +77,41 @@ class Translator:
         if not params:
             return text
         try:
-            return text.format(**params)
+            return text.format(**{name: self.shown(value) for name, value in params.items()})
         except (KeyError, IndexError, ValueError):
             return text
+
+    def term(self, kind: str, key: str | None) -> str:
+        """A stage, source, method or kind of activity by its name in the reader's language."""
+        if key is None:
+            return "—"
+        found = self.settings.term(kind, str(key))
+        return found.name(self.language) if found is not None else str(key)
+
+    def stage(self, key: str | None) -> str:
+        """A deal's stage in the reader's words, the closing ones (won, lost) included."""
+        if key in ("won", "lost"):
+            return self(f"deal.status.{key}")
+        return self.term("stage", key)
+
+    def status(self, kind: str, key: str) -> str:
+        """A status ("lead.status", "invoice.status", ...) in the reader's words."""
+        return self(f"{kind}.{key}")
+
+    def shown(self, value: Any) -> Any:
+        """A message parameter as the reader sees it: values by their names, never keys."""
+        if isinstance(value, Named):
+            if value.kind in KINDS:
+                return self.term(value.kind, value.key)
+            if value.kind == "deal.status" and value.key == "open":
+                return self("export.status.open")
+            return self.status(value.kind, value.key)
+        if isinstance(value, Choices):
+            separator = "、" if self.language == "zh" else ", "
+            return separator.join(self.shown(Named(value.kind, key)) for key in value.keys)
+        if isinstance(value, OptionNames):
+            return value.shown(self.language)
+        return value
 
     def money(self, amount: Decimal | None, currency: str) -> str:
         if amount is None:

@@ -102,5 +102,5 @@ def translator_for(uow_factory: Callable[[], UnitOfWork], settings: Settings, pl
         identity = uow.identities.find(platform, external_id)
         user = uow.users.get(identity.user_id) if identity else None
         if user is not None:
-            return Translator(user.locale, user.timezone)
-    return Translator(hint or settings.locale, settings.timezone)
+            return Translator(user.locale, user.timezone, settings)
+    return Translator(hint or settings.locale, settings.timezone, settings)

@@ -1,25 +1,27 @@
-"""The grammar of chat command text: commands, options, amounts, dates, times and references.
+"""The grammar of chat command text: commands, options, amounts, references and quote lines.
 
 Every function here reads what a person typed in a chat and either returns a typed value or
 raises `InvalidInput(key, value=<the text>, ...)`, so the reply can quote the text back and
-say how to write it. Nothing here touches storage or time zones: callers pass the user's
-`today` already computed in the user's own zone.
+say how to write it. Dates and times are read by `domain.dates` (re-exported here). Nothing
+here touches storage or time zones: callers pass the user's `today` in the user's own zone.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
-import dateparser
-
+from domain.dates import looks_like_when, parse_date, parse_time
 from domain.errors import InvalidInput
 from domain.money import Money, check_currency, quantize
+from domain.names import to_simplified
+from handlers.option_names import CHINESE, WHEN_OPTIONS, option_key
+
+__all__ = ["parse_date", "parse_time"]  # read here by the handlers, defined with the dates
 
 MAX_TEXT = 4000
 
@@ -33,6 +35,18 @@ def check_length(text: str) -> None:
 def _nfkc(text: str) -> str:
     """Fold full-width digits, letters and signs (５, ＄, ％, ：) into their plain forms."""
     return unicodedata.normalize("NFKC", text)
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Control characters other than tabs and line breaks (a NUL cannot even be stored).
+_INVISIBLE.update(dict.fromkeys(c for c in [*range(32), 127] if chr(c) not in "\t\n\r"))
+
+
+def normalise(text: str) -> str:
+    """Every message in one form before it is read: full-width letters, digits and signs
+    folded (ＦＷ－１ -> FW-1, １３９ -> 139, ，-> ,), invisible joiners a keyboard left and
+    control characters dropped."""
+    return _nfkc(text).translate(_INVISIBLE)
 
 
 # --------------------------------------------------------------------------- commands
@@ -53,64 +67,170 @@ def split_command(text: str) -> tuple[str, str] | None:
 
 # --------------------------------------------------------------------------- tokens
 
-# Opening quote -> closing quote.
-_QUOTES = {'"': '"', "“": "”", "＂": "＂"}
-_OPTION_RE = re.compile(r"^(?P<key>[A-Za-z_]+)[=＝]")
+# Opening quote -> the quotes that may close it; phones mix straight and curly quotes.
+_DOUBLE = '"“”„＂'
+_QUOTES = {**{q: _DOUBLE for q in _DOUBLE}, "「": "」", "『": "』", "‘": "’", "«": "»"}
+# Between a value and the next option: a comma or an enumeration comma, as phones type them.
+_OPTION_GAP = ",，、;；"
+_NAME_RE = re.compile(rf"(?:{'|'.join(sorted(map(re.escape, CHINESE), key=len, reverse=True))})"
+                      r"|[A-Za-z_]+")
+_FIRST_NAME_RE = re.compile(r"(?!\d)[\w]+")
 
 
 @dataclass(frozen=True)
 class Args:
-    """Command arguments: positional words, key=value options, and the text without options."""
+    """Command arguments: positional words, key=value options, and the text without options.
+
+    `typed` keeps each option's name as it was written (联系人 for contact), for errors.
+    """
 
     positional: list[str]
     options: dict[str, str]
     text: str
+    typed: dict[str, str] = field(default_factory=dict)
 
     def option(self, key: str) -> str | None:
         """The value of option `key` (any case), or None when it was not given."""
         return self.options.get(key.lower())
 
 
-def _scan(text: str) -> list[tuple[str, str]]:
-    """Split into (raw, unquoted) tokens on whitespace, keeping quoted runs together."""
-    tokens: list[tuple[str, str]] = []
+@dataclass
+class _Token:
+    raw: str
+    plain: str
+    key: str | None = None
+    name: str = ""
+    colon: bool = False
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _option_at(text: str, i: int, allowed: frozenset[str] | None,
+               first: bool) -> tuple[str, str, int, bool] | None:
+    """An option name starting at `i` and followed by "=" (or ":" for a command's own
+    options): (key, name as typed, index after the sign, colon?)."""
+    match = (_FIRST_NAME_RE if first else _NAME_RE).match(text, i)
+    if match is None:
+        return None
+    name = match.group(0)
+    if not first and name not in CHINESE and not (i == 0 or not text[i - 1].isascii()
+                                                   or text[i - 1] in _OPTION_GAP):
+        return None
+    end = match.end()
+    if first and name not in CHINESE and not name.isascii() \
+            and any(name[cut:] in CHINESE for cut in range(1, len(name))):
+        return None  # "星辰科技联系人=王五": the option starts inside the word
+    sign = text[end:end + 1]
+    key = option_key(name) or name
+    if sign in ("=", "＝"):
+        return key, name, end + 1, False
+    if sign in (":", "：") and allowed is not None and key in allowed \
+            and (option_key(name) != name or name.isascii()):
+        return key, name, end + 1, True
+    return None
+
+
+def _scan(text: str, allowed: frozenset[str] | None = None) -> list[_Token]:
+    """Split into tokens on whitespace, keeping quoted runs together and starting a new token
+    where an option follows a comma or a Chinese character ("王五,电话=139...")."""
+    tokens: list[_Token] = []
     i, n = 0, len(text)
     while i < n:
         if text[i].isspace():
             i += 1
             continue
         start = i
+        token = _Token("", "")
+        found = _option_at(text, i, allowed, first=True)
+        if found is not None:
+            token.key, token.name, i, token.colon = found
         plain: list[str] = []
         while i < n and not text[i].isspace():
             ch = text[i]
             closing = _QUOTES.get(ch)
-            if closing is None:
-                plain.append(ch)
-                i += 1
+            if closing is not None:
+                end = next((j for j in range(i + 1, n) if text[j] in closing), -1)
+                if end < 0:
+                    raise InvalidInput("parse.quote", value=text)
+                plain.append(text[i + 1 : end])
+                i = end + 1
                 continue
-            end = text.find(closing, i + 1)
-            if end < 0:
-                raise InvalidInput("parse.quote", value=text)
-            plain.append(text[i + 1 : end])
-            i = end + 1
-        tokens.append((text[start:i], "".join(plain)))
+            if i > start and (_is_cjk(text[i - 1]) or text[i - 1] in _OPTION_GAP) \
+                    and _option_at(text, i, allowed, first=False) is not None:
+                break
+            plain.append(ch)
+            i += 1
+        raw = text[start:i].rstrip(_OPTION_GAP) if i < n and not text[i].isspace() \
+            else text[start:i]
+        body = "".join(plain)
+        if i < n and not text[i].isspace():
+            body = body.rstrip(_OPTION_GAP)
+        token.raw, token.plain = raw, body
+        tokens.append(token)
     return tokens
 
 
-def tokenize(text: str) -> Args:
-    """Read `Acme "Big Deal" amount=5k note="call back"` into positional words and options."""
+def _absorb(tokens: list[_Token]) -> list[_Token]:
+    """Options written with ":" and a space take the next word; date options take the words
+    after them that still read as a date ("next=in 3 days", "下次=周五 下午3点")."""
+    kept: list[_Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        kept.append(token)
+        i += 1
+        if token.key is None:
+            continue
+        if token.colon and not token.plain and i < len(tokens) and tokens[i].key is None:
+            token.plain = tokens[i].plain
+            i += 1
+        if token.key not in WHEN_OPTIONS:
+            continue
+        following: list[str] = []
+        while i + len(following) < len(tokens) and len(following) < 4 \
+                and tokens[i + len(following)].key is None:
+            following.append(tokens[i + len(following)].plain)
+        for size in range(len(following), 0, -1):
+            longer = " ".join([token.plain, *following[:size]]).strip()
+            if looks_like_when(longer, _ANY_DAY):
+                token.plain = longer
+                i += size
+                break
+    return kept
+
+
+_ANY_DAY = date(2000, 1, 3)  # only whether a text reads as a date matters here
+
+
+def tokenize(text: str, allowed: Iterable[str] | None = None) -> Args:
+    """Read `Acme "Big Deal" amount=5k note="call back"` into positional words and options.
+
+    Option names may be written in Chinese (`金额=5万`); `allowed`, when given, also lets an
+    option be written with a colon (`联系人：王五`), as people do in Chinese.
+    """
+    names = frozenset(allowed) if allowed is not None else None
     positional: list[str] = []
     options: dict[str, str] = {}
+    typed: dict[str, str] = {}
     kept: list[str] = []
-    for raw, plain in _scan(text):
-        match = _OPTION_RE.match(raw)
-        if match is not None:
-            key = match.group("key")
-            options[key.lower()] = plain[len(key) + 1 :]
+    for token in _absorb(_scan(text, names)):
+        if token.key is not None:
+            options[token.key] = token.plain
+            typed[token.key] = token.name
         else:
-            positional.append(plain)
-            kept.append(raw)
-    return Args(positional=positional, options=options, text=" ".join(kept))
+            positional.append(token.plain)
+            kept.append(token.raw)
+    return Args(positional=positional, options=options, text=" ".join(kept), typed=typed)
+
+
+def unquote(text: str) -> str:
+    """Text without the quotes around it, whatever their style: "Server X1", “服务器”, 「A」."""
+    value = text.strip()
+    while len(value) >= 2 and value[0] in _QUOTES and value[-1] in _QUOTES[value[0]]:
+        value = value[1:-1].strip()
+    return value
 
 
 # --------------------------------------------------------------------------- numbers
@@ -198,7 +318,7 @@ def parse_amount(text: str, default_currency: str) -> Money:
     Without a currency the amount is in `default_currency`. The value is exact: an amount
     with more decimals than its currency keeps (12.345 USD) is refused, not rounded.
     """
-    cleaned = _nfkc(text).strip().upper()
+    cleaned = to_simplified(_nfkc(text)).strip().upper()  # 5萬 is 5万
     match = _AMOUNT_RE.match(cleaned)
     if match is None:
         raise InvalidInput("parse.amount", value=text)
@@ -222,247 +342,6 @@ def parse_amount(text: str, default_currency: str) -> Money:
     if not exact:
         raise InvalidInput("parse.amount", value=text)
     return Money(value, currency)
-
-
-# --------------------------------------------------------------------------- dates
-
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-_EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-               "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
-               "twelve": 12}
-_ZH_NUMBER = "[0-9零〇一二两三四五六七八九十]+"
-
-
-def _zh_int(word: str) -> int | None:
-    """Read 3, 12, 三, 两, 十, 十二, 二十, 二十五 (up to 99); None otherwise."""
-    if word.isdigit():
-        return int(word)
-    if len(word) > 1 and word[0] in "零〇":
-        word = word[1:]  # 零五 (as in 十点零五分) is 5
-    if "十" in word:
-        tens, _, ones = word.partition("十")
-        if (tens and tens not in _ZH_DIGITS) or (ones and ones not in _ZH_DIGITS) or "十" in ones:
-            return None
-        return (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
-    if len(word) == 1 and word in _ZH_DIGITS:
-        return _ZH_DIGITS[word]
-    return None
-
-
-_EN_WEEKDAYS = {
-    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2,
-    "wednesday": 2, "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
-    "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
-}
-_ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6,
-                "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
-_NAMED_DAYS = {
-    "today": 0, "tod": 0, "今天": 0, "今日": 0,
-    "tomorrow": 1, "tmr": 1, "tmrw": 1, "明天": 1, "明日": 1,
-    "day after tomorrow": 2, "the day after tomorrow": 2, "后天": 2, "大后天": 3,
-    "yesterday": -1, "昨天": -1, "昨日": -1, "前天": -2,
-}
-_UNIT_DAYS = {"day": 1, "week": 7}
-
-_ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_ZH_FULL_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
-_MONTH_DAY_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})$|^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
-_EN_WEEKDAY_RE = re.compile(rf"^(?:(?P<which>next|this)\s+)?(?P<day>{'|'.join(_EN_WEEKDAYS)})$")
-_ZH_WEEKDAY_RE = re.compile(
-    r"^(?P<which>下个?|这个?|本)?(?:周|星期|礼拜)(?P<day>[一二三四五六日天七1-7])$"
-)
-_EN_NEXT_RE = re.compile(r"^next\s+(?P<unit>week|month|year)$")
-_ZH_NEXT_RE = re.compile(r"^下个?(?P<unit>周|星期|礼拜|月)$|^(?P<year>明年)$")
-_EN_RELATIVE_RE = re.compile(
-    r"^(?:in\s+)?(?P<n>\d+|" + "|".join(_EN_NUMBERS) + r")\s*"
-    r"(?P<unit>days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y)"
-    r"(?:\s+(?P<dir>from\s+now|later|ago))?$"
-)
-_EN_COMPACT_UNITS = {"d": "day", "w": "week", "wk": "week", "mo": "month", "y": "year",
-                     "yr": "year"}
-_ZH_RELATIVE_RE = re.compile(
-    rf"^(?P<n>{_ZH_NUMBER})\s*(?:(?P<day>天|日)|个?\s*(?P<week>周|星期|礼拜)|个\s*(?P<month>月)"
-    r"|(?P<year>年))\s*(?P<dir>以后|之后|后|以前|之前|前)$"
-)
-
-
-def _add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the last day of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _shift(today: date, n: int, unit: str) -> date:
-    if unit == "month":
-        return _add_months(today, n)
-    if unit == "year":
-        return _add_months(today, 12 * n)
-    return today + timedelta(days=n * _UNIT_DAYS[unit])
-
-
-def _weekday(today: date, weekday: int, which: str | None) -> date:
-    monday = today - timedelta(days=today.weekday())
-    if which in ("next", "下", "下个"):
-        return monday + timedelta(days=7 + weekday)
-    if which in ("这", "这个", "本"):
-        return monday + timedelta(days=weekday)
-    ahead = (weekday - today.weekday()) % 7
-    if which == "this":
-        return today + timedelta(days=ahead)
-    return today + timedelta(days=ahead or 7)
-
-
-def _en_unit(word: str) -> str:
-    word = word.rstrip("s") if len(word) > 2 else word
-    return _EN_COMPACT_UNITS.get(word, word)
-
-
-def _rules(cleaned: str, today: date) -> date | None:
-    """The dates this module reads itself; None when no rule applies."""
-    if cleaned in _NAMED_DAYS:
-        return today + timedelta(days=_NAMED_DAYS[cleaned])
-    match = _ISO_RE.match(cleaned) or _ZH_FULL_RE.match(cleaned)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        return date(year, month, day)
-    match = _MONTH_DAY_RE.match(cleaned)
-    if match:
-        month, day = (int(g) for g in match.groups() if g is not None)
-        for year in (today.year, today.year + 1):
-            try:
-                candidate = date(year, month, day)
-            except ValueError:
-                continue
-            if candidate >= today:
-                return candidate
-        raise ValueError(cleaned)
-    match = _EN_WEEKDAY_RE.match(cleaned)
-    if match:
-        return _weekday(today, _EN_WEEKDAYS[match.group("day")], match.group("which"))
-    match = _ZH_WEEKDAY_RE.match(cleaned)
-    if match:
-        return _weekday(today, _ZH_WEEKDAYS[match.group("day")], match.group("which"))
-    match = _EN_NEXT_RE.match(cleaned)
-    if match:
-        return _shift(today, 1, match.group("unit"))
-    match = _ZH_NEXT_RE.match(cleaned)
-    if match:
-        unit = "year" if match.group("year") else "month" if match.group("unit") == "月" else "week"
-        return _shift(today, 1, unit)
-    match = _EN_RELATIVE_RE.match(cleaned)
-    if match:
-        word = match.group("n")
-        n = int(word) if word.isdigit() else _EN_NUMBERS[word]
-        sign = -1 if match.group("dir") == "ago" else 1
-        return _shift(today, sign * n, _en_unit(match.group("unit")))
-    match = _ZH_RELATIVE_RE.match(cleaned)
-    if match:
-        number = _zh_int(match.group("n"))
-        if number is None:
-            return None
-        unit = next(u for u in ("day", "week", "month", "year") if match.group(u))
-        sign = -1 if match.group("dir").endswith("前") else 1
-        return _shift(today, sign * number, unit)
-    return None
-
-
-def parse_date(text: str, today: date) -> date:
-    """A calendar date: 2026-12-01, 12-01, 12月1日, tomorrow, fri, next week, 30d, 下周五, 3天后.
-
-    `today` is the user's date in the user's time zone. Weekday names mean the next such day
-    strictly after today; "next fri" and 下周五 mean that day of next week (weeks start
-    Monday); a month and day without a year mean the next time that date comes round.
-    """
-    cleaned = re.sub(r"\s+", " ", _nfkc(text).strip().lower())
-    if not cleaned:
-        raise InvalidInput("parse.date", value=text)
-    try:
-        found = _rules(cleaned, today)
-    except (ValueError, OverflowError):
-        raise InvalidInput("parse.date", value=text) from None
-    if found is not None:
-        return found
-    if re.fullmatch(r"[\d\s.,]+", cleaned):
-        # A bare number is not a date; dateparser would guess a month or a day from it.
-        raise InvalidInput("parse.date", value=text)
-    try:
-        parsed = dateparser.parse(
-            cleaned,
-            languages=["en", "zh"],
-            settings={
-                "PREFER_DATES_FROM": "future",
-                "RELATIVE_BASE": datetime.combine(today, time()),
-            },
-        )
-    except (ValueError, OverflowError, TypeError):
-        parsed = None
-    if parsed is None:
-        raise InvalidInput("parse.date", value=text)
-    return parsed.date()
-
-
-# --------------------------------------------------------------------------- times
-
-_CLOCK_RE = re.compile(
-    r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$"
-)
-_ZH_TIME_RE = re.compile(
-    rf"^(?P<period>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里)?\s*(?P<h>{_ZH_NUMBER})\s*[点點时]"
-    rf"\s*(?:(?P<half>半)|(?P<quarter>一刻)|(?P<three>三刻)|(?P<m>{_ZH_NUMBER})\s*分?)?\s*钟?$"
-)
-_NAMED_TIMES = {"noon": time(12), "midday": time(12), "midnight": time(0), "中午": time(12)}
-
-
-def _clock(hour: int, minute: int) -> time | None:
-    if 0 <= hour <= 23 and 0 <= minute <= 59:
-        return time(hour, minute)
-    return None
-
-
-def parse_time(text: str) -> time | None:
-    """A time of day: 15:00, 9:30, 3pm, 3:30 pm, 下午3点, 上午10点半; None if not a time."""
-    cleaned = re.sub(r"\s+", " ", _nfkc(text).strip().lower())
-    if cleaned in _NAMED_TIMES:
-        return _NAMED_TIMES[cleaned]
-    match = _CLOCK_RE.match(cleaned)
-    if match:
-        hour, minute = int(match.group("h")), int(match.group("m") or 0)
-        ampm = match.group("ampm")
-        if ampm is None:
-            # A bare number is not a time; "15:00" is.
-            return _clock(hour, minute) if match.group("m") else None
-        if not 1 <= hour <= 12:
-            return None
-        hour %= 12
-        return _clock(hour + 12 if ampm.startswith("p") else hour, minute)
-    match = _ZH_TIME_RE.match(cleaned)
-    if match:
-        hour_or_none = _zh_int(match.group("h"))
-        if hour_or_none is None:
-            return None
-        hour = hour_or_none
-        if match.group("half"):
-            mins: int | None = 30
-        elif match.group("quarter"):
-            mins = 15
-        elif match.group("three"):
-            mins = 45
-        else:
-            mins = _zh_int(match.group("m")) if match.group("m") else 0
-        if mins is None:
-            return None
-        period = match.group("period")
-        if period in ("下午", "傍晚", "晚上", "夜里") and 1 <= hour < 12:
-            hour += 12
-        elif period in ("晚上", "夜里") and hour == 12:
-            hour = 0
-        elif period == "中午" and 1 <= hour < 11:
-            hour += 12
-        return _clock(hour, mins)
-    return None
 
 
 # --------------------------------------------------------------------------- references
@@ -511,8 +390,11 @@ def looks_like_ref(text: str) -> bool:
 # --------------------------------------------------------------------------- quote lines
 
 _LINE_SPLIT_RE = re.compile(r"[;；\r\n]")
+# "10 x Server @ 5,000", "10x服务器@5000", "2 × “Rack” @ 800": an x joined to the item only
+# where it cannot be the item's first letter.
 _QUOTE_LINE_RE = re.compile(
-    r"^(?P<qty>\S+?)\s*(?:[xXｘＸ]\s+|[×*＊]\s*)(?P<item>.+)\s*[@＠]\s*(?P<price>[^@＠]+)$"
+    r"^(?P<qty>\S+?)\s*(?:[xXｘＸ](?:\s+|(?=[^A-Za-z0-9\s]))|[×*＊✕]\s*)(?P<item>.+)"
+    r"\s*[@＠]\s*(?P<price>[^@＠]+)$"
 )
 
 
@@ -535,7 +417,7 @@ def parse_quote_lines(text: str) -> list[QuoteLineText]:
         match = _QUOTE_LINE_RE.match(line)
         if match is None:
             raise InvalidInput("parse.quote_line", value=line)
-        item, price = match.group("item").strip(), match.group("price").strip()
+        item, price = unquote(match.group("item")), match.group("price").strip()
         try:
             quantity = parse_quantity(match.group("qty"))
         except InvalidInput:

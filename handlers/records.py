@@ -14,6 +14,7 @@ from handlers.arguments import need, page_of, read_args
 from handlers.commands import command
 from handlers.context import Ctx
 from handlers.field_values import label, value_text
+from handlers.option_names import OptionNames
 from handlers.parsing import Ref
 from handlers.references import card_command, ref_of
 from handlers.reply import Button, Reply
@@ -92,9 +93,11 @@ def edit(ctx: Ctx, text: str) -> Reply:
     first = text.split()[0] if text.split() else None
     ref = _edit_ref(ctx, first, usage)
     args = read_args(text, *EDITABLE[ref.kind], usage=usage)
+    fields = OptionNames(EDITABLE[ref.kind])
     if len(args.positional) > 1:
-        raise InvalidInput("edit.need_options", ref=ref.number,
-                           fields=", ".join(f"{f}=" for f in EDITABLE[ref.kind]), usage=usage)
+        raise InvalidInput("edit.need_options", ref=ref.number, fields=fields, usage=usage)
+    if not args.options:
+        raise InvalidInput("edit.nothing", fields=fields)
     done = correct(ctx.uow, ctx.user, ref.kind, ref.id, _typed(ctx, ref, args.options),
                    ctx.settings)
     return _corrected(ctx, ref, done)

@@ -43,6 +43,7 @@ from handlers.charts import Bar, aging_chart, forecast_chart, pipeline_chart
 from handlers.commands import command
 from handlers.context import Ctx
 from handlers.i18n import Translator
+from handlers.option_names import shown_option
 from handlers.parsing import Args
 from handlers.periods import Period, parse_period
 from handlers.reply import Attachment, Button, Reply
@@ -109,8 +110,7 @@ def compact(t: Translator, currency: str) -> Format:
 
 
 def _stage_name(ctx: Ctx, key: str) -> str:
-    stage = ctx.settings.stage(key)
-    return stage.name(ctx.t.language) if stage is not None else key
+    return ctx.t.stage(key)
 
 
 def _stage_order(ctx: Ctx, key: str | None) -> int:
@@ -233,8 +233,10 @@ def funnel(ctx: Ctx, text: str) -> Reply:
     period = _period(ctx, args, "this-quarter")
     assert period is not None
     by = (args.option("by") or "source").lower()
+    by = {"来源": "source", "月份": "month", "月": "month"}.get(by, by)
     if by not in FUNNEL_BY:
-        raise InvalidInput("report.bad_by", value=by, allowed="|".join(FUNNEL_BY))
+        raise InvalidInput("report.bad_by", value=by, allowed="|".join(
+            shown_option(word, ctx.t.language) for word in FUNNEL_BY))
     window = _window(ctx, period)
     reports, t = ctx.uow.reports, ctx.t
     total = reports.funnel(scope, window, "all")
@@ -246,7 +248,8 @@ def funnel(ctx: Ctx, text: str) -> Reply:
     buckets = month_windows(period.start, period.end, ctx.user.timezone) if by == "month" \
         else []
     for row in reports.funnel(scope, window, by, buckets):
-        label = row["key"] or t("report.funnel.no_source")
+        label = (t.term("source", row["key"]) if by == "source" else row["key"]) \
+            if row["key"] else t("report.funnel.no_source")
         lines.append(_funnel_line(t, "report.funnel.row", label, row))
     return Reply("\n".join(lines))
 
@@ -287,11 +290,13 @@ def _kpi_money(ctx: Ctx, scope: Scope, window: Window) -> list[str]:
     for row in spent:
         won = customers.get(row["source"], 0)
         cac = average(row["amount"], won, places="0.01")
-        lines.append(t("report.kpi.cac", source=row["source"],
+        lines.append(t("report.kpi.cac", source=t.term("source", row["source"]),
                        cac=t.money(cac, row["currency"]) if cac is not None else "—",
                        spend=t.money(row["amount"], row["currency"]), customers=won))
-    for source in sorted(s for s in customers if s not in {r["source"] for r in spent}):
-        lines.append(t("report.kpi.cac_no_spend", source=source or t("report.funnel.no_source"),
+    unspent = (s for s in customers if s not in {r["source"] for r in spent})
+    for source in sorted(unspent, key=lambda s: (s is None, s or "")):  # no source: last
+        lines.append(t("report.kpi.cac_no_spend",
+                       source=t.term("source", source) if source else t("report.funnel.no_source"),
                        customers=customers[source]))
     if len(lines) == 1:
         lines.append(t("report.kpi.cac_none"))
@@ -538,8 +543,13 @@ def digest_reply(key: str, params: dict[str, Any], t: Translator) -> Reply:
 # --------------------------------------------------------------------------- /export
 
 
+# A text cell starting with one of these is read by spreadsheets as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any, t: Translator) -> str:
-    """A value as Excel reads it: plain numbers, ISO dates, instants in the reader's zone."""
+    """A value as Excel reads it: plain numbers, ISO dates, instants in the reader's zone;
+    text that would start a formula gets a leading apostrophe, so it stays text."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -548,6 +558,8 @@ def _cell(value: Any, t: Translator) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     return str(value)
 
 
@@ -567,8 +579,9 @@ def _labels(ctx: Ctx, kind: str) -> dict[int, Label]:
     by_name: dict[str, Label] = {
         "deals.stage": stage, "deals.status": deal_status,
         "invoices.status": lambda v: t(f"invoice.status.{v}"),
-        "payments.method": lambda v: t(f"payment.method.{v}"),
-        "activities.kind": lambda v: t(f"activity.kind.{v}"),
+        "deals.source": lambda v: t.term("source", v) if v else "",
+        "payments.method": lambda v: t.term("method", v),
+        "activities.kind": lambda v: t.term("kind", v),
     }
     return {i: by_name[f"{kind}.{column}"] for i, column in enumerate(EXPORT_COLUMNS[kind])
             if f"{kind}.{column}" in by_name}
@@ -637,10 +650,11 @@ def spend(ctx: Ctx, text: str) -> Reply:
     booked = record_spend(ctx.uow, ctx.user, source, amount, month, ctx.settings, ctx.now,
                           note=args.option("note"))
     t = ctx.t
-    lines = [t("spend.booked", source=booked.source, amount=t.money(booked.amount,
+    lines = [t("spend.booked", source=t.term("source", booked.source), amount=t.money(booked.amount,
                                                                      booked.currency),
                month=f"{booked.month:%Y-%m}")]
     for row in ctx.uow.reports.spend_of(booked.source, booked.month):
-        lines.append(t("spend.month_total", source=booked.source, month=f"{booked.month:%Y-%m}",
+        lines.append(t("spend.month_total", source=t.term("source", booked.source),
+                       month=f"{booked.month:%Y-%m}",
                        amount=t.money(row["amount"], row["currency"]), entries=row["entries"]))
     return Reply("\n".join(lines))

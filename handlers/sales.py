@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from domain import activities, deals, leads, quotes, reminders
+from domain.dates import split_when
 from domain.errors import InvalidInput
 from domain.orders import accept_quote
 from domain.quotes import LineInput, Quote, QuoteStatus
 from domain.users import Role
+from domain.vocabulary import Ambiguous, resolve
 from handlers.arguments import PER_PAGE, need, page_of, read_args
 from handlers.commands import command
-from handlers.context import Ctx
+from handlers.context import DEFAULT_REMINDER_TIME, Ctx
 from handlers.installments import terms_text, trigger_text
-from handlers.parsing import Args, Ref, looks_like_ref, parse_percent, parse_quote_lines, parse_ref
+from handlers.parsing import (
+    Args,
+    Ref,
+    looks_like_ref,
+    parse_percent,
+    parse_quote_lines,
+    parse_ref,
+    tokenize,
+    unquote,
+)
 from handlers.references import deal_id, ref_of, subject
 from handlers.reply import Button, Reply
 
@@ -33,10 +44,27 @@ def _more(ctx: Ctx, has_more: bool, command_text: str, page: int) -> list[str]:
 
 def stage_name(ctx: Ctx, key: str) -> str:
     """A stage (or won/lost) in the reader's language."""
-    stage = ctx.settings.stage(key)
-    if stage is not None:
-        return stage.name(ctx.t.language)
-    return ctx.t(f"deal.status.{key}") if key in ("won", "lost") else key
+    return ctx.t.stage(key)
+
+
+# Words for the lists of deals beside the stages themselves.
+_DEAL_SCOPES = {"我的": "mine", "my": "mine", "团队": "team", "赢单": "won", "已赢单": "won",
+                "输单": "lost", "已输单": "lost"}
+_LEAD_SCOPES = {"我的": "mine", "my": "mine", "全部": "all", "所有": "all", "新": "new",
+                "新线索": "new"}
+
+
+def _stage_scope(ctx: Ctx, word: str) -> str:
+    """`/deals 谈判`: the stage a word names; otherwise say which lists there are."""
+    try:
+        return resolve(ctx.settings.terms("stage"), word, "stage")
+    except Ambiguous:
+        raise
+    except InvalidInput:
+        keys = tuple(s.key for s in ctx.settings.stages)
+        scopes = "|".join([ctx.t("list.scope.mine"), ctx.t("list.scope.team"),
+                           *(ctx.t.stage(key) for key in (*keys, "won", "lost"))])
+        raise InvalidInput("list.bad_scope", value=word, scopes=scopes) from None
 
 
 # --------------------------------------------------------------------------- leads
@@ -49,7 +77,7 @@ def lead_card(ctx: Ctx, lead_id: int) -> Reply:
                    status=ctx.t(f"lead.status.{found.status}")),
              ctx.t("lead.card.contact", contact=found.contact or "—", phone=found.phone or "—",
                    email=found.email or "—"),
-             ctx.t("lead.card.source", source=found.source or "—",
+             ctx.t("lead.card.source", source=ctx.t.term("source", found.source),
                    owner=owner.display_name if owner else "—",
                    date=ctx.t.date(found.created_at.astimezone(ctx.tz).date()))]
     if found.note:
@@ -85,7 +113,7 @@ def lead(ctx: Ctx, text: str) -> Reply:
             raise InvalidInput("lead.ref_not_company", value=shown.number)
         return lead_card(ctx, shown.id)
     ctx.user.require(*SALES)
-    company = need(args.text.strip('"“” '), "lead.no_company", usage)
+    company = need(unquote(args.text), "lead.no_company", usage)
     new = leads.NewLead(company=company, contact=args.option("contact"),
                         phone=args.option("phone"), email=args.option("email"),
                         source=args.option("source"), note=args.option("note"))
@@ -106,8 +134,10 @@ def lead(ctx: Ctx, text: str) -> Reply:
 def leads_list(ctx: Ctx, text: str) -> Reply:
     args = read_args(text, "page", usage=_usage(ctx, "leads"))
     scope = (args.positional[0].lower() if args.positional else "new")
+    scope = _LEAD_SCOPES.get(scope, scope)
     if scope not in ("mine", "all", "new"):
-        raise InvalidInput("list.bad_scope", value=scope, scopes="mine|all|new")
+        raise InvalidInput("list.bad_scope", value=scope, scopes="|".join(
+            ctx.t(f"list.scope.{word}") for word in ("mine", "all", "new")))
     owner_id, team = ctx.user.read_filters()
     if scope == "mine":
         owner_id = ctx.user.id
@@ -121,7 +151,7 @@ def leads_list(ctx: Ctx, text: str) -> Reply:
     for row in found.rows:
         lines.append(ctx.t("leads.row", ref=f"L-{row['id']}", company=row["company"],
                            contact=row["contact"] or "—", phone=row["phone"] or "—",
-                           source=row["source"] or "—",
+                           source=ctx.t.term("source", row["source"]),
                            status=ctx.t(f"lead.status.{row['status']}"),
                            owner=row["owner"],
                            date=ctx.t.date(row["created_at"].astimezone(ctx.tz).date())))
@@ -200,7 +230,7 @@ def disqualify(ctx: Ctx, text: str) -> Reply:
 def _stage_buttons(ctx: Ctx, deal: deals.Deal) -> list[list[Button]]:
     if not deal.is_open:
         return []
-    moves = [Button(s.name(ctx.t.language), f"/stage {deal.number} {s.key}")
+    moves = [Button(s.name(ctx.t.language), f"/stage {deal.number} {s.name(ctx.t.language)}")
              for s in ctx.settings.stages if s.key != deal.stage]
     rows = [moves[i:i + 3] for i in range(0, len(moves), 3)]
     rows.append([Button(ctx.t("button.won"), f"/won {deal.number}"),
@@ -212,7 +242,7 @@ def _history_line(ctx: Ctx, row: dict[str, Any]) -> str:
     when = ctx.t.when(row["at"])
     if row["kind"] is not None:
         return ctx.t("deal.history.activity", when=when, user=row["user"],
-                     kind=ctx.t(f"activity.kind.{row['kind']}"), text=row["text"][:120])
+                     kind=ctx.t.term("kind", row["kind"]), text=row["text"][:120])
     if row["from_stage"] is None:
         return ctx.t("deal.history.created", when=when, user=row["user"],
                      stage=stage_name(ctx, row["stage"]))
@@ -270,13 +300,12 @@ def amount_source(ctx: Ctx, deal: deals.Deal) -> str:
 @command("deals", roles=READERS, group="sales")
 def deals_list(ctx: Ctx, text: str) -> Reply:
     args = read_args(text, "page", usage=_usage(ctx, "deals"))
-    scope = args.positional[0].lower() if args.positional else "mine"
+    scope = " ".join(args.positional).lower() if args.positional else "mine"
+    scope = _DEAL_SCOPES.get(scope, scope)
     stage = None
     if scope not in ("mine", "team"):
-        if ctx.settings.stage(scope) is None and scope not in ("won", "lost"):
-            raise InvalidInput("list.bad_scope", value=scope, scopes="mine|team|" + "|".join(
-                [s.key for s in ctx.settings.stages] + ["won", "lost"]))
-        stage = scope
+        stage = scope if scope in ("won", "lost") else _stage_scope(ctx, scope)
+        scope = stage
     owner_id, team = ctx.user.read_filters()
     if scope == "mine" and ctx.user.role == Role.MANAGER:
         owner_id = ctx.user.id
@@ -331,30 +360,60 @@ def lost(ctx: Ctx, text: str) -> Reply:
 
 # --------------------------------------------------------------------------- activities
 
-def _split_when(ctx: Ctx, words: list[str]) -> tuple[datetime, list[str]]:
-    """The longest leading run of words that reads as a date (and time), and the rest."""
-    for size in range(min(5, len(words)), 0, -1):
-        head = " ".join(words[:size])
+def _split_when(ctx: Ctx, text: str, default: time = DEFAULT_REMINDER_TIME
+                ) -> tuple[datetime, str]:
+    """The longest start of the text that reads as a date (and time), and the rest:
+    "明天下午3点给王总打电话", "fri 3pm call Li", "tomorrow 15:00 call Li"."""
+    found = split_when(text, ctx.today)
+    if found is None:
         try:
-            return ctx.instant(head), words[size:]
+            return ctx.instant(text, default), ""
         except InvalidInput:
-            continue
-    raise InvalidInput("parse.date", value=" ".join(words[:3]))
+            raise InvalidInput("parse.date", value=" ".join(text.split()[:3])) from None
+    when, rest = found
+    return ctx.at(when, default), rest
+
+
+_GLUE = " ,:;、"
+
+
+def _kind_and_text(ctx: Ctx, text: str, usage: str) -> tuple[activities.ActivityKind, str]:
+    """"call talked to Li", and as phones type it: "电话：沟通了价格", "电话沟通了价格"."""
+    first, _, rest = text.partition(" ")
+    try:
+        kind = activities.parse_kind(first, ctx.settings)
+    except Ambiguous:
+        raise
+    except InvalidInput as refused:
+        said = text.casefold()
+        glued = sorted(((word, term.key) for term in ctx.settings.terms("kind")
+                        for word in term.words
+                        if said.startswith(word.casefold()) and len(said) > len(word)
+                        and (not word.isascii() or said[len(word)] in _GLUE)),
+                       key=lambda found: -len(found[0]))
+        if not glued:
+            raise refused from None
+        word, key = glued[0]
+        kind, rest = activities.ActivityKind(key), text[len(word):]
+    rest = rest.strip(_GLUE)
+    if not rest:
+        raise InvalidInput("activity.need_parts", usage=usage)
+    return kind, rest
 
 
 @command("log", roles=READERS, group="sales")
 def log(ctx: Ctx, text: str) -> Reply:
     usage = _usage(ctx, "log")
     args = read_args(text, "next", usage=usage)
-    if len(args.positional) < 3:
+    parts = args.text.split(None, 1)
+    if len(parts) < 2:
         raise InvalidInput("activity.need_parts", usage=usage)
     about = subject(ctx, args.positional[0])
-    kind = activities.parse_kind(args.positional[1])
-    body = args.text.split(None, 2)[2] if len(args.text.split(None, 2)) == 3 else ""
+    kind, body = _kind_and_text(ctx, parts[1], usage)
     next_at = ctx.instant(args.options["next"]) if "next" in args.options else None
-    activity, reminder = activities.log_activity(ctx.uow, ctx.user, about, kind, body.strip(),
+    activity, reminder = activities.log_activity(ctx.uow, ctx.user, about, kind, unquote(body),
                                                  ctx.now, next_at)
-    lines = [ctx.t("activity.logged", kind=ctx.t(f"activity.kind.{activity.kind}"),
+    lines = [ctx.t("activity.logged", kind=ctx.t.term("kind", activity.kind),
                    ref=about.number, title=about.title)]
     buttons: list[list[Button]] = []
     if reminder is not None:
@@ -367,15 +426,15 @@ def log(ctx: Ctx, text: str) -> Reply:
 def remind(ctx: Ctx, text: str) -> Reply:
     usage = _usage(ctx, "remind")
     args = read_args(text, usage=usage)
-    words = args.text.split()
-    if len(words) < 2:
+    words = list(args.positional)
+    if len(words) < 2 and not (words and not ref_like(words[0])):
         raise InvalidInput("reminder.need_parts", usage=usage)
     about = None
     if ref_like(words[0]):
         about = subject(ctx, words[0])
         words = words[1:]
-    due_at, rest = _split_when(ctx, words)
-    created = reminders.add_reminder(ctx.uow, ctx.user, about, due_at, " ".join(rest), ctx.now)
+    due_at, rest = _split_when(ctx, " ".join(words))
+    created = reminders.add_reminder(ctx.uow, ctx.user, about, due_at, rest, ctx.now)
     return Reply(ctx.t("reminder.set", ref=created.number, when=ctx.t.when(created.due_at)),
                  [[Button(ctx.t("button.todo"), "/todo")]])
 
@@ -417,11 +476,17 @@ def done(ctx: Ctx, text: str) -> Reply:
 @command("snooze", group="sales")
 def snooze(ctx: Ctx, text: str) -> Reply:
     usage = _usage(ctx, "snooze")
-    words = need(text, "reminder.need_ref", usage).split()
+    words = tokenize(need(text, "reminder.need_ref", usage)).positional
+    if not words:
+        raise InvalidInput("reminder.need_ref", usage=usage)
     ref = ref_of(words[0], "reminder")
     if len(words) < 2:
         raise InvalidInput("reminder.need_date", usage=usage)
-    due_at, rest = _split_when(ctx, words[1:])
+    # A new day without a time keeps the reminder's own time of day.
+    current = ctx.uow.reminders.get(ref.id)
+    keep = current.due_at.astimezone(ctx.tz).time().replace(tzinfo=None) \
+        if current is not None else DEFAULT_REMINDER_TIME
+    due_at, rest = _split_when(ctx, " ".join(words[1:]), keep)
     if rest:
         raise InvalidInput("parse.date", value=" ".join(words[1:]))
     moved = reminders.snooze_reminder(ctx.uow, ctx.user, ref.id, due_at, ctx.now)

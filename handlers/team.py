@@ -46,14 +46,14 @@ def linkcode(ctx: Ctx, text: str) -> Reply:
 @command("lang", group="team")
 def lang(ctx: Ctx, text: str) -> Reply:
     set_language(ctx.user, need(text, "user.need_language", ctx.t("help.lang.usage")))
-    t = Translator(ctx.user.locale, ctx.user.timezone)
+    t = Translator(ctx.user.locale, ctx.user.timezone, ctx.settings)
     return Reply(t("team.language_set"))
 
 
 @command("tz", group="team")
 def tz(ctx: Ctx, text: str) -> Reply:
     set_timezone(ctx.user, need(text, "user.need_timezone", ctx.t("help.tz.usage")))
-    t = Translator(ctx.user.locale, ctx.user.timezone)
+    t = Translator(ctx.user.locale, ctx.user.timezone, ctx.settings)
     return Reply(t("team.timezone_set", tz=ctx.user.timezone, now=t.when(ctx.now)))
 
 
@@ -116,13 +116,19 @@ def _deactivated(ctx: Ctx, user: User) -> Reply:
     return Reply("\n".join(lines), buttons)
 
 
+# The /users actions in Chinese.
+_USER_ACTIONS = {"列表": "list", "停用": "deactivate", "启用": "activate", "角色": "role",
+                 "团队": "team"}
+
+
 @command("users", roles=(Role.ADMIN,), group="team")
 def users(ctx: Ctx, text: str) -> Reply:
     usage = ctx.t("help.users.usage")
     words = text.split()
-    if not words or words[0].lower() == "list":
+    action, rest = (_USER_ACTIONS.get(words[0], words[0].lower()), words[1:]) if words \
+        else ("list", [])
+    if action == "list":
         return _user_list(ctx)
-    action, rest = words[0].lower(), words[1:]
     if action in ("deactivate", "activate") and len(rest) == 1:
         user = set_active(ctx.uow, ctx.user, rest[0], action == "activate")
         if action == "deactivate":

@@ -31,12 +31,13 @@ class SqlDialogs:
             return None
         return DialogState(platform=row["platform"], chat_id=row["chat_id"],
                            user_id=row["user_id"], name=row["name"], step=row["step"],
-                           answers=dict(row["answers"]), updated_at=row["updated_at"])
+                           answers=dict(row["answers"]), updated_at=row["updated_at"],
+                           set_aside=bool(row["set_aside"]))
 
     def save(self, state: DialogState) -> None:
         t = dialog_states
         values = {"name": state.name, "step": state.step, "answers": state.answers,
-                  "updated_at": state.updated_at}
+                  "updated_at": state.updated_at, "set_aside": state.set_aside}
         changed = self.session.connection().execute(update(t).where(
             t.c.platform == state.platform, t.c.chat_id == state.chat_id,
             t.c.user_id == state.user_id,
@@ -94,3 +95,10 @@ class ButtonPayloads:
             found: str | None = conn.execute(select(button_payloads.c.command)
                                              .where(button_payloads.c.token == token)).scalar()
         return found
+
+
+def prune_stale_dialogs(engine: Engine, before: datetime) -> int:
+    """Forget dialogs nobody answered since `before` (they would start afresh anyway)."""
+    with engine.begin() as conn:
+        done = conn.execute(delete(dialog_states).where(dialog_states.c.updated_at < before))
+    return int(done.rowcount or 0)

@@ -70,11 +70,23 @@ class OutboxStore:
         with self.engine.begin() as conn:
             conn.execute(update(outbox).where(outbox.c.id == message_id).values(**values))
 
+    def progress(self, message_id: int, params: dict[str, Any]) -> None:
+        """Save which of a message's readers have it already, before sending to the next."""
+        with self.engine.begin() as conn:
+            conn.execute(update(outbox).where(outbox.c.id == message_id).values(params=params))
+
     def defer(self, message_id: int, until: datetime) -> None:
         """Hold a row until `until` without counting a try (quiet hours, rate limits)."""
         with self.engine.begin() as conn:
             conn.execute(update(outbox).where(outbox.c.id == message_id)
                          .values(next_attempt_at=until))
+
+    def backlog(self) -> tuple[int, datetime | None]:
+        """How many rows wait to be sent, and when the oldest of them was written."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(func.count(), func.min(outbox.c.created_at))
+                               .where(outbox.c.status == OutboxStatus.PENDING)).one()
+        return int(row[0]), row[1]
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:

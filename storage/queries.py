@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from domain.deals import DealStatus
+from domain.names import normalise_company
 from domain.reminders import ReminderStatus
 from domain.search import Token
 from domain.unit_of_work import Page
@@ -125,13 +127,20 @@ class SqlQueries:
         table = t.customers if kind == "customer" else t.deals
         name = table.c.name if kind == "customer" else table.c.title
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        q = select(table.c.id, name).where(name.ilike(pattern, escape="\\"))
+        found: ColumnElement[bool] = name.ilike(pattern, escape="\\")
+        by_key = kind == "customer" and not text.isascii()
+        if by_key:
+            # Chinese is also compared by the name's key, so "華為" finds 华为技术有限公司.
+            found = found | table.c.name_key.contains(normalise_company(text), autoescape=True)
+        q = select(table.c.id, name).where(found)
         if owner_id is not None:
             q = q.where(table.c.owner_id == owner_id)
         if team is not None:
             q = q.where(table.c.team == team)
-        exact = [(r[0], r[1]) for r in self.session.execute(
-            q.where(func.lower(name) == text.lower()).limit(2))]
+        same: ColumnElement[bool] = func.lower(name) == text.lower()
+        if by_key:
+            same = same | (table.c.name_key == normalise_company(text))
+        exact = [(r[0], r[1]) for r in self.session.execute(q.where(same).limit(2))]
         if len(exact) == 1:
             return exact
         return [(r[0], r[1]) for r in self.session.execute(q.order_by(table.c.id).limit(limit))]

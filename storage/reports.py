@@ -122,8 +122,11 @@ def _owned(query: Select[Any], scope: Scope, owner: Any, team: Any) -> Select[An
 def _cash_owned(query: Select[Any], scope: Scope, f: Any) -> Select[Any]:
     """As the invoice lists: a rep sees invoices of their orders and of their customers."""
     if scope.owner_id is not None:
-        theirs = exists().where(t.customers.c.id == f.c.customer_id,
-                                t.customers.c.owner_id == scope.owner_id)
+        # An alias of its own: the outer query often joins customers, and the subquery
+        # must not correlate to that join.
+        owned = t.customers.alias("owned")
+        theirs = exists().where(owned.c.id == f.c.customer_id,
+                                owned.c.owner_id == scope.owner_id)
         query = query.where(or_(f.c.owner_id == scope.owner_id, theirs))
     if scope.team is not None:
         query = query.where(f.c.team == scope.team)

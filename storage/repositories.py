@@ -21,6 +21,7 @@ from domain.users import Identity, Invite, Role, User
 from storage import tables
 
 T = TypeVar("T")
+MAX_ID = 2**31 - 1  # ids are INTEGER columns
 
 
 def _contains_any(column: ColumnElement[str], fragments: Sequence[str]) -> ColumnElement[bool]:
@@ -41,6 +42,8 @@ class SqlRepository(Generic[T]):
         self.session.add(obj)
 
     def get(self, id_: int) -> T | None:
+        if not 0 < id_ <= MAX_ID:  # no such row; PostgreSQL would refuse the number itself
+            return None
         return self.session.get(self.cls, id_)
 
 
@@ -56,6 +59,9 @@ class SqlUsers(SqlRepository[User]):
         if team is not None:
             query = query.where((tables.users.c.team == team) | (tables.users.c.team.is_(None)))
         return list(self.session.scalars(query.order_by(tables.users.c.id)))
+
+    def first_joined(self) -> datetime | None:
+        return self.session.scalar(select(func.min(tables.users.c.created_at)))
 
 
 class SqlIdentities(SqlRepository[Identity]):

@@ -11,7 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from domain.errors import Conflict
 from domain.invoices import Invoice
-from domain.payments import Payment
+from domain.payments import Payment, bank_ref_key
 from storage import tables
 from storage import tables_cash as c
 from storage.repositories import SqlRepository
@@ -53,7 +53,8 @@ class SqlPayments(SqlRepository[Payment]):
             raise Conflict("payment.duplicate_ref", ref=obj.ref or "", payment="?") from None
 
     def by_ref(self, ref: str) -> Payment | None:
-        return self.session.scalars(select(Payment).filter_by(ref=ref)).first()
+        """The payment with this bank reference, in any case or width."""
+        return self.session.scalars(select(Payment).filter_by(ref_key=bank_ref_key(ref))).first()
 
     def with_credit(self, customer_id: int, currency: str) -> list[Payment]:
         p = c.payments

@@ -292,6 +292,7 @@ processed_deliveries = Table(
     Column("delivery_id", String(128), primary_key=True),
     Column("at", UTCDateTime, nullable=False),
 )
+Index("ix_processed_deliveries_at", processed_deliveries.c.at)
 
 audit_log = Table(
     "audit_log", metadata, pk(),

@@ -96,8 +96,10 @@ payments = Table(
     Column("amount", Amount, nullable=False),
     Column("received_on", Date, nullable=False),
     Column("method", enum(PaymentMethod), nullable=False),
-    # The bank's reference: the same one twice is the same money recorded twice.
+    # The bank's reference as written (width-folded); the same one twice is the same money
+    # recorded twice, so `ref_key` (case-folded) is unique too.
     Column("ref", String(64), unique=True),
+    Column("ref_key", String(80)),
     Column("invoice_id", Integer, ForeignKey("invoices.id")),
     user_fk("recorded_by"),
     Column("created_at", UTCDateTime, nullable=False),
@@ -105,6 +107,7 @@ payments = Table(
 Index("ix_payments_customer_received", payments.c.customer_id, payments.c.currency,
       payments.c.received_on)
 Index("ix_payments_owner_received", payments.c.owner_id, payments.c.received_on)
+Index("ux_payments_ref_key", payments.c.ref_key, unique=True)
 
 allocations = Table(
     "allocations", metadata, pk(),

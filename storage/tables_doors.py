@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, false
 
 from storage.tables import metadata, pk, user_fk
 from storage.types import JSONText, UTCDateTime
@@ -17,6 +17,8 @@ dialog_states = Table(
     Column("step", Integer, nullable=False),
     Column("answers", JSONText, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # Interrupted by another command: kept until the user resumes or cancels it.
+    Column("set_aside", Boolean, nullable=False, server_default=false()),
 )
 
 link_codes = Table(

@@ -35,6 +35,22 @@ def charts_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["LTC_CHARTS_DIR"] = before
 
 
+@pytest.fixture(autouse=True, scope="session")
+def metrics_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Processes started by tests keep their metric files in a temporary directory; this
+    process keeps its counters in memory whatever `main()` it calls."""
+    import prometheus_client  # noqa: F401  (imported first: the in-memory mode is fixed)
+
+    path = tmp_path_factory.mktemp("metrics")
+    before = os.environ.get("LTC_METRICS_DIR")
+    os.environ["LTC_METRICS_DIR"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("LTC_METRICS_DIR", None)
+    else:
+        os.environ["LTC_METRICS_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (faster than migrating each time)."""

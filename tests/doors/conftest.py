@@ -28,15 +28,11 @@ class TelegramHarness:
     """The real door (python-telegram-bot Application) serving on its own thread, talking to
     a recording Bot API; `feed` hands it an update the way the webhook does."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, **door: Any) -> None:
         self.api = RecordingRequest()
         self.polls = RecordingRequest()
-        self.waits: list[float] = []
         self.door = TelegramDoor(app, TOKEN, request=self.api, updates_request=self.polls,
-                                 sleep=self._sleep, host="127.0.0.1")
-
-    async def _sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
+                                 **door)
 
     def feed(self, update: dict[str, Any]) -> None:
         loop = self.door._loop

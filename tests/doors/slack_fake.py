@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -24,6 +24,7 @@ WAIT = 20.0  # seconds; an upper bound for something that should happen, never a
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when the call came in
 
 
 class SlackApi:
@@ -41,6 +42,7 @@ class SlackApi:
         self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
+        self._server.handle_error = lambda *_: None  # type: ignore[method-assign]  # a killed client
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,),
                                         daemon=True)
 
@@ -121,7 +123,10 @@ class SlackApi:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802
                 method = self.path.rsplit("/", 1)[-1]
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                if len(raw) < length:  # the client died mid-request: nothing was accepted
+                    return
                 if self.path.startswith("/upload/"):  # a file's bytes, sent to its upload URL
                     params: dict[str, Any] = {"file_id": method, "data": raw}
                     method = "upload"

@@ -6,7 +6,8 @@ import asyncio
 import itertools
 import json
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
@@ -21,6 +22,7 @@ WAIT = 20.0  # seconds; an upper bound for something that should happen, never a
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when the call came in
 
 
 class RecordingRequest(BaseRequest):

@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App, build_app
+from bot.delivery import Deliverer
+from bot.jobs import Jobs
 from handlers.dialogs import DIALOGS
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
@@ -91,11 +93,15 @@ def test_cancel_without_a_dialog_says_so(app: App) -> None:
     assert tg(app, "/cancel").text == "There is nothing to cancel."
 
 
-def test_another_command_ends_the_open_dialog(app: App) -> None:
+def test_another_command_sets_the_open_dialog_aside(app: App) -> None:
     tg(app, "/lead")
-    assert tg(app, "/lead Direct Co").ok
-    assert not tg(app, "Harbour Foods").ok
+    direct = tg(app, "/lead Direct Co")
+    assert direct.ok and "/lead draft is set aside" in direct.text
+    assert ["/resume"] in [[b.command for b in row] for row in direct.buttons]
+    waiting = tg(app, "Harbour Foods")  # not an answer while the draft is set aside
+    assert not waiting.ok and "/resume" in waiting.text
     assert _leads(app) == [("Direct Co", None, None)]
+    assert _open_dialogs(app) == 1
 
 
 def test_a_dialog_belongs_to_one_person_in_one_chat(app: App) -> None:
@@ -122,8 +128,10 @@ def test_the_dialog_continues_on_another_instance_after_a_restart(
 def test_a_dialog_left_alone_for_long_is_forgotten(app: App, clock: FakeClock) -> None:
     tg(app, "/lead")
     clock.advance(hours=2)
-    assert not tg(app, "Harbour Foods").ok
-    assert _open_dialogs(app) == 0
+    assert not tg(app, "Harbour Foods").ok  # not taken as the company's name
+    assert _leads(app) == []
+    Jobs(app, Deliverer(app.engine, app.settings, [], clock)).tick(clock())
+    assert _open_dialogs(app) == 0  # the hourly pass clears it away
 
 
 def test_quote_without_lines_asks_for_them_and_reads_several_lines(app: App) -> None:

@@ -7,7 +7,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.delivery import SendFailed
-from bot.slack_door import SlackDoor, slash_text
+from bot.slack_door import RATE_RETRIES, SlackDoor, slash_text
 from domain.quotes import QuoteStatus
 from handlers.reply import Reply
 from storage.tables import customers, leads, quote_lines, quotes
@@ -46,7 +46,6 @@ class SlackHarness:
     api: SlackApi
     door: SlackDoor
     work: TrackedExecutor
-    waits: list[float] = field(default_factory=list)
 
     def dispatch(self, body: str, headers: dict[str, str]) -> BoltResponse:
         sent: dict[str, str | Sequence[str]] = dict(headers)
@@ -66,11 +65,10 @@ class SlackHarness:
 
 def _harness(app: App, api: SlackApi, **door: Any) -> SlackHarness:
     work = TrackedExecutor()
-    waits: list[float] = []
     client = WebClient(token=BOT_TOKEN, base_url=api.url)
     slack = SlackDoor(app, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, client=client,
-                      sleep=waits.append, host="127.0.0.1", executor=work, **door)
-    return SlackHarness(api, slack, work, waits)
+                      executor=work, **door)
+    return SlackHarness(api, slack, work)
 
 
 @pytest.fixture
@@ -324,20 +322,21 @@ def test_quote_form_with_unreadable_lines_stays_open_naming_the_problem(
 
 def test_ratelimited_post_waits_the_retry_after_then_goes_through(slack: SlackHarness,
                                                                   app: App) -> None:
-    slack.api.fail_next("chat.postMessage", 7)
+    slack.api.fail_next("chat.postMessage", 1)
     slack.command("help")
-    attempts = slack.posts()
-    assert len(attempts) == 2 and attempts[0]["text"] == attempts[1]["text"]
-    assert slack.waits == [7.0]
+    attempts = [c for c in slack.api.calls if c.method == "chat.postMessage"]
+    assert len(attempts) == 2 and attempts[0].params["text"] == attempts[1].params["text"]
+    assert attempts[1].at - attempts[0].at >= 1.0  # Slack's Retry-After was kept
 
 
 def test_a_send_that_stays_ratelimited_fails_with_the_wait_for_the_outbox(
         slack: SlackHarness) -> None:
-    for _ in range(4):
-        slack.api.fail_next("chat.postMessage", 30)
+    for _ in range(RATE_RETRIES + 1):
+        slack.api.fail_next("chat.postMessage", 1)
     with pytest.raises(SendFailed) as failed:
         slack.door.send(REP, Reply("Quote Q-1 needs your approval"))
-    assert failed.value.retry_after == 30.0
+    assert failed.value.retry_after == 1.0
+    assert len(slack.api.of("chat.postMessage")) == RATE_RETRIES + 1
 
 
 def test_a_long_reply_is_split_within_slack_limits(slack: SlackHarness) -> None:

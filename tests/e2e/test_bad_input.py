@@ -99,6 +99,7 @@ BAD_INPUTS = [
              also=("role.manager", "role.admin")),
     BadInput("unknown_option", "rep", "/lead Acme colour=red", "parse.unknown_option", "colour",
              also=("help.lead.usage",)),
+    BadInput("snooze_with_only_options", "rep", "/snooze page=2", "reminder.need_ref"),
     BadInput("unterminated_quote", "rep", '/lead "Acme Ltd contact=Li', "parse.quote",
              "Acme Ltd"),
 ]

@@ -55,7 +55,7 @@ def test_console_on_an_empty_database_makes_the_first_user_admin_and_answers_hel
 def test_users_add_then_list_shows_the_new_user(tmp_path: Path) -> None:
     added = run_bot(tmp_path, "users", "add", "bob", "--role", "rep", "--locale", "en")
     assert added.returncode == 0, added.stderr
-    t = company_translator()
+    t = Translator("en")  # the language asked for, not the company's
     assert t("cli.user_added", username="bob", role=t("role.rep")) in added.stdout
 
     listed = run_bot(tmp_path, "users", "list")

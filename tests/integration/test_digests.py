@@ -62,11 +62,11 @@ def test_digests_go_to_each_manager_and_finance_once_a_week(app: App, clock: Fak
     assert jobs.digests(FIRED) == 2
     assert jobs.digests(FIRED) == 0  # run twice
     assert jobs.digests(datetime(2026, 12, 3, 6, 0, tzinfo=UTC)) == 0  # run late in the week
-    assert _digests(app) == [(mgr, MANAGER_DIGEST, f"digest:2026-W49:u{mgr}"),
-                             (fin, FINANCE_DIGEST, f"digest:2026-W49:u{fin}")]
+    assert _digests(app) == [(mgr, MANAGER_DIGEST, f"digest:2026-W48:u{mgr}"),
+                             (fin, FINANCE_DIGEST, f"digest:2026-W48:u{fin}")]
     assert jobs.digests(datetime(2026, 12, 7, 1, 0, tzinfo=UTC)) == 2  # the next Monday
-    assert [d[2] for d in _digests(app)][2:] == [f"digest:2026-W50:u{mgr}",
-                                                 f"digest:2026-W50:u{fin}"]
+    assert [d[2] for d in _digests(app)][2:] == [f"digest:2026-W49:u{mgr}",
+                                                 f"digest:2026-W49:u{fin}"]
 
 
 def test_tick_queues_the_digests_when_due(app: App, clock: FakeClock) -> None:
@@ -87,7 +87,7 @@ def test_the_managers_digest_holds_the_teams_week(app: App, clock: FakeClock) ->
     seed(app, clock)
     with app.uow() as uow:
         params = manager_digest(uow, app.settings, Scope("team", team="east"), FIRED)
-    assert params["week"] == "2026-W49"
+    assert params["week"] == "2026-W48"
     assert (params["from"], params["to"]) == ("2026-11-23", "2026-11-29")
     # D-1 counts at its order's 113,000 now it is won; D-5 (signed in August) is not this week's.
     assert params["new_deals"] == [{"deals": 7, "amount": _money("326333.33")}]
@@ -137,12 +137,12 @@ def test_digests_are_written_at_send_time_in_each_readers_language(
     sent = {chat: reply for chat, reply in door.sent if reply.text.startswith(("📊", "💰"))}
     manager, finance = sent["2002"], sent["6006"]
     assert manager.text.splitlines()[0] == (
-        "📊 Weekly digest 2026-W49 (Nov 23, 2026 – Nov 29, 2026), team east")
+        "📊 Weekly digest 2026-W48 (Nov 23, 2026 – Nov 29, 2026), team east")
     assert "Stage moves: Negotiation 2 · Proposal 1" in manager.text
     assert ("  2026-11: won CN¥193,000.00 + weighted CN¥50,000.00 · target CN¥300,000.00 "
             "(81%)") in manager.text
     assert [f.name for f in manager.files] == ["forecast.png"]
-    assert finance.text.splitlines()[0] == "💰 回款周报 2026-W49，截至 2026年11月30日"
+    assert finance.text.splitlines()[0] == "💰 回款周报 2026-W48，截至 2026年11月30日"
     assert "  1. INV-2026-0002 Stark · ¥15,000.00 · 逾期 107 天" in finance.text
     assert [f.name for f in finance.files] == ["aging.png"]
     assert finance.files[0].data.startswith(b"\x89PNG")
@@ -152,10 +152,10 @@ def test_digest_previews_the_askers_digest_now(app: App, clock: FakeClock) -> No
     seed(app, clock)
     clock.now = FIRED
     preview = say(app, "mgr", "/digest")
-    assert preview.text.startswith("📊 Weekly digest 2026-W49 (Nov 23, 2026 – Nov 29, 2026)")
+    assert preview.text.startswith("📊 Weekly digest 2026-W48 (Nov 23, 2026 – Nov 29, 2026)")
     assert [f.name for f in preview.files] == ["forecast.png"]
     both = say(app, "boss", "/digest")
-    assert "📊 Weekly digest 2026-W49" in both.text and "💰 Weekly cash digest" in both.text
+    assert "📊 Weekly digest 2026-W48" in both.text and "💰 Weekly cash digest" in both.text
     assert [f.name for f in both.files] == ["forecast.png", "aging.png"]
     refused = say(app, "rep", "/digest")
     assert not refused.ok

@@ -24,7 +24,7 @@ from domain.leads import Lead, LeadStatus
 from domain.money import Money
 from domain.notifications import OutboxMessage
 from domain.orders import Order, accept_quote
-from domain.payments import Payment
+from domain.payments import Payment, bank_ref_key
 from domain.quotes import OPEN_STATUSES, LineInput, Quote, draft_quote
 from domain.reminders import Reminder, ReminderStatus
 from domain.search import Token
@@ -138,6 +138,9 @@ class FakeUsers(FakeRepository[User]):
         return [u for u in self.all() if u.role == role and u.active
                 and (team is None or u.team in (team, None))]
 
+    def first_joined(self) -> datetime | None:
+        return min((u.created_at for u in self.all()), default=None)
+
 
 class FakeIdentities(FakeRepository[Identity]):
     def find(self, platform: str, external_id: str) -> Identity | None:
@@ -243,7 +246,8 @@ class FakeInvoices(FakeRepository[Invoice]):
 
 class FakePayments(FakeRepository[Payment]):
     def by_ref(self, ref: str) -> Payment | None:
-        return next((p for p in self.all() if p.ref == ref), None)
+        key = bank_ref_key(ref)
+        return next((p for p in self.all() if p.ref_key == key), None)
 
     def with_credit(self, customer_id: int, currency: str) -> list[Payment]:
         found = [p for p in self.all() if p.customer_id == customer_id

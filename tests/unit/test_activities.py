@@ -13,6 +13,7 @@ from domain.reminders import Reminder
 from domain.settings import Settings
 from domain.subjects import resolve_subject
 from domain.users import Role, User
+from domain.vocabulary import Choices
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person, given_deal
 
 LATER = NOW + timedelta(hours=2)
@@ -42,7 +43,8 @@ def test_parse_kind_refuses_an_unknown_kind() -> None:
     with pytest.raises(InvalidInput) as caught:
         parse_kind("fax")
     assert caught.value.key == "activity.bad_kind"
-    assert caught.value.params["kinds"] == "call|meeting|visit|email|wechat|note"
+    assert caught.value.params["kinds"] == Choices(
+        "kind", ("call", "meeting", "visit", "email", "wechat", "note"))
 
 
 def test_activity_on_a_deal_updates_its_last_activity(uow: FakeUnitOfWork, rep: User) -> None:

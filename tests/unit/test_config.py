@@ -105,7 +105,7 @@ def test_shipped_config_loads_with_its_values():
     expected_db = (SHIPPED_CONFIG.parent / "data" / "ltc.db").resolve().as_posix()
     assert settings.database_url == f"sqlite:///{expected_db}"
     assert [stage.key for stage in settings.stages] == ["qualification", "proposal", "negotiation"]
-    assert settings.stages[1] == Stage("proposal", "Proposal", "方案报价", 50)
+    assert settings.stages[1] == Stage("proposal", "Proposal", "方案报价", 50, ("报价",))
     assert settings.stale_after_days == 14
     assert settings.lead_sources == Settings().lead_sources
     assert settings.duplicate_threshold == 85
@@ -428,14 +428,28 @@ def test_bad_time_of_day_is_an_error(tmp_path: Path, value: str):
     error_for(tmp_path, f"[schedule]\ndunning_at = {value}\n", "schedule.dunning_at")
 
 
-@pytest.mark.parametrize("value", ["21:00", "21:00-", "21:00-24:00", "9pm-8am"])
+@pytest.mark.parametrize("value", ["21:00", "21:00-", "21:00-24:00", "9pm-8xm"])
 def test_bad_quiet_hours_are_an_error(tmp_path: Path, value: str):
     error_for(tmp_path, f'[schedule]\nquiet_hours = "{value}"\n', "schedule.quiet_hours")
 
 
-@pytest.mark.parametrize("value", ["1 minute", "0m", "5d", "m"])
+@pytest.mark.parametrize("value", ["1 fortnight", "0m", "5d", "m"])
 def test_bad_reminder_interval_is_an_error(tmp_path: Path, value: str):
     error_for(tmp_path, f'[schedule]\nreminders_every = "{value}"\n', "schedule.reminders_every")
+
+
+@pytest.mark.parametrize(("field", "value", "kept"), [
+    ("quiet_hours", "9pm-8am", "21:00-08:00"),
+    ("quiet_hours", "晚上10点到早上7点半", "22:00-07:30"),
+    ("reminders_every", "1 minute", "1m"),
+    ("reminders_every", "90s", "90s"),
+    ("dunning_at", "9am", "09:00"),
+    ("dunning_at", "上午9点半", "09:30"),
+])
+def test_schedule_times_are_read_by_the_chat_grammar(tmp_path: Path, field: str, value: str,
+                                                     kept: str):
+    settings = load(tmp_path, f'[schedule]\n{field} = "{value}"\n')
+    assert getattr(settings, field) == kept
 
 
 def test_bad_digest_cron_is_an_error(tmp_path: Path):

@@ -14,6 +14,7 @@ from domain.money import Money
 from domain.quotes import LineInput, draft_quote, withdraw_quote
 from domain.settings import Settings, Stage
 from domain.users import Role, User
+from domain.vocabulary import Choices
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_deal
 
 SETTINGS = Settings()
@@ -66,7 +67,8 @@ def test_unknown_stage_is_refused(uow: FakeUnitOfWork, rep: User) -> None:
     with pytest.raises(InvalidInput) as caught:
         move_stage(uow, rep, deal.id or 0, "signing", SETTINGS, LATER)
     assert caught.value.key == "deal.bad_stage"
-    assert caught.value.params["stages"] == "qualification, proposal, negotiation"
+    assert caught.value.params["stages"] == Choices(
+        "stage", ("qualification", "proposal", "negotiation"))
     assert uow.stage_changes == []
 
 

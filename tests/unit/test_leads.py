@@ -21,6 +21,7 @@ from domain.money import Money
 from domain.names import normalise_company
 from domain.settings import Settings
 from domain.users import Role, User
+from domain.vocabulary import Choices, Named
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person
 
 SETTINGS = Settings()
@@ -87,7 +88,7 @@ def test_unknown_source_error_lists_the_configured_sources(
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
         create_lead(uow, rep, NewLead("Acme", source="tv"), SETTINGS, NOW)
-    assert caught.value.params["sources"] == ", ".join(SETTINGS.lead_sources)
+    assert caught.value.params["sources"] == Choices("source", SETTINGS.lead_sources)
 
 
 def test_finance_cannot_log_a_lead(uow: FakeUnitOfWork) -> None:
@@ -230,7 +231,7 @@ def test_disqualified_lead_cannot_be_qualified(uow: FakeUnitOfWork, rep: User) -
     with pytest.raises(Conflict) as caught:
         qualify_lead(uow, rep, lead_id, SETTINGS, NOW)
     assert caught.value.key == "lead.closed"
-    assert caught.value.params["status"] == "disqualified"
+    assert caught.value.params["status"] == Named("lead.status", "disqualified")
 
 
 # --------------------------------------------------------------------------- who may

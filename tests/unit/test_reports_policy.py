@@ -82,14 +82,18 @@ def test_dso_is_receivables_over_invoiced_times_days() -> None:
     assert days_sales_outstanding(Decimal(100), Decimal(0), 30) is None
 
 
-def test_a_digest_key_names_the_iso_week_of_the_company_day_it_goes_out() -> None:
+def test_a_digest_key_names_the_iso_week_it_covers() -> None:
     settings = Settings()  # Asia/Shanghai
+    # Monday Nov 30 covers Nov 23-29, ISO week 48.
     assert digest_key(datetime(2026, 11, 30, 1, 0, tzinfo=UTC), settings, 5) == \
-        "digest:2026-W49:u5"
-    # Sunday 23:30 UTC is already Monday in Shanghai: the new week's key.
+        "digest:2026-W48:u5"
+    # Sunday 23:30 UTC is already Monday in Shanghai: the week just ended.
     assert digest_key(datetime(2026, 11, 29, 23, 30, tzinfo=UTC), settings, 5) == \
-        "digest:2026-W49:u5"
-    assert digest_key(NOW, settings, 5) == "digest:2026-W48:u5"
+        "digest:2026-W48:u5"
+    assert digest_key(NOW, settings, 5) == "digest:2026-W47:u5"
+    # Monday Jan 4 2027 covers Dec 28 2026 - Jan 3 2027, ISO week 53 of 2026.
+    assert digest_key(datetime(2027, 1, 4, 1, 0, tzinfo=UTC), settings, 5) == \
+        "digest:2026-W53:u5"
 
 
 @pytest.mark.parametrize("locale", LOCALES)

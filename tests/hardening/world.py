@@ -1,0 +1,190 @@
+"""A small company for the authorization matrix and the fuzz suite, with every role, and the
+sample arguments of every registered command.
+
+Whose records are whose can be read from their names: rep's (team east) contain "EastSecret",
+rep2's "Rep2Private", other's (team west) "WestOnly". A new command needs one entry in SAMPLES
+(a test fails until it has one); the matrix and the fuzz suite then cover it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+
+from bot.app import App
+from domain.users import Role, add_user
+from handlers import reports
+from tests.support import FakeClock, say
+
+# Arguments after the command name; "" is the command alone. Refs: L-1, L-2, A-1, A-2, D-1,
+# D-2, Q-1, Q-2, O-1, INV-2026-0001, P-1, R-1 are rep's; L-3, A-3, D-3, Q-3, O-2,
+# INV-2026-0002, P-2, R-2 other's; L-4 rep2's.
+SAMPLES: dict[str, tuple[str, ...]] = {
+    "order": ("O-1", "O-2"),
+    "deliver": ("O-1 1 x Server", "O-2 all"),
+    "invoice": ("O-1 amount=100", "O-2 amount=100"),
+    "invoices": ("", "all", "A-3", "overdue"),
+    "paid": ("INV-2026-0001 10", "INV-2026-0002 10"),
+    "apply": ("A-1", "A-3"),
+    "pay": ("INV-2026-0001 10", "A-3 10"),
+    "void": ('INV-2026-0002 reason="wrong address"',),
+    "customer": ("A-1", "A-3", "Beta"),
+    "cancel": ("",),
+    "resume": ("",),
+    "pipeline": ("", "all", "team"),
+    "forecast": ("", "all"),
+    "funnel": ("", "all"),
+    "kpi": ("", "all"),
+    "aging": ("", "all"),
+    "leaderboard": ("", "all"),
+    "stale": ("all",),
+    "digest": ("",),
+    "export": ("deals", "invoices all", "payments", "activities team"),
+    "spend": ("ads 1000",),
+    "lead": ("Fresh Lead Co contact=Wu", "", "L-1"),
+    "leads": ("", "all"),
+    "qualify": ("L-3 amount=1", "L-4"),
+    "disqualify": ('L-4 reason="no budget"', 'L-3 reason="no budget"'),
+    "deal": ("D-1", "D-3", "Beta"),
+    "deals": ("", "team", "won"),
+    "stage": ("D-2 proposal", "D-3 proposal"),
+    "won": ("D-3",),
+    "lost": ('D-3 reason="price"',),
+    "log": ("D-2 call hello", "D-3 call hello"),
+    "remind": ("tomorrow call someone", "D-3 tomorrow call"),
+    "todo": ("",),
+    "done": ("R-1", "R-2"),
+    "snooze": ("R-1 mon", "R-2 mon"),
+    "quote": ("D-2 1 x Thing @ 10", "Q-1", "Q-3"),
+    "approve": ("Q-2",),
+    "reject": ('Q-2 reason="too deep"',),
+    "withdraw": ("Q-2", "Q-3"),
+    "accept": ("Q-2 plan=net30", "Q-3"),
+    "start": ("NOCODE1",),
+    "linkcode": ("",),
+    "lang": ("en",),
+    "tz": ("Asia/Shanghai",),
+    "quiet": ("22:00-07:30",),
+    "invite": ("Newbie role=rep team=east",),
+    "users": ("", "role rep2 manager", "deactivate rep2"),
+    "help": ("", "quote"),
+    "edit": ("D-2 amount=30k", "L-3 note=hi", "A-3 phone=13900000000", "O-1 total=1"),
+    "rename": ("A-2 Renamed Co", "D-3 Other Title", "Q-1 New"),
+    "assign": ("D-2 rep2", "A-3 rep"),
+    "handover": ("rep2 rep", "other rep"),
+    "contact": ("A-1 name=Zhao phone=13911112222", "A-3 name=Spy", "C-1"),
+    "contacts": ("A-1", "A-3"),
+    "find": ("alpha", "beta", "13800000001", "gamma"),
+    "history": ("D-1", "D-3", "INV-2026-0002", "C-1"),
+}
+
+SETUP = [
+    ("rep", "/lead EastSecret Alpha contact=EastSecretLi phone=13800000001"),
+    ("rep", "/qualify L-1 amount=100k close=2026-12-31"),
+    ("rep", "/lead EastSecret Delta"), ("rep", "/qualify L-2 amount=20k"),
+    ("other", "/lead WestOnly Beta contact=WestOnlyWang"), ("other", "/qualify L-3 amount=50k"),
+    ("rep2", "/lead Rep2Private Gamma"),
+    ("rep", "/quote D-1 10 x Server @ 1,000"), ("rep", "/accept Q-1 plan=net30"),
+    ("rep", "/quote D-2 1 x Box @ 500 discount=30"),
+    ("other", "/quote D-3 1 x Desk @ 5,000"), ("other", "/accept Q-3 plan=net30"),
+    ("rep", "/remind D-2 tomorrow call EastSecret again"),
+    ("other", "/remind D-3 tomorrow call WestOnly again"),
+    ("rep", "/log D-2 call EastSecret pricing talk"),
+    ("fin", "/deliver O-1 all"), ("fin", "/invoice O-1"),
+    ("fin", "/pay INV-2026-0001 1,000 ref=EB-1"),
+    ("fin", "/deliver O-2 all"), ("fin", "/invoice O-2"),
+    ("fin", "/pay INV-2026-0002 500 ref=WB-1"),
+]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who types: their console name, their role in the table (None: no account or
+    deactivated) and the names they must never be shown."""
+
+    name: str
+    role: Role | None
+    hidden: tuple[str, ...]
+
+
+VIEWERS = {
+    "rep": Viewer("rep", Role.REP, ("WestOnly", "Rep2Private")),
+    "manager": Viewer("mgr", Role.MANAGER, ("WestOnly",)),
+    "finance": Viewer("fin", Role.FINANCE, ()),
+    "admin": Viewer("boss", Role.ADMIN, ()),
+    "rep of another team": Viewer("other", Role.REP, ("EastSecret", "Rep2Private")),
+    "unknown user": Viewer("nobody", None, ("EastSecret", "WestOnly", "Rep2Private")),
+    "deactivated user": Viewer("gone", None, ("EastSecret", "WestOnly", "Rep2Private")),
+}
+
+
+def build(app: App, clock: FakeClock) -> None:
+    """The company: the fixture's users, a deactivated rep, and SETUP typed in."""
+    with app.uow() as uow:
+        uow.action = "world setup"
+        gone = add_user(uow, "gone", Role.REP, clock(), team="east", locale="en",
+                        timezone="Asia/Shanghai")
+        gone.active = False
+        uow.commit()
+    for user, text in SETUP:
+        reply = say(app, user, text)
+        assert reply.ok, f"{user}: {text}: {reply.text}"
+    clock.advance(hours=1)
+
+
+def shown(reply: Any) -> str:
+    """Everything a reply shows: text, button labels and commands, and file contents."""
+    parts = [reply.text]
+    parts += [f"{b.label} {b.command}" for row in reply.buttons for b in row]
+    parts += [f.data.decode("utf-8", "replace") for f in reply.files if not f.is_image]
+    return "\n".join(parts)
+
+
+@dataclass
+class Writes:
+    """Statements that changed data and were committed, caught from the engine."""
+
+    committed: list[str] = field(default_factory=list)
+
+    def take(self) -> list[str]:
+        found, self.committed = self.committed, []
+        return found
+
+
+@contextmanager
+def watching(engine: Engine) -> Iterator[Writes]:
+    """Record every INSERT/UPDATE/DELETE that gets committed (the delivery log aside)."""
+    writes = Writes()
+
+    def statement(conn: Any, cursor: Any, text: str, *_: Any) -> None:
+        verb = text.lstrip().split(None, 1)[0].upper() if text.strip() else ""
+        if verb in ("INSERT", "UPDATE", "DELETE") and "processed_deliveries" not in text:
+            conn.info.setdefault("ltc_writes", []).append(text.split("\n", 1)[0][:120])
+
+    def commit(conn: Any) -> None:
+        writes.committed += conn.info.pop("ltc_writes", [])
+
+    def rollback(conn: Any) -> None:
+        conn.info.pop("ltc_writes", None)
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    event.listen(engine, "rollback", rollback)
+    try:
+        yield writes
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+        event.remove(engine, "rollback", rollback)
+
+
+def fast_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Charts are drawn by matplotlib (0.2 s each, tested in test_charts); these suites ask
+    who sees what, so a chart here is a placeholder picture."""
+    for name in ("pipeline_chart", "aging_chart", "forecast_chart"):
+        monkeypatch.setattr(reports, name, lambda *args, **kwargs: b"\x89PNG placeholder")
