@@ -19,12 +19,16 @@ from bot.doors import DoorError, Secrets, run_doors, senders
 from bot.jobs import Jobs
 from bot.logs import LogLevelError, configure_logging
 from bot.metrics import exposition, use_directory
+from domain.assignment import change_team, hand_over, open_records
 from domain.errors import DomainError, StorageUnavailable
+from domain.notifications import queue_notifications
 from domain.settings import Settings
-from domain.users import add_user, check_timezone, parse_locale, parse_role
+from domain.users import add_user, check_timezone, parse_locale, parse_role, set_active, set_role
 from handlers.dispatch import Handled
 from handlers.i18n import Translator
+from storage import search_index
 from storage.failures import translated
+from storage.unit_of_work import SqlUnitOfWork
 
 EXIT_UNAVAILABLE = 3  # the database could not be reached
 
@@ -48,8 +52,22 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--locale", help="en or zh (zh_Hans_CN); the answer is in that language")
     add.add_argument("--tz", help="time zone, e.g. Asia/Shanghai")
     users_sub.add_parser("list", help="list users")
+    for action, what in (("deactivate", "refuse a person who left (their records stay)"),
+                         ("activate", "take a person back")):
+        users_sub.add_parser(action, help=what).add_argument("username")
+    role = users_sub.add_parser("role", help="give a user another role")
+    role.add_argument("username")
+    role.add_argument("role", help="rep, manager, finance or admin")
+    team = users_sub.add_parser("team", help="move a user (and their open records) to a team")
+    team.add_argument("username")
+    team.add_argument("team", help="the team, or - for none")
+    handover = users_sub.add_parser("handover", help="give everything open of one user to another")
+    handover.add_argument("giver")
+    handover.add_argument("taker")
 
     sub.add_parser("migrate", help="bring the database schema up to date")
+    sub.add_parser("reindex", help="file every record again under its search terms "
+                                   "(after a change to how names, phones or e-mail compare)")
     run = sub.add_parser("run", help="start every door whose secrets are set (console if none)")
     run.add_argument("--as", dest="username", help="with no door secrets: the console user")
     tick = sub.add_parser("tick", help="run every job that is due now (or --at) once, and exit")
@@ -63,19 +81,55 @@ def door_senders(app: App) -> list[Sender]:
     return senders(app, Secrets.from_env())
 
 
+def _change_user(uow: SqlUnitOfWork, t: Translator, args: argparse.Namespace) -> list[str]:
+    """Deactivate, activate, change role or team, or hand over; returns what to print."""
+    action = args.users_command
+    if action in ("deactivate", "activate"):
+        user = set_active(uow, None, args.username, action == "activate")
+        if action == "activate":
+            return [t("users.activated", username=user.username, name=user.display_name)]
+        lines = [t("users.deactivated", username=user.username, name=user.display_name)]
+        held = open_records(uow, user)
+        if not held.empty:
+            lines += [t("users.open_records", customers=len(held.customers),
+                        deals=len(held.deals), leads=len(held.leads),
+                        reminders=len(held.reminders), refs=", ".join(held.refs[:20]) or "—"),
+                      t("cli.hand_over_how", username=user.username)]
+        return lines
+    if action == "role":
+        user = set_role(uow, None, args.username, parse_role(args.role))
+        return [t("users.role_set", username=user.username, role=t(f"role.{user.role}"))]
+    if action == "team":
+        user, moved = change_team(uow, None, args.username, args.team)
+        return [t("users.team_set", username=user.username, team=user.team or "—",
+                  moved=moved)]
+    done = hand_over(uow, None, args.giver, args.taker)
+    return [t("handover.done", giver=args.giver, to=done.to.display_name, count=len(done.refs),
+              refs=", ".join(done.refs[:20]) or "—")]
+
+
 def _users(app: App, args: argparse.Namespace) -> int:
     t = Translator(app.settings.locale, app.settings.timezone, app.settings)
     if args.users_command == "list":
         with app.uow() as uow:
             for row in uow.queries.users():
+                state = "active" if row["active"] else "inactive"
                 print(f"{row['username']}\t{row['role']}\t{row['team'] or '-'}\t"
-                      f"{row['locale']}\t{row['timezone']}\t{row['display_name']}")
+                      f"{row['locale']}\t{row['timezone']}\t{row['display_name']}\t{state}")
         return 0
+    now = app.dispatcher.clock()
     try:
         with app.uow() as uow:
-            uow.action = "users add"
+            uow.action = f"users {args.users_command}"
+            if args.users_command != "add":
+                lines = _change_user(uow, t, args)
+                if args.users_command == "handover":
+                    queue_notifications(uow, app.settings, now)
+                uow.commit()
+                print("\n".join(lines))
+                return 0
             user = add_user(
-                uow, args.username, parse_role(args.role), app.dispatcher.clock(),
+                uow, args.username, parse_role(args.role), now,
                 display_name=args.name, team=args.team,
                 locale=parse_locale(args.locale) if args.locale else app.settings.locale,
                 timezone=check_timezone(args.tz or app.settings.timezone),
@@ -155,6 +209,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if command == "migrate":
             print("ok")
+            return 0
+        if command == "reindex":
+            with app.engine.begin() as conn:
+                print(f"search terms: {search_index.rebuild(conn)}")
             return 0
         if command == "users":
             return _users(app, args)

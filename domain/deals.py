@@ -25,6 +25,14 @@ class DealStatus(StrEnum):
     LOST = "lost"
 
 
+class AmountSource(StrEnum):
+    """Where a deal's amount comes from: typed by a person, a quote's total, the order's."""
+
+    TYPED = "typed"
+    QUOTE = "quote"
+    ORDER = "order"
+
+
 @dataclass(eq=False)
 class Deal:
     """A sales opportunity with a customer (D-n)."""
@@ -46,11 +54,32 @@ class Deal:
     closed_at: datetime | None = None
     lead_id: int | None = None
     source: str | None = None
+    amount_source: AmountSource | None = None
+    amount_ref: int | None = None  # the quote or order the amount was taken from
     id: int | None = None
 
     @property
     def number(self) -> str:
         return f"D-{self.id}"
+
+    def type_amount(self, amount: Decimal | None) -> None:
+        """A person sets the amount; it holds until the next quote."""
+        self.amount = amount
+        self.amount_source = AmountSource.TYPED if amount is not None else None
+        self.amount_ref = None
+
+    def follow_quote(self, quote_id: int, total: Decimal) -> None:
+        """An open deal is worth its latest quote."""
+        if self.is_open:
+            self.amount = total
+            self.amount_source = AmountSource.QUOTE
+            self.amount_ref = quote_id
+
+    def follow_order(self, order_id: int, total: Decimal) -> None:
+        """A won deal is worth its signed order."""
+        self.amount = total
+        self.amount_source = AmountSource.ORDER
+        self.amount_ref = order_id
 
     @property
     def value(self) -> Money | None:
@@ -129,15 +158,19 @@ def win_deal(uow: UnitOfWork, actor: User, deal_id: int, now: datetime) -> Deal:
     return deal
 
 
-def mark_won(uow: UnitOfWork, deal: Deal, actor: User, now: datetime) -> None:
-    """Set an open deal to won and tell the team; also used when a quote is accepted."""
+def mark_won(uow: UnitOfWork, deal: Deal, actor: User, now: datetime,
+             won_at: datetime | None = None) -> None:
+    """Set an open deal to won and tell the team; also used when a quote is accepted.
+
+    `won_at` is when the deal counts as won (the order's signing day); by default now.
+    """
     if not deal.is_open:
         return
     _record(uow, deal, WON, actor, now)
     deal.status = DealStatus.WON
     deal.stage = WON
     deal.probability = 100
-    deal.closed_at = now
+    deal.closed_at = won_at or now
     deal.last_activity_at = now
     uow.events.append(DealWon(deal.id or 0, deal.owner_id, deal.team, deal.title,
                               deal.amount, deal.currency))

@@ -183,7 +183,8 @@ class Reports(Protocol):
 
     def closed(self, scope: Scope, period: Window) -> dict[str, Any]:
         """Deals closed in the period: won, lost, and for the won ones the seconds from lead
-        (or deal) creation to the win (cycle_seconds over cycle_deals)."""
+        (or deal) creation to the win (cycle_seconds over cycle_deals; a deal won before it
+        was entered, its order signed earlier, has no cycle)."""
         ...
 
     def won_value(self, scope: Scope, period: Window) -> list[dict[str, Any]]:

@@ -128,3 +128,13 @@ class PaymentClaimed(Event):
     received_on: date
     ref: str | None
     method: str
+
+
+@dataclass(frozen=True)
+class RecordsAssigned(Event):
+    """Records given to a new owner by a manager or admin (one /assign or /handover)."""
+
+    to_user_id: int
+    by_user_id: int
+    refs: tuple[str, ...]
+    reminders: int

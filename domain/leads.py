@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from domain.customers import Contact, Customer
-from domain.deals import Deal, StageChange
+from domain.customers import (
+    Contact,
+    Customer,
+    NewContact,
+    optional_email,
+    optional_phone,
+    same_person,
+)
+from domain.deals import AmountSource, Deal, StageChange
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import LeadCreated, LeadQualified
 from domain.money import Money
 from domain.names import fragments, normalise_company, similar_names
+from domain.records import readable
 from domain.settings import Settings
 from domain.unit_of_work import NameMatch, UnitOfWork
 from domain.users import Role, User
 from domain.vocabulary import Named, resolve
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[\d\s\-()]{5,20}$")
 MAX_NAME = 200
 
 
@@ -65,6 +70,19 @@ class NewLead:
     note: str | None = None
 
 
+def check_source(text: str | None, settings: Settings) -> str | None:
+    """The key of a configured lead source (by key, name or another word), or None when not
+    given."""
+    return resolve(settings.terms("source"), text, "source") if text and text.strip() else None
+
+
+def similar_customers(uow: UnitOfWork, company: str, settings: Settings) -> list[NameMatch]:
+    """Customers whose names resemble `company`, the closest first."""
+    key = normalise_company(company)
+    candidates = [("customer", i, k, n) for i, k, n in uow.customers.name_keys(fragments(key))]
+    return similar_names(key, candidates, settings.duplicate_threshold)
+
+
 def find_similar(uow: UnitOfWork, company: str, settings: Settings) -> list[NameMatch]:
     """Open leads and customers whose names resemble `company`."""
     key = normalise_company(company)
@@ -84,12 +102,9 @@ def create_lead(
         raise InvalidInput("lead.no_company")
     if len(company) > MAX_NAME:
         raise InvalidInput("field.too_long", field="company", limit=MAX_NAME)
-    if new.email and not _EMAIL.match(new.email):
-        raise InvalidInput("lead.bad_email", value=new.email)
-    if new.phone and not _PHONE.match(new.phone):
-        raise InvalidInput("lead.bad_phone", value=new.phone)
-    source = resolve(settings.terms("source"), new.source, "source") \
-        if new.source and new.source.strip() else None
+    email = optional_email(new.email)
+    phone = optional_phone(new.phone)
+    source = check_source(new.source, settings)
     similar = find_similar(uow, company, settings)
     lead = Lead(
         company=company,
@@ -98,8 +113,8 @@ def create_lead(
         team=actor.team,
         created_at=now,
         contact=new.contact,
-        phone=new.phone,
-        email=new.email,
+        phone=phone,
+        email=email,
         source=source,
         note=new.note,
     )
@@ -135,6 +150,54 @@ class Qualified:
     customer_reused: bool
 
 
+@dataclass(frozen=True)
+class LookAlike:
+    """A customer whose name resembles the lead's, and whether the actor may use it."""
+
+    customer: Customer
+    usable: bool
+
+
+@dataclass(frozen=True)
+class CustomerQuestion:
+    """Qualifying waits for an answer: use one of these customers, or make a new one."""
+
+    lead: Lead
+    look_alikes: list[LookAlike]
+
+
+NEW_CUSTOMER = 0  # `customer_id` meaning: make a new customer even if look-alikes exist
+
+
+def _customer_for(uow: UnitOfWork, actor: User, lead: Lead, settings: Settings,
+                  customer_id: int | None) -> Customer | CustomerQuestion | None:
+    """The customer the deal goes to, a question when look-alikes exist, or None: make one."""
+    if customer_id == NEW_CUSTOMER:
+        return None
+    if customer_id is not None:
+        named: Customer = readable(uow, actor, "customer", customer_id).entity
+        return named
+    same = uow.customers.by_name_key(lead.name_key)
+    if same is not None and actor.can_read(same.owner_id, same.team):
+        return same
+    found = [uow.customers.get(m.id) for m in similar_customers(uow, lead.company, settings)]
+    if same is not None and all(c is not same for c in found):
+        found.insert(0, same)
+    look_alikes = [LookAlike(c, actor.can_read(c.owner_id, c.team)) for c in found if c]
+    return CustomerQuestion(lead, look_alikes) if look_alikes else None
+
+
+def _carry_contact(uow: UnitOfWork, lead: Lead, customer_id: int, now: datetime) -> None:
+    """The lead's contact person joins the customer's contacts, unless already there."""
+    if not lead.contact:
+        return
+    person = NewContact(lead.contact, phone=lead.phone, email=lead.email)
+    if any(same_person(known, person) for known in uow.contacts.of_customer(customer_id)):
+        return
+    uow.contacts.add(Contact(customer_id=customer_id, name=lead.contact, created_at=now,
+                             phone=lead.phone, email=lead.email))
+
+
 def qualify_lead(
     uow: UnitOfWork,
     actor: User,
@@ -145,12 +208,21 @@ def qualify_lead(
     amount: Money | None = None,
     close_date: date | None = None,
     title: str | None = None,
-) -> Qualified:
-    """Lead -> customer (reused when its name is already on file) + contact + deal."""
+    customer_id: int | None = None,
+) -> Qualified | CustomerQuestion:
+    """Lead -> customer + contact + deal.
+
+    The customer is the one named by `customer_id` (NEW_CUSTOMER: a new one), else the one
+    whose normalised name is the lead's, else a new one; when only look-alike names are on
+    file, nothing is written and the question which one is returned.
+    """
     lead = _writable_open_lead(uow, actor, lead_id)
     if amount is not None and amount.amount <= 0:
         raise InvalidInput("deal.bad_amount", value=str(amount.amount))
-    customer = uow.customers.by_name_key(lead.name_key)
+    chosen = _customer_for(uow, actor, lead, settings, customer_id)
+    if isinstance(chosen, CustomerQuestion):
+        return chosen
+    customer = chosen
     reused = customer is not None
     if customer is None:
         customer = Customer(
@@ -160,9 +232,7 @@ def qualify_lead(
         uow.customers.add(customer)
         uow.flush()
     customer_id = customer.id or 0
-    if lead.contact:
-        uow.contacts.add(Contact(customer_id=customer_id, name=lead.contact, created_at=now,
-                                 phone=lead.phone, email=lead.email))
+    _carry_contact(uow, lead, customer_id, now)
     stage = settings.first_stage
     deal = Deal(
         title=(title or lead.company).strip()[:MAX_NAME],
@@ -173,6 +243,7 @@ def qualify_lead(
         probability=stage.probability,
         currency=amount.currency if amount else settings.currency,
         amount=amount.amount if amount else None,
+        amount_source=AmountSource.TYPED if amount else None,
         close_date=close_date,
         created_at=now,
         last_activity_at=now,

@@ -18,10 +18,14 @@ from domain.events import (
     QuoteApproved,
     QuoteNeedsApproval,
     QuoteRejected,
+    RecordsAssigned,
 )
+from domain.money import quantize
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role
+
+ASSIGNED_SHOWN = 10
 
 
 class OutboxStatus(StrEnum):
@@ -63,7 +67,9 @@ class _Batch:
 
 
 def _money(amount: Any, currency: str) -> dict[str, str] | None:
-    return None if amount is None else {"amount": str(amount), "currency": currency}
+    """An amount as JSON, rounded to its currency as it is shown."""
+    return None if amount is None else {"amount": str(quantize(amount, currency)),
+                                        "currency": currency}
 
 
 def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> None:
@@ -115,6 +121,16 @@ def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> 
         claim["by"] = claimant.display_name if claimant else "?"
         dedupe = f"claim:{target}:{event.amount}:{event.received_on}:{event.ref or ''}"
         batch.to_channel("finance", "notify.payment_claimed", dedupe, **claim)
+    elif isinstance(event, RecordsAssigned):
+        giver = uow.users.get(event.by_user_id) if event.by_user_id else None
+        shown = ", ".join(event.refs[:ASSIGNED_SHOWN])
+        if len(event.refs) > ASSIGNED_SHOWN:
+            shown += f" (+{len(event.refs) - ASSIGNED_SHOWN})"
+        batch.to_user(event.to_user_id, "notify.assigned",
+                      f"assigned:{event.refs[0] if event.refs else 'R'}:{batch.now.isoformat()}",
+                      by=giver.display_name if giver else "admin", count=len(event.refs),
+                      refs=shown or "—", reminders=event.reminders,
+                      first=event.refs[0] if event.refs else "")
     elif isinstance(event, InvoiceVoided):
         voided = {"invoice": event.number, "credit_note": event.credit_note,
                   "reason": event.reason, "released": _money(event.released, event.currency)}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from domain.deals import mark_won
 from domain.errors import Forbidden, InvalidInput, NotFound
@@ -166,6 +167,15 @@ def get_order(uow: UnitOfWork, actor: User, order_id: int) -> Order:
     return order
 
 
+def signing_instant(signed_on: date, today: date, now: datetime, timezone: str) -> datetime:
+    """When an order signed on `signed_on` counts as won: now when signed today, otherwise
+    noon of that day in the signer's time zone (the middle of the day keeps it on that date
+    for readers a few hours east or west)."""
+    if signed_on >= today:
+        return now
+    return datetime.combine(signed_on, time(12), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
 def accept_quote(
     uow: UnitOfWork,
     actor: User,
@@ -205,10 +215,10 @@ def accept_quote(
     uow.orders.add(order)
     quote.status = QuoteStatus.ACCEPTED
     quote.decided_at = quote.decided_at or now
-    if deal.amount is None:
-        deal.amount = quote.net.amount
-    mark_won(uow, deal, actor, now)
     uow.flush()
+    deal.follow_order(order.id or 0, order.total)
+    mark_won(uow, deal, actor, now, won_at=signing_instant(signed_on, today, now,
+                                                           actor.timezone))
     uow.events.append(OrderCreated(order.id or 0, deal.id or 0, order.owner_id, order.total,
                                    order.currency))
     return order

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.deals import get_deal, writable_deal
+from domain.deals import AmountSource, get_deal, writable_deal
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import QuoteApproved, QuoteNeedsApproval, QuoteRejected
 from domain.money import Money
@@ -164,12 +164,26 @@ def draft_quote(
     uow.quotes.add(quote)
     uow.flush()
     deal.last_activity_at = now
+    deal.follow_quote(quote.id or 0, quote.total)
     if quote.status == QuoteStatus.PENDING:
         uow.events.append(QuoteNeedsApproval(
             quote.id or 0, deal.id or 0, quote.owner_id, quote.team, discount,
             quote.total, quote.currency,
         ))
     return quote
+
+
+def _deal_follows_remaining_quotes(uow: UnitOfWork, quote: Quote) -> None:
+    """A rejected or withdrawn quote stops setting its deal's amount: the latest quote still
+    open does, else the latest one (an amount typed since stays as it is)."""
+    deal = uow.deals.get(quote.deal_id)
+    if deal is None or deal.amount_source != AmountSource.QUOTE or deal.amount_ref != quote.id:
+        return
+    quotes = uow.quotes.of_deal(deal.id or 0)
+    live = [q for q in quotes if q.status in OPEN_STATUSES]
+    latest = max(live or quotes, key=lambda q: q.id or 0, default=None)
+    if latest is not None:
+        deal.follow_quote(latest.id or 0, latest.total)
 
 
 def get_quote(uow: UnitOfWork, actor: User, quote_id: int) -> Quote:
@@ -219,6 +233,7 @@ def reject_quote(
     quote.decided_by = actor.id
     quote.decided_at = now
     quote.decision_note = reason.strip()[:500]
+    _deal_follows_remaining_quotes(uow, quote)
     uow.events.append(QuoteRejected(quote.id or 0, quote.owner_id, actor.id or 0,
                                     quote.decision_note))
     return quote
@@ -238,6 +253,7 @@ def withdraw_quote(
     quote.decided_by = actor.id
     quote.decided_at = now
     quote.decision_note = reason.strip()[:500] or None
+    _deal_follows_remaining_quotes(uow, quote)
     return quote
 
 

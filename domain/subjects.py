@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.records import number_of
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
 
 KINDS = ("lead", "customer", "deal", "quote", "order")
-_PREFIX = {"lead": "L", "customer": "A", "deal": "D", "quote": "Q", "order": "O"}
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,7 @@ class Subject:
 
     @property
     def number(self) -> str:
-        return f"{_PREFIX[self.kind]}-{self.id}"
-
-
-def number_of(kind: str, id_: int) -> str:
-    return f"{_PREFIX[kind]}-{id_}"
+        return number_of(self.kind, self.id)
 
 
 def resolve_subject(uow: UnitOfWork, actor: User, kind: str, id_: int) -> Subject:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from domain.payments import Payment
     from domain.quotes import Quote
     from domain.reminders import Reminder
+    from domain.search import Token
     from domain.spend import Spend
     from domain.users import Identity, Invite, LinkCode, Role, User
 
@@ -72,6 +73,14 @@ class LeadRepository(Protocol):
 
     def get(self, id_: int) -> Lead | None: ...
 
+    def open_of_owner(self, owner_id: int) -> list[Lead]:
+        """The owner's leads still to be worked (status new), oldest first."""
+        ...
+
+    def open_by_name_key(self, name_key: str) -> list[Lead]:
+        """Leads still to be worked whose normalised company name is `name_key`."""
+        ...
+
     def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
         """(id, name_key, company) of open leads whose key contains one of the fragments
         (all open leads when none are given)."""
@@ -81,9 +90,19 @@ class LeadRepository(Protocol):
 class CustomerRepository(Repository["Customer"], Protocol):
     def by_name_key(self, name_key: str) -> Customer | None: ...
 
+    def of_owner(self, owner_id: int) -> list[Customer]:
+        """The customers the user owns, oldest first."""
+        ...
+
     def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
         """(id, name_key, name) of customers whose key contains one of the fragments
         (all customers when none are given)."""
+        ...
+
+
+class ContactRepository(Repository["Contact"], Protocol):
+    def of_customer(self, customer_id: int) -> list[Contact]:
+        """The customer's contacts, in the order they were added."""
         ...
 
 
@@ -94,14 +113,30 @@ class DealRepository(Protocol):
 
     def add_stage_change(self, change: StageChange) -> None: ...
 
+    def open_of_owner(self, owner_id: int) -> list[Deal]:
+        """The owner's open deals, oldest first."""
+        ...
+
+    def open_of_customer(self, customer_id: int) -> list[Deal]:
+        """The customer's open deals, oldest first."""
+        ...
+
 
 class QuoteRepository(Repository["Quote"], Protocol):
     def open_for_deal(self, deal_id: int, today: date) -> list[Quote]: ...
+
+    def of_deal(self, deal_id: int) -> list[Quote]:
+        """Every quote of the deal, in number order."""
+        ...
 
 
 class ReminderRepository(Repository["Reminder"], Protocol):
     def due(self, now: datetime, limit: int) -> list[Reminder]:
         """Open reminders due by `now` and not sent yet, oldest first."""
+        ...
+
+    def open_of_user(self, user_id: int) -> list[Reminder]:
+        """The user's open reminders, soonest first."""
         ...
 
 
@@ -147,11 +182,13 @@ class DialogRepository(Protocol):
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a list and whether there is more."""
+    """One page of a list and whether there is more; `capped`: the list stops short of all
+    there is (a search too broad to rank every match)."""
 
     rows: list[dict[str, Any]]
     page: int
     has_more: bool
+    capped: bool = False
 
 
 class Queries(Protocol):
@@ -178,6 +215,18 @@ class Queries(Protocol):
     def named(self, kind: str, text: str, *, owner_id: int | None, team: str | None,
               limit: int) -> list[tuple[int, str]]:
         """(id, name) of customers or deals whose name contains `text`."""
+        ...
+
+    def find(self, tokens: Sequence[Token], *, owner_id: int | None, team: str | None,
+             page: int, per_page: int) -> Page:
+        """Leads, customers, contacts and deals whose search terms start with every token,
+        best first: kind, id, score, name, phone, email, contact, lead_status, title,
+        customer_id, customer, stage, deal_status, amount, currency, owner."""
+        ...
+
+    def history(self, entries: Sequence[tuple[str, int]], page: int, per_page: int) -> Page:
+        """Audit rows of these (entity, id) pairs, newest first: id, at, action, entity,
+        entity_id, before, after, actor."""
         ...
 
 
@@ -276,7 +325,7 @@ class UnitOfWork(Protocol):
     invites: InviteRepository
     leads: LeadRepository
     customers: CustomerRepository
-    contacts: Repository[Contact]
+    contacts: ContactRepository
     deals: DealRepository
     activities: Repository[Activity]
     reminders: ReminderRepository
@@ -299,6 +348,7 @@ class UnitOfWork(Protocol):
     events: list[Event]
     actor_id: int | None
     action: str
+    at: datetime | None  # when the change is made, as the audit trail records it (None: now)
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -295,3 +295,46 @@ def set_quiet_hours(user: User, text: str) -> None:
         return
     window = QuietHours.parse(text)
     user.quiet_hours = f"{window.start:%H:%M}-{window.end:%H:%M}"
+
+
+def _admin_change(uow: UnitOfWork, actor: User | None, username: str) -> User:
+    """The user an admin (or the command line, `actor` None) is about to change."""
+    if actor is not None:
+        actor.require(Role.ADMIN)
+    user = uow.users.by_username(username.strip().lstrip("@"))
+    if user is None:
+        raise NotFound("user.unknown", username=username)
+    return user
+
+
+def _keep_an_admin(uow: UnitOfWork, user: User) -> None:
+    """The last active admin may not be deactivated or given another role."""
+    others = [u for u in uow.users.with_role(Role.ADMIN, None) if u.id != user.id]
+    if user.role == Role.ADMIN and user.active and not others:
+        raise Conflict("user.last_admin", username=user.username)
+
+
+def set_active(uow: UnitOfWork, actor: User | None, username: str, active: bool) -> User:
+    """Deactivate a person who leaves (they are refused at the door from then on) or take
+    them back; their records stay theirs until handed over."""
+    user = _admin_change(uow, actor, username)
+    if user.active and active:
+        raise Conflict("user.already_active", username=user.username)
+    if not user.active and not active:
+        raise Conflict("user.already_inactive", username=user.username)
+    if not active:
+        if actor is not None and user.id == actor.id:
+            raise Conflict("user.not_yourself")
+        _keep_an_admin(uow, user)
+    user.active = active
+    return user
+
+
+def set_role(uow: UnitOfWork, actor: User | None, username: str, role: Role) -> User:
+    user = _admin_change(uow, actor, username)
+    if user.role == role:
+        raise Conflict("user.same_role", username=user.username, role=role.value)
+    if role != Role.ADMIN:
+        _keep_an_admin(uow, user)
+    user.role = role
+    return user

@@ -24,6 +24,7 @@ from domain.payments import (
 from domain.users import Role
 from handlers.arguments import PER_PAGE, need, page_of, read_args
 from handlers.commands import command
+from handlers.contacts import contact_line
 from handlers.context import Ctx
 from handlers.installments import terms_text, trigger_text
 from handlers.parsing import Args, looks_like_ref, parse_quantity, unquote
@@ -448,6 +449,16 @@ def customer_card(ctx: Ctx, text: str) -> Reply:
     owner = ctx.uow.users.get(found.owner_id)
     lines = [ctx.t("customer.card.title", ref=found.number, name=found.name,
                    owner=owner.display_name if owner else "—")]
+    details = [ctx.t(f"customer.card.{f}", value=v) for f, v in (
+        ("phone", found.phone), ("email", found.email), ("address", found.address),
+        ("tax_id", found.tax_id)) if v]
+    if details:
+        lines.append(" · ".join(details))
+    people = ctx.uow.contacts.of_customer(cid)
+    lines += _section(ctx, "customer.card.contacts",
+                      ["  " + contact_line(ctx, p) for p in people[:CARD_ROWS]]
+                      + ([ctx.t("contacts.more", count=len(people) - CARD_ROWS)]
+                         if len(people) > CARD_ROWS else []))
     lines += _section(ctx, "customer.card.deals", [
         ctx.t("customer.card.deal", ref=f"D-{d['id']}", title=d["title"],
               stage=_stage(ctx, d["stage"]), amount=_money(ctx, d["amount"], d["currency"]))
@@ -484,5 +495,9 @@ def customer_card(ctx: Ctx, text: str) -> Reply:
     lines.append(ctx.t("customer.card.last_contact", when=ctx.t.when(last)) if last
                  else ctx.t("customer.card.no_contact"))
     return Reply("\n".join(lines), [[Button(ctx.t("button.open_invoices"),
-                                            f"/invoices all {found.number}")]])
+                                            f"/invoices all {found.number}"),
+                                     Button(ctx.t("button.contacts"),
+                                            f"/contacts {found.number}"),
+                                     Button(ctx.t("button.history"),
+                                            f"/history {found.number}")]])
 

@@ -196,7 +196,7 @@ DIALOGS: dict[str, Dialog] = {
             Step("company", _read_text),
             Step("contact", _read_text, optional=True),
             Step("source", _read_source, optional=True, choices=_source_buttons),
-        ), _begin_lead, _finish_lead),
+        ), _begin_lead, _finish_lead, roles=SALES),
         Dialog("quote", (
             Step("deal", _read_deal),
             Step("lines", _read_lines),

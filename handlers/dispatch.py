@@ -13,7 +13,16 @@ from domain.notifications import OutboxMessage, queue_notifications
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User, link_chat_account
-from handlers import cash, dialogs, reports, sales, team  # noqa: F401  (registers the commands)
+from handlers import (  # noqa: F401  (registers the commands)
+    cash,
+    contacts,
+    dialogs,
+    history,
+    records,
+    reports,
+    sales,
+    team,
+)
 from handlers.choices import choice_buttons
 from handlers.commands import find
 from handlers.context import Ctx
@@ -136,10 +145,16 @@ class Dispatcher:
         incoming = replace(incoming, text=normalise(incoming.text))
         with self.uow_factory() as uow:
             user = self._find_user(uow, incoming)
-            if user is None or not user.active:
+            if user is None:
                 trace.outcome = "stranger"
                 return self._stranger(uow, incoming, now)
             t = Translator(user.locale, user.timezone, self.settings)
+            if not user.active:  # a person who left: refused, nothing written but the delivery
+                trace.outcome = "refused"
+                if self._repeated(uow, incoming):
+                    return Reply("")
+                uow.commit()
+                return Reply(t("error.deactivated"), ok=False)
             if self._repeated(uow, incoming):
                 trace.outcome = "repeat"
                 return Reply("")
@@ -233,6 +248,7 @@ class Dispatcher:
         user.require(*command.roles)
         uow.actor_id = user.id
         uow.action = command.name
+        uow.at = now
         reply = dialogs.start_if_incomplete(ctx, command.name, rest) or command.fn(ctx, rest)
         return dialogs.set_aside_note(ctx, reply)
 

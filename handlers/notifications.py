@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.digests import FINANCE_DIGEST, MANAGER_DIGEST
 from handlers.i18n import Translator
+from handlers.references import card_command
 from handlers.reply import Button, Reply
 from handlers.reports import digest_reply
 
@@ -45,6 +46,9 @@ def _buttons(key: str, params: dict[str, Any], t: Translator) -> list[list[Butto
             confirm += f' ref="{params["ref"]}"'
         return [[Button(t("button.confirm_payment"), confirm),
                  Button(t("button.open_customer"), f"/customer {params['customer_ref']}")]]
+    if key == "notify.assigned" and params.get("first"):
+        card = card_command(params["first"])
+        return [[Button(t("button.open_record", ref=params["first"]), card)]] if card else []
     if key == "notify.reminder_due":
         ref = params["reminder"]
         return [[Button(t("button.done", ref=ref), f"/done {ref}"),

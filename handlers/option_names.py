@@ -32,6 +32,7 @@ CHINESE: dict[str, str] = {
     "原因": "reason",
     "下次": "next", "下次跟进": "next",
     "名称": "name", "姓名": "name",
+    "公司": "company", "公司名称": "company",
     "地址": "address",
     "税号": "tax_id",
     "客户": "customer",

@@ -38,11 +38,14 @@ def _nfkc(text: str) -> str:
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Control characters other than tabs and line breaks (a NUL cannot even be stored).
+_INVISIBLE.update(dict.fromkeys(c for c in [*range(32), 127] if chr(c) not in "\t\n\r"))
 
 
 def normalise(text: str) -> str:
     """Every message in one form before it is read: full-width letters, digits and signs
-    folded (ＦＷ－１ -> FW-1, １３９ -> 139, ，-> ,), invisible joiners a keyboard left dropped."""
+    folded (ＦＷ－１ -> FW-1, １３９ -> 139, ，-> ,), invisible joiners a keyboard left and
+    control characters dropped."""
     return _nfkc(text).translate(_INVISIBLE)
 
 
@@ -343,16 +346,16 @@ def parse_amount(text: str, default_currency: str) -> Money:
 
 # --------------------------------------------------------------------------- references
 
-_REF_KINDS = {"L": "lead", "A": "customer", "D": "deal", "Q": "quote", "O": "order",
-              "P": "payment", "R": "reminder"}
+_REF_KINDS = {"L": "lead", "A": "customer", "C": "contact", "D": "deal", "Q": "quote",
+              "O": "order", "P": "payment", "R": "reminder"}
 _DASH = "[-‐‑–—]"
-_REF_RE = re.compile(rf"^(?P<prefix>[LADQOPR]){_DASH}?(?P<id>\d{{1,18}})$")
+_REF_RE = re.compile(rf"^(?P<prefix>[LACDQOPR]){_DASH}?(?P<id>\d{{1,18}})$")
 _INVOICE_RE = re.compile(rf"^INV{_DASH}?(?P<year>\d{{4}}){_DASH}(?P<seq>\d{{1,18}})$")
 
 
 @dataclass(frozen=True)
 class Ref:
-    """A record reference as printed: L-12, A-5, D-7, Q-3, O-3, INV-2026-0007, P-9, R-4."""
+    """A record reference as printed: L-12, A-5, C-3, D-7, Q-3, O-3, INV-2026-0007, P-9, R-4."""
 
     kind: str
     id: int

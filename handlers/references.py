@@ -17,8 +17,21 @@ def ref_of(text: str, *kinds: str) -> Ref:
     return ref
 
 
-_EXAMPLE = {"lead": "L-12", "customer": "A-5", "deal": "D-7", "quote": "Q-3", "order": "O-3",
-            "invoice": "INV-2026-0007", "payment": "P-9", "reminder": "R-4"}
+_EXAMPLE = {"lead": "L-12", "customer": "A-5", "contact": "C-3", "deal": "D-7", "quote": "Q-3",
+            "order": "O-3", "invoice": "INV-2026-0007", "payment": "P-9", "reminder": "R-4"}
+# The command that shows a record of each kind as a card.
+_CARD = {"lead": "/lead", "customer": "/customer", "contact": "/contact", "deal": "/deal",
+         "quote": "/quote", "order": "/order"}
+
+
+def card_command(number: str) -> str | None:
+    """"D-7" -> "/deal D-7": the command that shows the record, if it has a card."""
+    try:
+        ref = parse_ref(number)
+    except InvalidInput:
+        return None
+    command = _CARD.get(ref.kind)
+    return f"{command} {ref.number}" if command else None
 
 
 def by_name(ctx: Ctx, kind: str, text: str) -> int:

@@ -17,7 +17,16 @@ from handlers.arguments import PER_PAGE, need, page_of, read_args
 from handlers.commands import command
 from handlers.context import DEFAULT_REMINDER_TIME, Ctx
 from handlers.installments import terms_text, trigger_text
-from handlers.parsing import parse_percent, parse_quote_lines, tokenize, unquote
+from handlers.parsing import (
+    Args,
+    Ref,
+    looks_like_ref,
+    parse_percent,
+    parse_quote_lines,
+    parse_ref,
+    tokenize,
+    unquote,
+)
 from handlers.references import deal_id, ref_of, subject
 from handlers.reply import Button, Reply
 
@@ -33,7 +42,8 @@ def _more(ctx: Ctx, has_more: bool, command_text: str, page: int) -> list[str]:
     return [ctx.t("list.more", command=f"{command_text} page={page + 1}")] if has_more else []
 
 
-def _stage_name(ctx: Ctx, key: str) -> str:
+def stage_name(ctx: Ctx, key: str) -> str:
+    """A stage (or won/lost) in the reader's language."""
     return ctx.t.stage(key)
 
 
@@ -59,10 +69,50 @@ def _stage_scope(ctx: Ctx, word: str) -> str:
 
 # --------------------------------------------------------------------------- leads
 
-@command("lead", roles=SALES, group="sales")
+def lead_card(ctx: Ctx, lead_id: int) -> Reply:
+    """A lead's card: company, contact person, where it came from, what became of it."""
+    found = leads.get_lead(ctx.uow, ctx.user, lead_id)
+    owner = ctx.uow.users.get(found.owner_id)
+    lines = [ctx.t("lead.card.title", ref=found.number, company=found.company,
+                   status=ctx.t(f"lead.status.{found.status}")),
+             ctx.t("lead.card.contact", contact=found.contact or "—", phone=found.phone or "—",
+                   email=found.email or "—"),
+             ctx.t("lead.card.source", source=ctx.t.term("source", found.source),
+                   owner=owner.display_name if owner else "—",
+                   date=ctx.t.date(found.created_at.astimezone(ctx.tz).date()))]
+    if found.note:
+        lines.append(ctx.t("lead.card.note", note=found.note))
+    if found.reason:
+        lines.append(ctx.t("lead.card.reason", reason=found.reason))
+    buttons: list[list[Button]] = []
+    if found.deal_id:
+        lines.append(ctx.t("lead.card.became", customer=f"A-{found.customer_id}",
+                           deal=f"D-{found.deal_id}"))
+        buttons = [[Button(ctx.t("button.open_deal"), f"/deal D-{found.deal_id}")]]
+    elif found.status == leads.LeadStatus.NEW and ctx.user.can_write(found.owner_id, found.team):
+        buttons = [[Button(ctx.t("button.qualify"), f"/qualify {found.number}"),
+                    Button(ctx.t("button.disqualify"), f"/disqualify {found.number} reason=")]]
+    buttons.append([Button(ctx.t("button.history"), f"/history {found.number}")])
+    return Reply("\n".join(lines), buttons)
+
+
+def _reference_alone(args: Args) -> Ref | None:
+    """`/lead L-6`: a single unquoted reference, not a company's name."""
+    if args.options or len(args.positional) != 1 or args.text != args.positional[0]:
+        return None
+    return parse_ref(args.text) if looks_like_ref(args.text) else None
+
+
+@command("lead", roles=READERS, group="sales")
 def lead(ctx: Ctx, text: str) -> Reply:
     usage = _usage(ctx, "lead")
     args = read_args(text, "contact", "phone", "email", "source", "note", usage=usage)
+    shown = _reference_alone(args)
+    if shown is not None:
+        if shown.kind != "lead":
+            raise InvalidInput("lead.ref_not_company", value=shown.number)
+        return lead_card(ctx, shown.id)
+    ctx.user.require(*SALES)
     company = need(unquote(args.text), "lead.no_company", usage)
     new = leads.NewLead(company=company, contact=args.option("contact"),
                         phone=args.option("phone"), email=args.option("email"),
@@ -100,27 +150,64 @@ def leads_list(ctx: Ctx, text: str) -> Reply:
     lines = [ctx.t("leads.title", page=page)]
     for row in found.rows:
         lines.append(ctx.t("leads.row", ref=f"L-{row['id']}", company=row["company"],
-                           contact=row["contact"] or "—",
+                           contact=row["contact"] or "—", phone=row["phone"] or "—",
+                           source=ctx.t.term("source", row["source"]),
                            status=ctx.t(f"lead.status.{row['status']}"),
-                           owner=row["owner"], date=ctx.t.date(row["created_at"].date())))
+                           owner=row["owner"],
+                           date=ctx.t.date(row["created_at"].astimezone(ctx.tz).date())))
     lines += _more(ctx, found.has_more, f"/leads {scope}", page)
     return Reply("\n".join(lines))
+
+
+def _customer_choice(text: str | None) -> int | None:
+    """customer=A-1 (that customer) or customer=new (a new one); None when not given."""
+    if text is None:
+        return None
+    if text.strip().lower() in ("new", "新", "新建", "新客户"):
+        return leads.NEW_CUSTOMER
+    return ref_of(text, "customer").id
+
+
+def _ask_customer(ctx: Ctx, question: leads.CustomerQuestion, text: str) -> Reply:
+    """Which customer the qualified lead goes to: each look-alike, or a new one."""
+    lead_ref = question.lead.number
+    rest = " ".join(w for w in text.split()[1:] if not w.lower().startswith("customer="))
+    lines = [ctx.t("lead.which_customer", ref=lead_ref, company=question.lead.company)]
+    buttons: list[list[Button]] = []
+    for match in question.look_alikes:
+        customer = match.customer
+        owner = ctx.uow.users.get(customer.owner_id)
+        lines.append(ctx.t("lead.look_alike", ref=customer.number, name=customer.name,
+                           owner=owner.display_name if owner else "—"))
+        if match.usable:
+            short = customer.name if len(customer.name) <= 24 else customer.name[:23] + "…"
+            buttons.append([Button(ctx.t("button.use_customer", ref=customer.number,
+                                         name=short),
+                                   f"/qualify {lead_ref} customer={customer.number} {rest}"
+                                   .strip())])
+    lines.append(ctx.t("lead.which_customer_how", ref=lead_ref))
+    buttons.append([Button(ctx.t("button.new_customer"),
+                           f"/qualify {lead_ref} customer=new {rest}".strip())])
+    return Reply("\n".join(lines), buttons, ok=True)
 
 
 @command("qualify", roles=SALES, group="sales")
 def qualify(ctx: Ctx, text: str) -> Reply:
     usage = _usage(ctx, "qualify")
-    args = read_args(text, "amount", "close", "title", usage=usage)
+    args = read_args(text, "amount", "close", "title", "customer", usage=usage)
     ref = ref_of(need(args.positional[0] if args.positional else None, "lead.need_ref", usage),
                  "lead")
     amount = ctx.amount(args.options["amount"]) if "amount" in args.options else None
     close = ctx.date(args.options["close"]) if "close" in args.options else None
     done = leads.qualify_lead(ctx.uow, ctx.user, ref.id, ctx.settings, ctx.now, amount=amount,
-                              close_date=close, title=args.option("title"))
+                              close_date=close, title=args.option("title"),
+                              customer_id=_customer_choice(args.option("customer")))
+    if isinstance(done, leads.CustomerQuestion):
+        return _ask_customer(ctx, done, text)
     deal = done.deal
     text_out = ctx.t("lead.qualified", lead=done.lead.number, customer=done.customer.number,
                      name=done.customer.name, deal=deal.number, title=deal.title,
-                     stage=_stage_name(ctx, deal.stage))
+                     stage=stage_name(ctx, deal.stage))
     if done.customer_reused:
         text_out += "\n" + ctx.t("lead.customer_reused", customer=done.customer.number)
     return Reply(text_out, [[Button(ctx.t("button.open_deal"), f"/deal {deal.number}")]])
@@ -158,9 +245,9 @@ def _history_line(ctx: Ctx, row: dict[str, Any]) -> str:
                      kind=ctx.t.term("kind", row["kind"]), text=row["text"][:120])
     if row["from_stage"] is None:
         return ctx.t("deal.history.created", when=when, user=row["user"],
-                     stage=_stage_name(ctx, row["stage"]))
+                     stage=stage_name(ctx, row["stage"]))
     return ctx.t("deal.history.stage", when=when, user=row["user"],
-                 old=_stage_name(ctx, row["from_stage"]), new=_stage_name(ctx, row["stage"]))
+                 old=stage_name(ctx, row["from_stage"]), new=stage_name(ctx, row["stage"]))
 
 
 @command("deal", roles=READERS, group="sales")
@@ -174,14 +261,18 @@ def deal_card(ctx: Ctx, text: str) -> Reply:
         ctx.t("deal.card.title", ref=the_deal.number, title=the_deal.title),
         ctx.t("deal.card.customer", ref=f"A-{the_deal.customer_id}",
               name=customer.name if customer else "—"),
-        ctx.t("deal.card.stage", stage=_stage_name(ctx, the_deal.stage),
+        ctx.t("deal.card.stage", stage=stage_name(ctx, the_deal.stage),
               probability=ctx.t.percent(the_deal.probability)),
         ctx.t("deal.card.amount", amount=ctx.t.money(the_deal.amount, the_deal.currency),
+              source=amount_source(ctx, the_deal),
               weighted=ctx.t.money(weighted.amount if weighted else None, the_deal.currency)),
         ctx.t("deal.card.close", date=ctx.t.date(the_deal.close_date)),
         ctx.t("deal.card.owner", owner=owner.display_name if owner else "—"),
         ctx.t("deal.card.next", next=the_deal.next_step or "—"),
     ]
+    if the_deal.status == deals.DealStatus.WON and the_deal.closed_at is not None:
+        lines.append(ctx.t("deal.card.won_on",
+                           date=ctx.t.date(the_deal.closed_at.astimezone(ctx.tz).date())))
     if the_deal.lost_reason:
         lines.append(ctx.t("deal.card.lost_reason", reason=the_deal.lost_reason))
     for q in ctx.uow.queries.quotes_of_deal(the_deal.id or 0):
@@ -192,7 +283,18 @@ def deal_card(ctx: Ctx, text: str) -> Reply:
     if history:
         lines.append(ctx.t("deal.card.history"))
         lines += ["  " + _history_line(ctx, row) for row in history]
-    return Reply("\n".join(lines), _stage_buttons(ctx, the_deal))
+    buttons = _stage_buttons(ctx, the_deal)
+    buttons.append([Button(ctx.t("button.history"), f"/history {the_deal.number}")])
+    return Reply("\n".join(lines), buttons)
+
+
+def amount_source(ctx: Ctx, deal: deals.Deal) -> str:
+    """Where the amount comes from, as the card says it: " (from Q-2)", " (set by hand)"."""
+    if deal.amount_source is None or deal.amount is None:
+        return ""
+    ref = {deals.AmountSource.QUOTE: f"Q-{deal.amount_ref}",
+           deals.AmountSource.ORDER: f"O-{deal.amount_ref}"}.get(deal.amount_source, "")
+    return ctx.t(f"deal.amount_from.{deal.amount_source}", ref=ref)
 
 
 @command("deals", roles=READERS, group="sales")
@@ -215,7 +317,7 @@ def deals_list(ctx: Ctx, text: str) -> Reply:
     lines = [ctx.t("deals.title", page=page)]
     for row in found.rows:
         lines.append(ctx.t("deals.row", ref=f"D-{row['id']}", title=row["title"],
-                           customer=row["customer"], stage=_stage_name(ctx, row["stage"]),
+                           customer=row["customer"], stage=stage_name(ctx, row["stage"]),
                            amount=ctx.t.money(row["amount"], row["currency"]),
                            owner=row["owner"]))
     lines += _more(ctx, found.has_more, f"/deals {scope}", page)
@@ -231,7 +333,7 @@ def stage(ctx: Ctx, text: str) -> Reply:
     target = " ".join(args.positional[1:])
     moved = deals.move_stage(ctx.uow, ctx.user, deal_id(ctx, args.positional[0]), target,
                              ctx.settings, ctx.now)
-    return Reply(ctx.t("deal.moved", ref=moved.number, stage=_stage_name(ctx, moved.stage),
+    return Reply(ctx.t("deal.moved", ref=moved.number, stage=stage_name(ctx, moved.stage),
                        probability=ctx.t.percent(moved.probability)),
                  _stage_buttons(ctx, moved))
 

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+from domain.assignment import OpenRecords, change_team, open_records
 from domain.errors import Conflict, InvalidInput
 from domain.outbox import OFF
 from domain.users import (
     LINK_CODE_TTL,
     Role,
+    User,
     create_invite,
     create_link_code,
     parse_role,
+    set_active,
     set_language,
     set_quiet_hours,
+    set_role,
     set_timezone,
 )
 from handlers.arguments import need, read_args
 from handlers.commands import COMMANDS, command, find
 from handlers.context import Ctx
 from handlers.i18n import Translator
-from handlers.reply import Reply
+from handlers.reply import Button, Reply
 
-GROUPS = ("sales", "cash", "reports", "team")
+GROUPS = ("sales", "records", "cash", "reports", "team")
 
 
 @command("start", group="team", aliases=("link",))
@@ -78,15 +82,67 @@ def invite(ctx: Ctx, text: str) -> Reply:
                        role=ctx.t(f"role.{created.role}"), code=created.code))
 
 
-@command("users", roles=(Role.ADMIN,), group="team")
-def users(ctx: Ctx, text: str) -> Reply:
+def _user_list(ctx: Ctx) -> Reply:
     rows = ctx.uow.queries.users()
     lines = [ctx.t("team.users.title", count=len(rows))]
     for row in rows:
-        lines.append(ctx.t("team.users.row", username=row["username"], name=row["display_name"],
-                           role=ctx.t(f"role.{row['role']}"), team=row["team"] or "—",
-                           lang=row["locale"], tz=row["timezone"], linked=row["linked"]))
+        line = ctx.t("team.users.row", username=row["username"], name=row["display_name"],
+                     role=ctx.t(f"role.{row['role']}"), team=row["team"] or "—",
+                     lang=row["locale"], tz=row["timezone"], linked=row["linked"])
+        lines.append(line if row["active"] else line + ctx.t("team.users.inactive"))
     return Reply("\n".join(lines))
+
+
+def open_records_lines(ctx: Ctx, held: OpenRecords) -> list[str]:
+    """What a person still has open, to be handed over."""
+    refs = held.refs
+    shown = ", ".join(refs[:20]) + (" …" if len(refs) > 20 else "")
+    return [ctx.t("users.open_records", customers=len(held.customers), deals=len(held.deals),
+                  leads=len(held.leads), reminders=len(held.reminders), refs=shown or "—")]
+
+
+def _deactivated(ctx: Ctx, user: User) -> Reply:
+    held = open_records(ctx.uow, user)
+    lines = [ctx.t("users.deactivated", username=user.username, name=user.display_name)]
+    buttons: list[list[Button]] = []
+    if not held.empty:
+        lines += open_records_lines(ctx, held)
+        lines.append(ctx.t("users.hand_over_how", username=user.username))
+        takers = [u for role in (Role.MANAGER, Role.REP)
+                  for u in ctx.uow.users.with_role(role, user.team)
+                  if u.id != user.id and (user.team is None or u.team == user.team)]
+        buttons = [[Button(ctx.t("button.hand_over_to", name=u.display_name),
+                           f"/handover {user.username} {u.username}")] for u in takers[:3]]
+    return Reply("\n".join(lines), buttons)
+
+
+# The /users actions in Chinese.
+_USER_ACTIONS = {"列表": "list", "停用": "deactivate", "启用": "activate", "角色": "role",
+                 "团队": "team"}
+
+
+@command("users", roles=(Role.ADMIN,), group="team")
+def users(ctx: Ctx, text: str) -> Reply:
+    usage = ctx.t("help.users.usage")
+    words = text.split()
+    action, rest = (_USER_ACTIONS.get(words[0], words[0].lower()), words[1:]) if words \
+        else ("list", [])
+    if action == "list":
+        return _user_list(ctx)
+    if action in ("deactivate", "activate") and len(rest) == 1:
+        user = set_active(ctx.uow, ctx.user, rest[0], action == "activate")
+        if action == "deactivate":
+            return _deactivated(ctx, user)
+        return Reply(ctx.t("users.activated", username=user.username, name=user.display_name))
+    if action == "role" and len(rest) == 2:
+        user = set_role(ctx.uow, ctx.user, rest[0], parse_role(rest[1]))
+        return Reply(ctx.t("users.role_set", username=user.username,
+                           role=ctx.t(f"role.{user.role}")))
+    if action == "team" and len(rest) in (1, 2):
+        user, moved = change_team(ctx.uow, ctx.user, rest[0], rest[1] if len(rest) == 2 else None)
+        return Reply(ctx.t("users.team_set", username=user.username, team=user.team or "—",
+                           moved=moved))
+    raise InvalidInput("users.bad_action", value=text, usage=usage)
 
 
 @command("help", group="team")

@@ -43,7 +43,7 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     actor = session.info.get("actor_id")
     action = session.info.get("action") or "system"
-    now = datetime.now(UTC)
+    now = session.info.get("at") or datetime.now(UTC)
     rows: list[dict[str, Any]] = []
 
     def row(obj: Any, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from domain.deals import DealStatus
 from domain.names import normalise_company
 from domain.reminders import ReminderStatus
+from domain.search import Token
 from domain.unit_of_work import Page
+from storage import history, search
 from storage import tables as t
 
 
@@ -33,7 +36,8 @@ class SqlQueries:
     def leads(self, *, owner_id: int | None, team: str | None, status: str | None,
               page: int, per_page: int) -> Page:
         q = select(t.leads.c.id, t.leads.c.company, t.leads.c.contact, t.leads.c.source,
-                   t.leads.c.status, t.leads.c.created_at, t.users.c.display_name.label("owner")
+                   t.leads.c.phone, t.leads.c.status, t.leads.c.created_at,
+                   t.users.c.display_name.label("owner")
                    ).join(t.users, t.users.c.id == t.leads.c.owner_id)
         if owner_id is not None:
             q = q.where(t.leads.c.owner_id == owner_id)
@@ -97,7 +101,7 @@ class SqlQueries:
             t.identities.c.user_id == u.c.id).scalar_subquery()
         rows = self.session.execute(
             select(u.c.id, u.c.username, u.c.display_name, u.c.role, u.c.team, u.c.locale,
-                   u.c.timezone, linked.label("linked")).order_by(u.c.id)
+                   u.c.timezone, u.c.active, linked.label("linked")).order_by(u.c.id)
         ).mappings()
         return [dict(r) for r in rows]
 
@@ -140,3 +144,11 @@ class SqlQueries:
         if len(exact) == 1:
             return exact
         return [(r[0], r[1]) for r in self.session.execute(q.order_by(table.c.id).limit(limit))]
+
+    def find(self, tokens: Sequence[Token], *, owner_id: int | None, team: str | None,
+             page: int, per_page: int) -> Page:
+        return search.find(self.session, tokens, owner_id=owner_id, team=team, page=page,
+                           per_page=per_page)
+
+    def history(self, entries: Sequence[tuple[str, int]], page: int, per_page: int) -> Page:
+        return history.history(self.session, entries, page, per_page)

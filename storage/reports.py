@@ -247,16 +247,19 @@ class SqlReports:
         d, lead = t.deals, t.leads
         started = func.coalesce(lead.c.created_at, d.c.created_at)
         cycle = epoch_seconds(d.c.closed_at) - epoch_seconds(started)
+        # A deal entered after its order was signed tells nothing of how long selling took.
+        cycled = and_(d.c.status == WON, d.c.closed_at >= started)
         q = _owned(select(
             _count_if(d.c.status == WON).label("won"),
             _count_if(d.c.status == LOST).label("lost"),
-            func.sum(case((d.c.status == WON, cycle), else_=null())).label("cycle_seconds"),
+            _count_if(cycled).label("cycled"),
+            func.sum(case((cycled, cycle), else_=null())).label("cycle_seconds"),
         ).select_from(d.outerjoin(lead, lead.c.id == d.c.lead_id))
             .where(d.c.status.in_([WON, LOST]), _in(d.c.closed_at, period, instants=True)),
             scope, d.c.owner_id, d.c.team)
         r = self.session.execute(q).mappings().one()
         seconds = r["cycle_seconds"]
-        return {"won": int(r["won"]), "lost": int(r["lost"]), "cycle_deals": int(r["won"]),
+        return {"won": int(r["won"]), "lost": int(r["lost"]), "cycle_deals": int(r["cycled"]),
                 "cycle_seconds": int(seconds) if seconds is not None else None}
 
     def won_value(self, scope: Scope, period: Window) -> list[dict[str, Any]]:

@@ -11,8 +11,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from domain.customers import Customer
-from domain.deals import Deal, StageChange
+from domain.customers import Contact, Customer
+from domain.deals import Deal, DealStatus, StageChange
 from domain.leads import Lead, LeadStatus
 from domain.notifications import OutboxMessage
 from domain.quotes import OPEN_STATUSES, Quote
@@ -21,6 +21,7 @@ from domain.users import Identity, Invite, Role, User
 from storage import tables
 
 T = TypeVar("T")
+MAX_ID = 2**31 - 1  # ids are INTEGER columns
 
 
 def _contains_any(column: ColumnElement[str], fragments: Sequence[str]) -> ColumnElement[bool]:
@@ -41,6 +42,8 @@ class SqlRepository(Generic[T]):
         self.session.add(obj)
 
     def get(self, id_: int) -> T | None:
+        if not 0 < id_ <= MAX_ID:  # no such row; PostgreSQL would refuse the number itself
+            return None
         return self.session.get(self.cls, id_)
 
 
@@ -77,6 +80,16 @@ class SqlInvites(SqlRepository[Invite]):
 
 
 class SqlLeads(SqlRepository[Lead]):
+    def open_of_owner(self, owner_id: int) -> list[Lead]:
+        t = tables.leads
+        return list(self.session.scalars(select(Lead).where(
+            t.c.owner_id == owner_id, t.c.status == LeadStatus.NEW).order_by(t.c.id)))
+
+    def open_by_name_key(self, name_key: str) -> list[Lead]:
+        t = tables.leads
+        return list(self.session.scalars(select(Lead).where(
+            t.c.name_key == name_key, t.c.status == LeadStatus.NEW).order_by(t.c.id)))
+
     def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
         t = tables.leads
         query = select(t.c.id, t.c.name_key, t.c.company).where(t.c.status == LeadStatus.NEW)
@@ -91,6 +104,11 @@ class SqlCustomers(SqlRepository[Customer]):
             select(Customer).filter_by(name_key=name_key).order_by(tables.customers.c.id)
         ).first()
 
+    def of_owner(self, owner_id: int) -> list[Customer]:
+        t = tables.customers
+        return list(self.session.scalars(select(Customer).where(t.c.owner_id == owner_id)
+                                          .order_by(t.c.id)))
+
     def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
         t = tables.customers
         query = select(t.c.id, t.c.name_key, t.c.name)
@@ -99,9 +117,26 @@ class SqlCustomers(SqlRepository[Customer]):
         return [(r.id, r.name_key, r.name) for r in self.session.execute(query)]
 
 
+class SqlContacts(SqlRepository[Contact]):
+    def of_customer(self, customer_id: int) -> list[Contact]:
+        t = tables.contacts
+        return list(self.session.scalars(select(Contact).where(t.c.customer_id == customer_id)
+                                          .order_by(t.c.id)))
+
+
 class SqlDeals(SqlRepository[Deal]):
     def add_stage_change(self, change: StageChange) -> None:
         self.session.add(change)
+
+    def open_of_owner(self, owner_id: int) -> list[Deal]:
+        t = tables.deals
+        return list(self.session.scalars(select(Deal).where(
+            t.c.owner_id == owner_id, t.c.status == DealStatus.OPEN).order_by(t.c.id)))
+
+    def open_of_customer(self, customer_id: int) -> list[Deal]:
+        t = tables.deals
+        return list(self.session.scalars(select(Deal).where(
+            t.c.customer_id == customer_id, t.c.status == DealStatus.OPEN).order_by(t.c.id)))
 
 
 class SqlQuotes(SqlRepository[Quote]):
@@ -111,6 +146,11 @@ class SqlQuotes(SqlRepository[Quote]):
             select(Quote).where(t.c.deal_id == deal_id, t.c.status.in_(OPEN_STATUSES),
                                 t.c.valid_until >= today).order_by(t.c.id)
         ))
+
+    def of_deal(self, deal_id: int) -> list[Quote]:
+        t = tables.quotes
+        return list(self.session.scalars(select(Quote).where(t.c.deal_id == deal_id)
+                                          .order_by(t.c.id)))
 
 
 class SqlReminders(SqlRepository[Reminder]):
@@ -122,6 +162,12 @@ class SqlReminders(SqlRepository[Reminder]):
         if self.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         return list(self.session.scalars(query))
+
+    def open_of_user(self, user_id: int) -> list[Reminder]:
+        r = tables.reminders
+        return list(self.session.scalars(select(Reminder).where(
+            r.c.user_id == user_id, r.c.status == ReminderStatus.OPEN
+        ).order_by(r.c.due_at, r.c.id)))
 
 
 class SqlOutbox:

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy import Enum as SAEnum
 
 from domain.activities import ActivityKind
-from domain.deals import DealStatus
+from domain.deals import AmountSource, DealStatus
 from domain.leads import LeadStatus
 from domain.notifications import OutboxStatus
 from domain.plans import Trigger
@@ -95,6 +95,10 @@ customers = Table(
     user_fk("owner_id"),
     Column("team", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("phone", String(40)),
+    Column("email", String(200)),
+    Column("address", String(400)),
+    Column("tax_id", String(40)),
 )
 Index("ix_customers_owner", customers.c.owner_id)
 
@@ -105,6 +109,8 @@ contacts = Table(
     Column("phone", String(40)),
     Column("email", String(200)),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("title", String(100)),
+    Column("note", Text),
 )
 
 leads = Table(
@@ -148,6 +154,8 @@ deals = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_activity_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime),
+    Column("amount_source", enum(AmountSource)),
+    Column("amount_ref", Integer),  # the quote or order the amount was taken from
 )
 Index("ix_deals_owner_status", deals.c.owner_id, deals.c.status, deals.c.id)
 Index("ix_deals_team_status", deals.c.team, deals.c.status, deals.c.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +22,7 @@ from domain.reminders import Reminder
 from domain.spend import Spend
 from domain.unit_of_work import (
     CashQueries,
+    ContactRepository,
     CustomerRepository,
     DealRepository,
     DeliveryLog,
@@ -41,7 +44,7 @@ from domain.unit_of_work import (
     UserRepository,
 )
 from domain.users import Identity, Invite, User
-from storage import audit
+from storage import audit, search_index
 from storage.dialogs import SqlDialogs, SqlLinkCodes
 from storage.dunning import SqlDunningLog
 from storage.mapping import map_domain
@@ -49,6 +52,7 @@ from storage.queries import SqlQueries
 from storage.queries_cash import SqlCashQueries
 from storage.reports import SqlReports
 from storage.repositories import (
+    SqlContacts,
     SqlCustomers,
     SqlDeals,
     SqlDeliveryLog,
@@ -72,7 +76,7 @@ class SqlUnitOfWork:
     invites: InviteRepository
     leads: LeadRepository
     customers: CustomerRepository
-    contacts: Repository[Contact]
+    contacts: ContactRepository
     deals: DealRepository
     activities: Repository[Activity]
     reminders: ReminderRepository
@@ -113,7 +117,7 @@ class SqlUnitOfWork:
         self.invites = SqlInvites(session, Invite)
         self.leads = SqlLeads(session, Lead)
         self.customers = SqlCustomers(session, Customer)
-        self.contacts = SqlRepository(session, Contact)
+        self.contacts = SqlContacts(session, Contact)
         self.deals = SqlDeals(session, Deal)
         self.activities = SqlRepository(session, Activity)
         self.reminders = SqlReminders(session, Reminder)
@@ -152,6 +156,15 @@ class SqlUnitOfWork:
         self.session.info["actor_id"] = value
 
     @property
+    def at(self) -> datetime | None:
+        value = self.session.info.get("at")
+        return value if isinstance(value, datetime) else None
+
+    @at.setter
+    def at(self, value: datetime | None) -> None:
+        self.session.info["at"] = value
+
+    @property
     def action(self) -> str:
         return str(self.session.info.get("action") or "")
 
@@ -174,4 +187,5 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     map_domain()
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     audit.install(Session)
+    search_index.install(Session)
     return factory

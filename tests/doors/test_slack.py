@@ -22,7 +22,7 @@ from bot.delivery import SendFailed
 from bot.slack_door import RATE_RETRIES, SlackDoor, slash_text
 from domain.quotes import QuoteStatus
 from handlers.reply import Reply
-from storage.tables import leads, quote_lines, quotes
+from storage.tables import customers, leads, quote_lines, quotes
 from tests.doors.conftest import link
 from tests.doors.slack_fake import (
     BOT_TOKEN,
@@ -259,6 +259,27 @@ def test_the_same_button_press_delivered_twice_is_applied_once(slack: SlackHarne
     slack.work.settle()
     assert [u["text"] for u in slack.api.of("chat.update")] == ["Reminder R-1 done."]
     assert slack.api.of("chat.postEphemeral") == [] and slack.posts() == []
+
+
+def test_new_customer_button_makes_a_second_customer_only_when_asked(
+        slack: SlackHarness, app: App) -> None:
+    say(app, "rep", "/lead 北京华为技术有限公司")
+    say(app, "rep", "/qualify L-1")
+    say(app, "rep", "/lead 华为技术")
+    slack.command("qualify L-2")
+    question = slack.posts()[-1]
+    values = [e["value"] for b in question["blocks"] if b["type"] == "actions"
+              for e in b["elements"]]
+    assert values == ["/qualify L-2 customer=A-1", "/qualify L-2 customer=new"]
+    with app.engine.connect() as conn:
+        assert conn.execute(select(customers.c.id)).scalars().all() == [1]
+    body = button(values[1], user=REP, action_ts="5.5")
+    slack.dispatch(body, sign(body))
+    slack.work.settle()
+    assert "customer A-2 华为技术" in slack.api.of("chat.update")[-1]["text"]
+    with app.engine.connect() as conn:
+        assert conn.execute(select(customers.c.name).order_by(customers.c.id)
+                            ).scalars().all() == ["北京华为技术有限公司", "华为技术"]
 
 
 # --------------------------------------------------------------------------- the quote form

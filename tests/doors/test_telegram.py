@@ -240,6 +240,26 @@ def test_a_button_command_longer_than_64_bytes_travels_as_a_stored_token(
     assert texts == ["call the purchasing department about the renewal terms"]
 
 
+def test_which_customer_buttons_file_the_deal_under_the_look_alike(
+        telegram: TelegramHarness, app: App) -> None:
+    say(app, "rep", "/lead 北京华为技术有限公司")
+    say(app, "rep", "/qualify L-1")
+    say(app, "rep", "/lead 华为技术")
+    telegram.feed(message(41, REP, "/qualify L-2 amount=50k"))
+    question = telegram.sent()[-1]
+    assert "looks like a customer already on file" in question["text"]
+    offered = _keyboard_commands(question)
+    assert offered == [["/qualify L-2 customer=A-1 amount=50k"],
+                       ["/qualify L-2 customer=new amount=50k"]]
+    with app.engine.connect() as conn:
+        assert conn.execute(select(deals.c.id)).scalars().all() == [1]  # nothing yet
+    telegram.feed(press(42, REP, offered[0][0]))
+    assert "A-1 was already a customer" in telegram.api.of("editMessageText")[-1]["text"]
+    with app.engine.connect() as conn:
+        assert conn.execute(select(deals.c.customer_id).where(deals.c.id == 2)
+                            ).scalar_one() == 1
+
+
 # --------------------------------------------------------------------------- groups
 
 

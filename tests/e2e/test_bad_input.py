@@ -168,8 +168,8 @@ def test_console_keeps_answering_after_every_kind_of_bad_input(app: App, world: 
     t = world.t
     assert_in_order(text, [distinctive(t, case.key) for case in mine]
                     + [distinctive(t, "lead.created"), "Gamma Trading"])
-    # Only the last, good command wrote: one lead and its audit rows.
-    assert set(changed_tables(before, after)) == {"leads", "audit_log"}
+    # Only the last, good command wrote: one lead, its search terms and its audit rows.
+    assert set(changed_tables(before, after)) == {"leads", "search_terms", "audit_log"}
     assert len(after["leads"]) == len(before["leads"]) + 1
     with app.uow() as uow:
         last_lead = re.findall(r"\bL-(\d+)\b", text)[-1]

@@ -10,10 +10,14 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 
+from bot.app import build_app
 from bot.config import load_settings
+from domain.settings import Settings
+from domain.users import Role, add_user
 from handlers.i18n import Translator
 from storage.database import alembic_config, make_engine
 from storage.tables import metadata, users
+from tests.support import say
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_CONFIG = ROOT / "config.toml"
@@ -57,7 +61,45 @@ def test_users_add_then_list_shows_the_new_user(tmp_path: Path) -> None:
     listed = run_bot(tmp_path, "users", "list")
     assert listed.returncode == 0, listed.stderr
     rows = [line.split("\t") for line in listed.stdout.splitlines()]
-    assert ["bob", "rep", "-", "en", "Asia/Shanghai", "bob"] in rows
+    assert ["bob", "rep", "-", "en", "Asia/Shanghai", "bob", "active"] in rows
+
+
+def test_users_are_deactivated_moved_and_handed_over_from_the_command_line(
+        tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ltc.db'}"
+    app = build_app(Settings(database_url=url, locale="en"))
+    with app.uow() as uow:
+        for name in ("li", "wang"):
+            add_user(uow, name, Role.REP, app.dispatcher.clock(), team="east", locale="en",
+                     timezone="Asia/Shanghai")
+        uow.commit()
+    for line in ("/lead Acme", "/qualify L-1 amount=5k", "/lead Globex"):
+        assert say(app, "li", line).ok, line
+    t = company_translator()
+    done = run_bot(tmp_path, "users", "deactivate", "li")
+    assert done.returncode == 0, done.stderr
+    assert t("users.deactivated", username="li", name="li") in done.stdout
+    assert "A-1, D-1, L-2" in done.stdout
+    assert say(app, "li", "/leads").text == Translator("en")("error.deactivated")
+    handed = run_bot(tmp_path, "users", "handover", "li", "wang")
+    assert handed.returncode == 0, handed.stderr
+    assert "A-1, D-1, L-2" in handed.stdout
+    moved = run_bot(tmp_path, "users", "team", "wang", "west")
+    assert t("users.team_set", username="wang", team="west", moved=3) in moved.stdout
+    rows = {line.split("\t")[0]: line.split("\t")
+            for line in run_bot(tmp_path, "users", "list").stdout.splitlines()}
+    assert rows["li"][-1] == "inactive"
+    assert (rows["wang"][2], rows["wang"][-1]) == ("west", "active")
+    with app.engine.connect() as conn:
+        owners = conn.execute(text("SELECT DISTINCT owner_id FROM deals")).scalars().all()
+        wang = conn.execute(select(users.c.id).where(users.c.username == "wang")).scalar_one()
+        told = conn.execute(text("SELECT recipient FROM outbox WHERE key = 'notify.assigned'")
+                            ).scalars().all()
+        terms = conn.execute(text("SELECT count(*) FROM search_terms")).scalar_one()
+    app.close()
+    assert owners == [wang] and told == [str(wang)]
+    reindexed = run_bot(tmp_path, "reindex")
+    assert reindexed.returncode == 0 and reindexed.stdout.strip() == f"search terms: {terms}"
 
 
 def test_migrate_succeeds_twice_and_leaves_every_table(tmp_path: Path) -> None:

@@ -191,6 +191,10 @@ def _work_the_week(week: Week) -> None:
     s("rep", "/log D-1 传真 发了资料", ok=False)
     s("rep", "/quote D-1 10x服务器@5000；2x安装@3千 折扣=20")
     s("rep", "/deal D-1")
+    s("rep", "/lead L-1")  # the lead's card: its status and source
+    s("rep", "/find 星辰")  # a lead, a customer and a deal found: statuses and stages
+    s("rep", "/edit L-2 来源=官网")
+    s("rep", "/history L-2")  # the source before and after, by name
     s("rep", "/deals")
     s("rep", "/deals 飞机", ok=False)
     s("rep", "/pipeline 全部", ok=False)

@@ -60,8 +60,9 @@ def test_a_rep_works_a_lead_to_a_delivery_on_a_phone(app: App, clock: FakeClock)
         assert conn.execute(select(leads.c.company, leads.c.contact, leads.c.phone,
                                    leads.c.source)).one() == (
             "上海星辰科技有限公司", "王五", "13900001111", "event")
+        # Won at the signed order's total: (10 x 5,000 + 2 x 3,000) less 5%, plus 13% tax.
         assert conn.execute(select(deals.c.stage, deals.c.amount)).first() == (
-            "won", Decimal(50000))
+            "won", Decimal("60116"))
         assert conn.execute(select(activities.c.kind, activities.c.text)).one() == (
             "call", "沟通了价格")
         due = conn.execute(select(reminders.c.text, reminders.c.due_at)

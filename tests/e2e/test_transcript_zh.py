@@ -100,7 +100,7 @@ def test_rep_takes_a_lead_to_a_signed_order_with_approval_in_chinese(
         assert saved_quote is not None and saved_quote.status == QuoteStatus.ACCEPTED
         assert saved_quote.total == total
         assert saved_deal is not None and saved_deal.status == DealStatus.WON
-        assert saved_deal.amount == Decimal(50000)  # 5万
+        assert saved_deal.amount == total  # qualified at 5万, won at the signed order's total
         assert saved_order is not None
         assert saved_order.total == total and saved_order.signed_on == today
         assert [i.amount for i in saved_order.installments] == installments

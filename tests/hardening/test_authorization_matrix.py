@@ -50,7 +50,10 @@ def test_the_command_table_is_enforced_for(who: str, app: App, clock: FakeClock,
                     problems.append(f"{line}: no answer")
                 if reply.text == EN("error.internal"):
                     problems.append(f"{line}: internal error")
-                if viewer.role is None and reply.text != stranger("error.not_registered"):
+                # A stranger is asked to register; a person who left is told so.
+                refusal = EN("error.deactivated") if who == "deactivated user" \
+                    else stranger("error.not_registered")
+                if viewer.role is None and reply.text != refusal:
                     problems.append(f"{line}: a {who} got {reply.text[:80]!r}")
                 if not allowed and reply.ok:
                     problems.append(f"{line}: the table refuses {who}, but it ran")

@@ -46,7 +46,7 @@ SAMPLES: dict[str, tuple[str, ...]] = {
     "digest": ("",),
     "export": ("deals", "invoices all", "payments", "activities team"),
     "spend": ("ads 1000",),
-    "lead": ("Fresh Lead Co contact=Wu", ""),
+    "lead": ("Fresh Lead Co contact=Wu", "", "L-1"),
     "leads": ("", "all"),
     "qualify": ("L-3 amount=1", "L-4"),
     "disqualify": ('L-4 reason="no budget"', 'L-3 reason="no budget"'),
@@ -71,8 +71,16 @@ SAMPLES: dict[str, tuple[str, ...]] = {
     "tz": ("Asia/Shanghai",),
     "quiet": ("22:00-07:30",),
     "invite": ("Newbie role=rep team=east",),
-    "users": ("",),
+    "users": ("", "role rep2 manager", "deactivate rep2"),
     "help": ("", "quote"),
+    "edit": ("D-2 amount=30k", "L-3 note=hi", "A-3 phone=13900000000", "O-1 total=1"),
+    "rename": ("A-2 Renamed Co", "D-3 Other Title", "Q-1 New"),
+    "assign": ("D-2 rep2", "A-3 rep"),
+    "handover": ("rep2 rep", "other rep"),
+    "contact": ("A-1 name=Zhao phone=13911112222", "A-3 name=Spy", "C-1"),
+    "contacts": ("A-1", "A-3"),
+    "find": ("alpha", "beta", "13800000001", "gamma"),
+    "history": ("D-1", "D-3", "INV-2026-0002", "C-1"),
 }
 
 SETUP = [

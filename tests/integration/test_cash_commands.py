@@ -60,7 +60,7 @@ def test_customer_card_tells_the_whole_story(app: App) -> None:
     say(app, "fin", "/pay A-1 40,000 ref=BANK-1")
     text = say(app, "rep", "/customer Acme").text
     for part in ["Customer A-1 Acme · owner rep",
-                 "D-1 Acme — won, CN¥100,000.00",
+                 "D-1 Acme — won, CN¥113,000.00",  # the signed order's total
                  f"{order} CN¥113,000.00 — to deliver and invoice; delivered 4 of 10, "
                  "invoiced CN¥33,900.00, paid CN¥33,900.00",
                  "Nov 23, 2026 O-1: 4 × Server",

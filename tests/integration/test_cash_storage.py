@@ -29,7 +29,9 @@ TODAY = date(2026, 11, 23)  # the fixture clock's day in Shanghai
 def _signed_order(app: App, company: str) -> int:
     """A signed 30/60/10 order of 113,000.00 CNY (10 x 10,000 + 13% tax) for a new customer."""
     lead = say(app, "rep", f'/lead "{company}"').text.split()[1]
-    deal = next(w for w in say(app, "rep", f"/qualify {lead}").text.split() if w.startswith("D-"))
+    # customer=new: "Customer 1" is its own company, not a look-alike of "Customer 0".
+    qualified = say(app, "rep", f"/qualify {lead} customer=new").text
+    deal = next(w for w in qualified.split() if w.startswith("D-"))
     quote = say(app, "rep", f"/quote {deal} 10 x Server @ 10,000").text.split()[1]
     reply = say(app, "rep", f"/accept {quote} plan=30/60/10")
     assert reply.ok, reply.text

@@ -89,18 +89,19 @@ def test_the_managers_digest_holds_the_teams_week(app: App, clock: FakeClock) ->
         params = manager_digest(uow, app.settings, Scope("team", team="east"), FIRED)
     assert params["week"] == "2026-W48"
     assert (params["from"], params["to"]) == ("2026-11-23", "2026-11-29")
-    assert params["new_deals"] == [{"deals": 7, "amount": _money("313333.33")}]
+    # D-1 counts at its order's 113,000 now it is won; D-5 (signed in August) is not this week's.
+    assert params["new_deals"] == [{"deals": 7, "amount": _money("326333.33")}]
     assert [(m["stage"], m["name_en"], m["name_zh"], m["moves"]) for m in params["moves"]] == [
         ("negotiation", "Negotiation", "商务谈判", 2), ("proposal", "Proposal", "方案报价", 1)]
-    assert params["won"] == [{"deals": 3, "amount": _money("200000.00")}]
-    assert (params["won_deals"], params["lost_deals"]) == (3, 0)
+    assert params["won"] == [{"deals": 2, "amount": _money("193000.00")}]
+    assert (params["won_deals"], params["lost_deals"]) == (2, 0)
     assert [(f["month"], Decimal(f["won"]["amount"]), Decimal(f["weighted"]["amount"]),
              f["target"]) for f in params["forecast"]] == [
-        ("2026-11", Decimal(200000), Decimal("50000.00"), _money("300000.00")),
+        ("2026-11", Decimal(193000), Decimal("50000.00"), _money("300000.00")),
         ("2026-12", Decimal(0), Decimal(3000), _money("500000.00"))]
     assert params["stale_count"] == 0 and params["stale"] == []
     assert [(r["name"], r["won"], Decimal(r["amount"]["amount"]), r["activities"])
-            for r in params["leaders"]] == [("rep", 2, Decimal(120000), 2),
+            for r in params["leaders"]] == [("rep", 1, Decimal(113000), 2),
                                             ("rep2", 1, Decimal(80000), 1), ("mgr", 0, 0, 0)]
 
 
@@ -138,8 +139,8 @@ def test_digests_are_written_at_send_time_in_each_readers_language(
     assert manager.text.splitlines()[0] == (
         "📊 Weekly digest 2026-W48 (Nov 23, 2026 – Nov 29, 2026), team east")
     assert "Stage moves: Negotiation 2 · Proposal 1" in manager.text
-    assert ("  2026-11: won CN¥200,000.00 + weighted CN¥50,000.00 · target CN¥300,000.00 "
-            "(83.3%)") in manager.text
+    assert ("  2026-11: won CN¥193,000.00 + weighted CN¥50,000.00 · target CN¥300,000.00 "
+            "(81%)") in manager.text
     assert [f.name for f in manager.files] == ["forecast.png"]
     assert finance.text.splitlines()[0] == "💰 回款周报 2026-W48，截至 2026年11月30日"
     assert "  1. INV-2026-0002 Stark · ¥15,000.00 · 逾期 107 天" in finance.text

@@ -22,7 +22,8 @@ def _rows(reply: Reply) -> list[list[str]]:
 
 
 def _week(app: App, clock: FakeClock) -> None:
-    """Two deals of rep (one a Chinese company), one of other; an invoice paid in part."""
+    """Two deals of rep (one a Chinese company, won at its 10,000 order), one of other; an
+    invoice paid in part."""
     for user, text in [("rep", "/lead 华为技术 source=website"), ("rep", "/qualify L-1 amount=50k"),
                        ("rep", "/lead Acme"), ("rep", "/qualify L-2 amount=1234.5"),
                        ("other", "/lead Globex"), ("other", "/qualify L-3 amount=10k")]:
@@ -41,7 +42,7 @@ def test_deals_export_is_a_bom_csv_with_the_readers_columns(app: App, clock: Fak
     assert rows[0][:9] == ["Deal", "Title", "Customer", "Owner", "Team", "Stage", "Status",
                            "Currency", "Amount"]
     assert [r[:9] for r in rows[1:]] == [
-        ["D-1", "华为技术", "华为技术", "rep", "east", "won", "won", "CNY", "50000"],
+        ["D-1", "华为技术", "华为技术", "rep", "east", "won", "won", "CNY", "10000"],
         ["D-2", "Acme", "Acme", "rep", "east", "Qualification", "open", "CNY", "1234.5"]]
     created = rows[0].index("Created")
     assert rows[1][created] == "2026-11-23 10:00:00"  # in the reader's zone, not UTC

@@ -9,7 +9,8 @@ L-8 Cyberdyne/website, L-9 Tyrell/no source; rep2 (east) L-3 Initech/website,
 L-7 Wayne/partner; other (west) L-4 Umbrella/referral, L-10 Soylent/event. All made Mon 02:00
 UTC (T0). Deals in qualifying order: D-1 Acme 100k, D-2 Globex 50k, D-3 Initech 80k,
 D-4 Umbrella 40k, D-5 Stark 20k, D-6 Wayne 30k, D-7 Cyberdyne 33,333.33, D-8 Tyrell (no
-amount), D-9 Soylent 10k.
+amount), D-9 Soylent 10k. D-1 is won on Tue at its order's total, 113,000; D-5's order was
+signed on 2026-08-01, so D-5 is won in August; D-3 is won on Wed with /won at its 80,000.
 """
 
 from __future__ import annotations
@@ -75,9 +76,10 @@ def seed(app: App, clock: FakeClock) -> None:
     _ok(app, "rep2", "/stage D-3 negotiation")
     _ok(app, "rep", "/stage D-7 negotiation")
     _ok(app, "rep", "/quote D-1 10 x Server @ 10,000")  # 100,000 + 13% tax = 113,000
-    _ok(app, "rep", "/accept Q-1 plan=net30")  # O-1, D-1 won
+    _ok(app, "rep", "/accept Q-1 plan=net30")  # O-1, D-1 won at the order's 113,000
     _ok(app, "rep", "/quote D-5 1 x Consulting @ 20,000 tax=0")
-    _ok(app, "rep", "/accept Q-2 plan=net30 signed=2026-08-01")  # O-2, D-5 won
+    # O-2: D-5 won on the signing day, 2026-08-01 (12:00 in Shanghai), not the day it is typed.
+    _ok(app, "rep", "/accept Q-2 plan=net30 signed=2026-08-01")
     clock.now = T0 + timedelta(hours=51)  # T2: Wed 05:00 UTC
     _ok(app, "other", "/lost D-4 reason=price")
     _ok(app, "rep2", "/won D-3")
@@ -201,10 +203,11 @@ def test_forecast_weighs_open_deals_by_close_month_and_adds_wins(data: App) -> N
     rows = {(r["month"], r["currency"]): r for r in reports(data, "forecast", ALL, months)}
     assert set(rows) == {("2026-11", "CNY"), ("2026-12", "CNY")}
     november, december = rows[("2026-11", "CNY")], rows[("2026-12", "CNY")]
-    # November: D-2 (11-30) and D-7 (11-28) open; D-1 100k, D-5 20k, D-3 80k won in it.
+    # November: D-2 (11-30) and D-7 (11-28) open; D-1 113k and D-3 80k won in it (D-5 was
+    # signed in August).
     assert (november["open_deals"], november["open_amount"], november["weighted"]) == (
         2, D("83333.33"), D("49999.9975"))
-    assert (november["won_deals"], november["won_amount"]) == (3, D("200000"))
+    assert (november["won_deals"], november["won_amount"]) == (2, D("193000"))
     assert (december["open_deals"], december["open_amount"], december["weighted"]) == (
         2, D("40000"), D("4000"))
     assert (december["won_deals"], december["won_amount"]) == (0, D("0"))
@@ -220,7 +223,7 @@ def test_a_win_late_on_the_last_day_counts_in_that_month_of_the_company_zone(
     # same instant is still 11-23, so month buckets follow the zone they are asked in.
     utc_months = month_windows(date(2026, 11, 1), date(2026, 12, 1), "UTC")
     nov = reports(data, "forecast", ALL, utc_months)[0]
-    assert nov["won_amount"] == D("200000")
+    assert nov["won_amount"] == D("193000")
     before = Window.of("early", date(2026, 11, 1), date(2026, 11, 24), TZ)
     assert reports(data, "won_value", ALL, before) == []
 
@@ -251,14 +254,18 @@ def test_funnel_follows_leads_of_the_period_to_qualified_quoted_and_won(data: Ap
 
 def test_win_rate_and_sales_cycle_count_deals_closed_in_the_period(data: App) -> None:
     q4 = window("2026-Q4")
-    # Won D-1 and D-5 27 h after their leads, D-3 51 h after: 97,200 + 97,200 + 183,600 s.
+    # Won D-1 27 h after its lead, D-3 51 h after: 97,200 + 183,600 s. D-5 was signed in Q3.
     assert reports(data, "closed", ALL, q4) == {
-        "won": 3, "lost": 1, "cycle_deals": 3, "cycle_seconds": 378000}
+        "won": 2, "lost": 1, "cycle_deals": 2, "cycle_seconds": 280800}
     assert reports(data, "closed", EAST, q4)["lost"] == 0
     assert reports(data, "closed", WEST, q4) == {
         "won": 0, "lost": 1, "cycle_deals": 0, "cycle_seconds": None}
     assert [(r["currency"], r["deals"], r["priced"], r["amount"])
-            for r in reports(data, "won_value", ALL, q4)] == [("CNY", 3, 3, D("200000"))]
+            for r in reports(data, "won_value", ALL, q4)] == [("CNY", 2, 2, D("193000"))]
+    # D-5 counts in Q3, where it was signed; it was entered after the signing, so it tells
+    # nothing of a sales cycle.
+    assert reports(data, "closed", ALL, window("2026-Q3")) == {
+        "won": 1, "lost": 0, "cycle_deals": 0, "cycle_seconds": None}
 
 
 def test_lead_response_time_is_the_wait_for_each_leads_first_activity(data: App) -> None:
@@ -272,8 +279,9 @@ def test_lead_response_time_is_the_wait_for_each_leads_first_activity(data: App)
 
 def test_cac_divides_spend_by_customers_won_for_the_first_time(data: App) -> None:
     q4 = window("2026-Q4")
-    assert reports(data, "new_customers", q4) == [
-        {"source": "ads", "customers": 1}, {"source": "website", "customers": 2}]
+    assert reports(data, "new_customers", q4) == [{"source": "website", "customers": 2}]
+    assert reports(data, "new_customers", window("2026-Q3")) == [
+        {"source": "ads", "customers": 1}]  # D-5, signed in August
     assert reports(data, "spend", q4) == [
         {"source": "ads", "currency": "CNY", "amount": D("3000")},
         {"source": "website", "currency": "CNY", "amount": D("7000")}]
@@ -344,7 +352,7 @@ def test_leaderboard_ranks_by_won_amount_then_wins_then_activities(data: App) ->
     rows = reports(data, "leaderboard", ALL, window("2026-11"), "CNY", 10)
     assert [(r["name"], r["won"], r["won_amount"], r["activities"], r["leads"])
             for r in rows] == [
-        ("rep", 2, D(120000), 2, 6), ("rep2", 1, D(80000), 1, 2),
+        ("rep", 1, D(113000), 2, 6), ("rep2", 1, D(80000), 1, 2),
         ("mgr", 0, D(0), 0, 0), ("other", 0, D(0), 0, 2)]
     assert [r["name"] for r in reports(data, "leaderboard", EAST, window("2026-11"), "CNY",
                                        2)] == ["rep", "rep2"]
@@ -364,11 +372,11 @@ def test_the_week_in_moves_new_deals_and_wins(data: App) -> None:
     assert reports(data, "stage_moves", ALL, week()) == [
         {"stage": "negotiation", "moves": 2}, {"stage": "proposal", "moves": 1}]
     assert reports(data, "new_deals", ALL, week()) == [
-        {"currency": "CNY", "deals": 9, "amount": D("363333.33")}]
+        {"currency": "CNY", "deals": 9, "amount": D("376333.33")}]  # D-1 at its 113,000 order
     assert reports(data, "new_deals", EAST, week()) == [
-        {"currency": "CNY", "deals": 7, "amount": D("313333.33")}]
+        {"currency": "CNY", "deals": 7, "amount": D("326333.33")}]
     assert reports(data, "won_value", EAST, week()) == [
-        {"currency": "CNY", "deals": 3, "priced": 3, "amount": D(200000)}]
+        {"currency": "CNY", "deals": 2, "priced": 2, "amount": D(193000)}]
     following = Window.of("2026-W49", date(2026, 11, 30), date(2026, 12, 7), TZ)
     assert reports(data, "stage_moves", ALL, following) == []
 
@@ -390,11 +398,11 @@ def test_reports_answer_each_role_within_its_scope(data: App) -> None:
 
 def test_report_commands_write_the_figures_for_the_reader(data: App) -> None:
     kpi = say(data, "fin", "/kpi period=2026-Q4").text
-    for line in ["Win rate: 75% (3 won, 1 lost)",
-                 "Average deal size: CN¥66,666.67 (3 won deals)",
-                 "Average sales cycle: 1.5 days from lead to won (3 deals)",
+    for line in ["Win rate: 66.7% (2 won, 1 lost)",
+                 "Average deal size: CN¥96,500.00 (2 won deals)",
+                 "Average sales cycle: 1.6 days from lead to won (2 deals)",
                  "Lead response time: 2.3 hours to the first activity (3 of 10 leads",
-                 "ads: CN¥3,000.00 (CN¥3,000.00 / 1 new customers)",
+                 "ads: — (CN¥3,000.00 / 0 new customers)",
                  "website: CN¥3,500.00 (CN¥7,000.00 / 2 new customers)",
                  "CLV: CN¥66,500.00 per customer (2 customers",
                  "DSO: 93.6 days (receivables CN¥115,000.00 / invoiced CN¥113,000.00 × 92"]:
@@ -402,10 +410,10 @@ def test_report_commands_write_the_figures_for_the_reader(data: App) -> None:
     funnel = say(data, "mgr", "/funnel period=2026-Q4").text
     assert "All: 8 → 7 (87.5%) → 3 (42.9%) → 3 (100%); lead to won 37.5%" in funnel
     forecast = say(data, "boss", "/forecast all period=2026-11").text
-    assert ("2026-11: won CN¥200,000.00 + weighted CN¥50,000.00 = CN¥250,000.00 "
-            "(2 open deals) · target CN¥300,000.00 (83.3%)") in forecast
+    assert ("2026-11: won CN¥193,000.00 + weighted CN¥50,000.00 = CN¥243,000.00 "
+            "(2 open deals) · target CN¥300,000.00 (81%)") in forecast
     board = say(data, "mgr", "/leaderboard period=2026-11").text.splitlines()
-    assert board[1] == "  1. rep — 2 won, CN¥120,000.00, 2 activities, 6 new leads"
+    assert board[1] == "  1. rep — 1 won, CN¥113,000.00, 2 activities, 6 new leads"
     aging = say(data, "fin", "/aging")
     assert "Total CNY (2 customers): current CN¥100,000.00" in aging.text
     assert [f.name for f in aging.files] == ["aging.png"]
@@ -419,7 +427,7 @@ def test_reports_are_written_in_chinese_for_a_chinese_reader(data: App) -> None:
     say(data, "fin", "/lang zh")
     try:
         text = say(data, "fin", "/kpi period=2026-Q4").text
-        assert "赢单率：75%（赢单 3，输单 1）" in text
+        assert "赢单率：66.7%（赢单 2，输单 1）" in text
         assert "应收账款周转天数：93.6 天" in text
         aging = say(data, "fin", "/aging")
         assert aging.text.startswith("应收账龄（全部），截至 2026年11月30日")

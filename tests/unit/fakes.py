@@ -27,10 +27,12 @@ from domain.orders import Order, accept_quote
 from domain.payments import Payment, bank_ref_key
 from domain.quotes import OPEN_STATUSES, LineInput, Quote, draft_quote
 from domain.reminders import Reminder, ReminderStatus
+from domain.search import Token
 from domain.settings import Settings
 from domain.spend import Spend
 from domain.unit_of_work import (
     CashQueries,
+    ContactRepository,
     CustomerRepository,
     DealRepository,
     DeliveryLog,
@@ -160,6 +162,14 @@ class FakeLinkCodes(FakeRepository[LinkCode]):
 
 
 class FakeLeads(FakeRepository[Lead]):
+    def open_of_owner(self, owner_id: int) -> list[Lead]:
+        return [lead for lead in self.all()
+                if lead.owner_id == owner_id and lead.status == LeadStatus.NEW]
+
+    def open_by_name_key(self, name_key: str) -> list[Lead]:
+        return [lead for lead in self.all()
+                if lead.name_key == name_key and lead.status == LeadStatus.NEW]
+
     def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
         return [(lead.id or 0, lead.name_key, lead.company) for lead in self.all()
                 if lead.status == LeadStatus.NEW
@@ -170,9 +180,17 @@ class FakeCustomers(FakeRepository[Customer]):
     def by_name_key(self, name_key: str) -> Customer | None:
         return next((c for c in self.all() if c.name_key == name_key), None)
 
+    def of_owner(self, owner_id: int) -> list[Customer]:
+        return [c for c in self.all() if c.owner_id == owner_id]
+
     def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
         return [(c.id or 0, c.name_key, c.name) for c in self.all()
                 if not fragments or any(f in c.name_key for f in fragments)]
+
+
+class FakeContacts(FakeRepository[Contact]):
+    def of_customer(self, customer_id: int) -> list[Contact]:
+        return [c for c in self.all() if c.customer_id == customer_id]
 
 
 class FakeDeals(FakeRepository[Deal]):
@@ -185,11 +203,20 @@ class FakeDeals(FakeRepository[Deal]):
         change.id = len(self.history) + 1
         self.history.append(change)
 
+    def open_of_owner(self, owner_id: int) -> list[Deal]:
+        return [d for d in self.all() if d.owner_id == owner_id and d.is_open]
+
+    def open_of_customer(self, customer_id: int) -> list[Deal]:
+        return [d for d in self.all() if d.customer_id == customer_id and d.is_open]
+
 
 class FakeQuotes(FakeRepository[Quote]):
     def open_for_deal(self, deal_id: int, today: date) -> list[Quote]:
         return [q for q in self.all() if q.deal_id == deal_id and q.status in OPEN_STATUSES
                 and q.valid_until >= today]
+
+    def of_deal(self, deal_id: int) -> list[Quote]:
+        return [q for q in self.all() if q.deal_id == deal_id]
 
 
 class FakeReminders(FakeRepository[Reminder]):
@@ -197,6 +224,10 @@ class FakeReminders(FakeRepository[Reminder]):
         due = [r for r in self.all() if r.status == ReminderStatus.OPEN and r.due_at <= now
                and r.notified_at is None]
         return sorted(due, key=lambda r: (r.due_at, r.id or 0))[:limit]
+
+    def open_of_user(self, user_id: int) -> list[Reminder]:
+        found = [r for r in self.all() if r.user_id == user_id and r.status == ReminderStatus.OPEN]
+        return sorted(found, key=lambda r: (r.due_at, r.id or 0))
 
 
 class FakeInvoices(FakeRepository[Invoice]):
@@ -324,6 +355,13 @@ class FakeQueries:
               limit: int) -> list[tuple[int, str]]:
         raise _sql_only("queries.named")
 
+    def find(self, tokens: Sequence[Token], *, owner_id: int | None, team: str | None,
+             page: int, per_page: int) -> Page:
+        raise _sql_only("queries.find")
+
+    def history(self, entries: Sequence[tuple[str, int]], page: int, per_page: int) -> Page:
+        raise _sql_only("queries.history")
+
 
 class FakeCashQueries:
     """Cash lists are SQL aggregates; they are tested against a database."""
@@ -367,7 +405,7 @@ class FakeUnitOfWork:
     invites: InviteRepository
     leads: LeadRepository
     customers: CustomerRepository
-    contacts: Repository[Contact]
+    contacts: ContactRepository
     deals: DealRepository
     activities: Repository[Activity]
     reminders: ReminderRepository
@@ -394,7 +432,7 @@ class FakeUnitOfWork:
         users, identities = FakeUsers(ids, flush), FakeIdentities(ids, flush)
         invites, link_codes = FakeInvites(ids, flush), FakeLinkCodes(ids, flush)
         leads, customers = FakeLeads(ids, flush), FakeCustomers(ids, flush)
-        contacts = FakeRepository[Contact](ids, flush)
+        contacts = FakeContacts(ids, flush)
         deals = FakeDeals(ids, flush, self.stage_changes)
         activities = FakeRepository[Activity](ids, flush)
         reminders, quotes = FakeReminders(ids, flush), FakeQuotes(ids, flush)
@@ -436,6 +474,7 @@ class FakeUnitOfWork:
         self.events: list[Event] = []
         self.actor_id: int | None = None
         self.action = ""
+        self.at: datetime | None = None
         self.committed = False
 
     def __enter__(self) -> FakeUnitOfWork:

@@ -66,10 +66,10 @@ def test_create_lead_stores_it_owned_by_the_rep_with_an_id(
     [
         (NewLead("   "), "lead.no_company"),
         (NewLead("x" * 201), "field.too_long"),
-        (NewLead("Acme", email="li@acme"), "lead.bad_email"),
-        (NewLead("Acme", email="li acme@x.cn"), "lead.bad_email"),
-        (NewLead("Acme", phone="call me"), "lead.bad_phone"),
-        (NewLead("Acme", phone="12"), "lead.bad_phone"),
+        (NewLead("Acme", email="li@acme"), "contact.bad_email"),
+        (NewLead("Acme", email="li acme@x.cn"), "contact.bad_email"),
+        (NewLead("Acme", phone="call me"), "contact.bad_phone"),
+        (NewLead("Acme", phone="12"), "contact.bad_phone"),
         (NewLead("Acme", source="tv"), "lead.bad_source"),
     ],
 )

@@ -108,7 +108,7 @@ def test_deal_won_goes_to_the_wins_channel_when_configured(
         "channel", "wins", "notify.deal_won")
     assert message.dedupe_key == f"deal-won:{deal.id}:cwins"
     assert message.params == {"deal": deal.number, "title": deal.title,
-                              "amount": {"amount": "120000", "currency": "CNY"}}
+                              "amount": {"amount": "120000.00", "currency": "CNY"}}
 
 
 def test_deal_won_goes_to_managers_without_a_wins_channel(

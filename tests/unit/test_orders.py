@@ -82,20 +82,6 @@ def test_accept_marks_the_quote_accepted_and_the_deal_won(
     ]
 
 
-def test_deal_without_amount_takes_the_quote_net(uow: FakeUnitOfWork, rep: User) -> None:
-    quote = _quote(uow, rep, amount=None)
-    accept_quote(uow, rep, quote.id or 0, SETTINGS, SIGNED, SIGN_DAY)
-    deal = uow.deals.get(quote.deal_id)
-    assert deal is not None and deal.amount == quote.net.amount
-
-
-def test_deal_amount_already_set_is_kept(uow: FakeUnitOfWork, rep: User) -> None:
-    quote = _quote(uow, rep, amount="60000")
-    accept_quote(uow, rep, quote.id or 0, SETTINGS, SIGNED, SIGN_DAY)
-    deal = uow.deals.get(quote.deal_id)
-    assert deal is not None and deal.amount == Decimal(60000)
-
-
 def test_accept_with_net30_makes_one_installment_with_terms(
     uow: FakeUnitOfWork, rep: User
 ) -> None:

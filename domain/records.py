@@ -1,0 +1,79 @@
+"""Any record by its reference, and the one rule for who may read it and who may change it.
+
+Sales records (leads, customers, contacts, deals, quotes) are changed by their owner, the
+owner's team manager or an admin; everyone who may read a record may read its history. A
+contact belongs to its customer: its owner and team are the customer's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from domain.errors import Forbidden, NotFound
+from domain.unit_of_work import UnitOfWork
+from domain.users import User
+
+PREFIX = {"lead": "L", "customer": "A", "contact": "C", "deal": "D", "quote": "Q",
+          "order": "O", "payment": "P", "reminder": "R"}
+
+
+def number_of(kind: str, id_: int) -> str:
+    """The reference as printed: ("contact", 3) -> "C-3"."""
+    return f"{PREFIX[kind]}-{id_}"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A loaded record with the owner and team its access is judged by."""
+
+    kind: str
+    entity: Any
+    owner_id: int
+    team: str | None
+    number: str
+
+    @property
+    def id(self) -> int:
+        return int(self.entity.id or 0)
+
+
+def _load(uow: UnitOfWork, kind: str, id_: int, number: str) -> Record | None:
+    if kind == "invoice":
+        invoice = uow.invoices.by_number(number)
+        return Record(kind, invoice, invoice.owner_id, invoice.team, invoice.number) \
+            if invoice else None
+    if kind == "contact":
+        contact = uow.contacts.get(id_)
+        customer = uow.customers.get(contact.customer_id) if contact else None
+        if contact is None or customer is None:
+            return None
+        return Record(kind, contact, customer.owner_id, customer.team, number_of(kind, id_))
+    repositories: dict[str, Any] = {"lead": uow.leads, "customer": uow.customers,
+                                    "deal": uow.deals, "quote": uow.quotes, "order": uow.orders,
+                                    "payment": uow.payments}
+    if kind not in repositories:
+        return None
+    entity = repositories[kind].get(id_)
+    if entity is None:
+        return None
+    return Record(kind, entity, entity.owner_id, entity.team, number_of(kind, id_))
+
+
+def readable(uow: UnitOfWork, actor: User, kind: str, id_: int, number: str = "") -> Record:
+    """The record if it exists and the actor may read it."""
+    record = _load(uow, kind, id_, number)
+    shown = number or number_of(kind, id_)
+    if record is None:
+        raise NotFound("ref.not_found", ref=shown)
+    if not actor.can_read(record.owner_id, record.team):
+        raise Forbidden("access.not_yours", ref=record.number)
+    return record
+
+
+def writable(uow: UnitOfWork, actor: User, kind: str, id_: int, number: str = "") -> Record:
+    """The record if the actor may also change it."""
+    record = readable(uow, actor, kind, id_, number)
+    if not actor.can_write(record.owner_id, record.team):
+        raise Forbidden("access.not_yours", ref=record.number)
+    return record
