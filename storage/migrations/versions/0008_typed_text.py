@@ -2,7 +2,7 @@
 company-name keys in simplified script
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-29 16:00:00
 
 `payments.ref_key` holds each bank reference width- and case-folded, under a unique index, so
@@ -23,7 +23,7 @@ from alembic import op
 from domain.names import normalise_company
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
