@@ -25,6 +25,7 @@ from domain.leads import check_source, find_similar, similar_customers
 from domain.money import Money
 from domain.names import normalise_company
 from domain.records import writable
+from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import NameMatch, UnitOfWork
 from domain.users import User
@@ -82,7 +83,7 @@ def _deal(deal: Deal, values: dict[str, Any], changes: list[Change]) -> None:
         amount: Money | None = values["amount"]
         if deal.amount_source == AmountSource.ORDER:
             raise Conflict("edit.amount_from_order", ref=deal.number,
-                           order=f"O-{deal.amount_ref}")
+                           order=reference("order", deal.amount_ref))
         if amount is not None and amount.currency != deal.currency:
             raise InvalidInput("edit.currency", currency=amount.currency,
                                expected=deal.currency)
@@ -162,7 +163,8 @@ def correct(uow: UnitOfWork, actor: User, kind: str, id_: int, values: dict[str,
             twins = [i for i, other, _ in uow.customers.name_keys([key])
                      if other == key and i != entity.id]
             if twins:
-                raise Conflict("customer.name_taken", name=name, ref=f"A-{twins[0]}")
+                raise Conflict("customer.name_taken", name=name,
+                               ref=reference("customer", twins[0]))
             if _renamed(entity, changes, "name", name):
                 similar = [m for m in similar_customers(uow, entity.name, settings)
                            if m.id != entity.id]

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from domain.errors import Conflict, InvalidInput
 from domain.events import InvoiceVoided
-from domain.invoices import Invoice, document_number, get_invoice
+from domain.invoices import Invoice, get_invoice
 from domain.payments import allocate
+from domain.references import document_number
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User
 

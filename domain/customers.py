@@ -8,6 +8,7 @@ from datetime import datetime
 from domain.contact_points import clean_email, clean_phone, email_key, phone_key
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.records import writable
+from domain.references import reference
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
 
@@ -34,7 +35,7 @@ class Customer:
 
     @property
     def number(self) -> str:
-        return f"A-{self.id}"
+        return reference("customer", self.id)
 
 
 @dataclass(eq=False)
@@ -52,14 +53,14 @@ class Contact:
 
     @property
     def number(self) -> str:
-        return f"C-{self.id}"
+        return reference("contact", self.id)
 
 
 def get_customer(uow: UnitOfWork, actor: User, customer_id: int) -> Customer:
     """The customer if it exists and the actor may read it."""
     customer = uow.customers.get(customer_id)
     if customer is None:
-        raise NotFound("ref.not_found", ref=f"A-{customer_id}")
+        raise NotFound("ref.not_found", ref=reference("customer", customer_id))
     if not actor.can_read(customer.owner_id, customer.team):
         raise Forbidden("access.not_yours", ref=customer.number)
     return customer

@@ -10,6 +10,7 @@ from enum import StrEnum
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import DealLost, DealWon
 from domain.money import Money
+from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
@@ -60,7 +61,7 @@ class Deal:
 
     @property
     def number(self) -> str:
-        return f"D-{self.id}"
+        return reference("deal", self.id)
 
     def type_amount(self, amount: Decimal | None) -> None:
         """A person sets the amount; it holds until the next quote."""
@@ -110,7 +111,7 @@ class StageChange:
 def get_deal(uow: UnitOfWork, actor: User, deal_id: int) -> Deal:
     deal = uow.deals.get(deal_id)
     if deal is None:
-        raise NotFound("ref.not_found", ref=f"D-{deal_id}")
+        raise NotFound("ref.not_found", ref=reference("deal", deal_id))
     if not actor.can_read(deal.owner_id, deal.team):
         raise Forbidden("access.not_yours", ref=deal.number)
     return deal

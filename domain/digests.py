@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from domain.errors import Forbidden, InvalidInput
 from domain.money import quantize
 from domain.notifications import OutboxMessage
+from domain.references import reference
 from domain.settings import Settings
 from domain.users import Role, User
 
@@ -316,7 +317,7 @@ def manager_digest(uow: UnitOfWork, settings: Settings, scope: Scope,
             "target": _money(settings.targets[m.key], c) if m.key in settings.targets else None,
         } for m in months],
         "stale_count": reports.stale_count(scope, stale_before),
-        "stale": [{"deal": f"D-{r['id']}", "title": r["title"], "owner": r["owner"],
+        "stale": [{"deal": reference("deal", r["id"]), "title": r["title"], "owner": r["owner"],
                    "days": (fired_at - r["last_activity_at"]).days}
                   for r in reports.stale(scope, stale_before, DIGEST_TOP)],
         "leaders": [{"name": r["name"], "won": r["won"], "amount": _money(r["won_amount"], c),

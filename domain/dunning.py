@@ -11,6 +11,7 @@ from typing import Any
 
 from domain.money import quantize
 from domain.notifications import OutboxMessage
+from domain.references import reference
 from domain.settings import DunningLevel, Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role
@@ -85,7 +86,7 @@ def chase_overdue(uow: UnitOfWork, settings: Settings, today: date, now: datetim
         content = ",".join(f"{inv.number}#{lvl}" for inv, lvl in items)
         digest = hashlib.sha1(content.encode()).hexdigest()[:16]
         params: dict[str, Any] = {
-            "customer": items[0][0].customer, "customer_ref": f"A-{customer_id}",
+            "customer": items[0][0].customer, "customer_ref": reference("customer", customer_id),
             "items": [{"invoice": inv.number, "level": lvl,
                        "outstanding": {"amount": str(quantize(inv.outstanding, inv.currency)),
                                        "currency": inv.currency},
@@ -94,7 +95,7 @@ def chase_overdue(uow: UnitOfWork, settings: Settings, today: date, now: datetim
         }
         uow.outbox.add(OutboxMessage(
             recipient_kind=kind, recipient=who, key="notify.dunning", params=params,
-            dedupe_key=f"dunning:A-{customer_id}:{digest}:{kind[0]}{who}",
+            dedupe_key=f"dunning:{reference('customer', customer_id)}:{digest}:{kind[0]}{who}",
             created_at=now, next_attempt_at=now,
         ))
     return len(batches)

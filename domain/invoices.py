@@ -18,6 +18,7 @@ from domain.money import Money
 from domain.orders import Installment, Order, get_order
 from domain.payments import Allocation, apply_credit
 from domain.plans import due_date
+from domain.references import document_number
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User
 
@@ -33,11 +34,6 @@ class InvoiceStatus(StrEnum):
     PAID = "paid"
     OVERDUE = "overdue"
     VOID = "void"
-
-
-def document_number(series: str, year: int, seq: int) -> str:
-    """INV-2026-0007: the series, the year of the document's date, a gapless sequence."""
-    return f"{series}-{year}-{seq:04d}"
 
 
 @dataclass(eq=False)

@@ -20,6 +20,7 @@ from domain.events import LeadCreated, LeadQualified
 from domain.money import Money
 from domain.names import fragments, normalise_company, similar_names
 from domain.records import readable
+from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import NameMatch, UnitOfWork
 from domain.users import Role, User
@@ -57,7 +58,7 @@ class Lead:
 
     @property
     def number(self) -> str:
-        return f"L-{self.id}"
+        return reference("lead", self.id)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def create_lead(
 def get_lead(uow: UnitOfWork, actor: User, lead_id: int) -> Lead:
     lead = uow.leads.get(lead_id)
     if lead is None:
-        raise NotFound("ref.not_found", ref=f"L-{lead_id}")
+        raise NotFound("ref.not_found", ref=reference("lead", lead_id))
     if not actor.can_read(lead.owner_id, lead.team):
         raise Forbidden("access.not_yours", ref=lead.number)
     return lead

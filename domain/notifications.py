@@ -21,6 +21,7 @@ from domain.events import (
     RecordsAssigned,
 )
 from domain.money import quantize
+from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role
@@ -74,7 +75,8 @@ def _money(amount: Any, currency: str) -> dict[str, str] | None:
 
 def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> None:
     if isinstance(event, QuoteNeedsApproval):
-        params = {"quote": f"Q-{event.quote_id}", "deal": f"D-{event.deal_id}",
+        params = {"quote": reference("quote", event.quote_id),
+                  "deal": reference("deal", event.deal_id),
                   "discount": str(event.discount), "total": _money(event.total, event.currency)}
         managers = [u for u in uow.users.with_role(Role.MANAGER, event.team)
                     if u.id != event.owner_id]
@@ -86,24 +88,26 @@ def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> 
                              f"quote-approval:{event.quote_id}", **params)
     elif isinstance(event, QuoteApproved):
         batch.to_user(event.owner_id, "notify.quote_approved", f"quote-approved:{event.quote_id}",
-                      quote=f"Q-{event.quote_id}")
+                      quote=reference("quote", event.quote_id))
     elif isinstance(event, QuoteRejected):
         batch.to_user(event.owner_id, "notify.quote_rejected", f"quote-rejected:{event.quote_id}",
-                      quote=f"Q-{event.quote_id}", reason=event.reason)
+                      quote=reference("quote", event.quote_id), reason=event.reason)
     elif isinstance(event, DealWon):
         channel = "wins" if "wins" in settings.channels else "managers"
         batch.to_channel(channel, "notify.deal_won", f"deal-won:{event.deal_id}",
-                         deal=f"D-{event.deal_id}", title=event.title,
+                         deal=reference("deal", event.deal_id), title=event.title,
                          amount=_money(event.amount, event.currency))
     elif isinstance(event, DealLost):
         batch.to_channel("managers", "notify.deal_lost", f"deal-lost:{event.deal_id}",
-                         deal=f"D-{event.deal_id}", title=event.title, reason=event.reason)
+                         deal=reference("deal", event.deal_id), title=event.title,
+                         reason=event.reason)
     elif isinstance(event, OrderCreated):
         batch.to_channel("finance", "notify.order_created", f"order-created:{event.order_id}",
-                         order=f"O-{event.order_id}", deal=f"D-{event.deal_id}",
+                         order=reference("order", event.order_id),
+                         deal=reference("deal", event.deal_id),
                          total=_money(event.total, event.currency))
     elif isinstance(event, PaymentReceived):
-        params = {"payment": f"P-{event.payment_id}", "customer": event.customer,
+        params = {"payment": reference("payment", event.payment_id), "customer": event.customer,
                   "amount": _money(event.amount, event.currency),
                   "invoices": ", ".join(event.invoices) or "—"}
         batch.to_channel("finance", "notify.payment_received", f"payment:{event.payment_id}",
@@ -111,9 +115,9 @@ def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> 
         batch.to_user(event.owner_id, "notify.payment_received", f"payment:{event.payment_id}",
                       **params)
     elif isinstance(event, PaymentClaimed):
-        target = event.invoice or f"A-{event.customer_id}"
+        target = event.invoice or reference("customer", event.customer_id)
         claim = {"customer": event.customer, "target": target,
-                 "customer_ref": f"A-{event.customer_id}",
+                 "customer_ref": reference("customer", event.customer_id),
                  "amount": _money(event.amount, event.currency),
                  "received_on": event.received_on.isoformat(), "ref": event.ref or "",
                  "method": event.method}

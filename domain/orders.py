@@ -16,6 +16,7 @@ from domain.events import OrderCreated
 from domain.money import Money
 from domain.plans import Trigger, parse_plan, split_total
 from domain.quotes import QuoteStatus, acceptable_quote
+from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
@@ -73,7 +74,7 @@ class Order:
 
     @property
     def number(self) -> str:
-        return f"O-{self.id}"
+        return reference("order", self.id)
 
     @property
     def value(self) -> Money:
@@ -161,7 +162,7 @@ def get_order(uow: UnitOfWork, actor: User, order_id: int) -> Order:
     """The order if it exists and the actor may read it."""
     order = uow.orders.get(order_id)
     if order is None:
-        raise NotFound("ref.not_found", ref=f"O-{order_id}")
+        raise NotFound("ref.not_found", ref=reference("order", order_id))
     if not actor.can_read(order.owner_id, order.team):
         raise Forbidden("access.not_yours", ref=order.number)
     return order

@@ -18,6 +18,7 @@ from domain.customers import Customer
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import PaymentClaimed, PaymentReceived
 from domain.money import Money
+from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User
@@ -87,7 +88,7 @@ class Payment:
 
     @property
     def number(self) -> str:
-        return f"P-{self.id}"
+        return reference("payment", self.id)
 
     @property
     def allocated(self) -> Decimal:
@@ -303,14 +304,14 @@ def _invoice(uow: UnitOfWork, number: str) -> Invoice:
 def _customer(uow: UnitOfWork, customer_id: int) -> Customer:
     customer = uow.customers.get(customer_id)
     if customer is None:
-        raise NotFound("ref.not_found", ref=f"A-{customer_id}")
+        raise NotFound("ref.not_found", ref=reference("customer", customer_id))
     return customer
 
 
 def get_payment(uow: UnitOfWork, actor: User, payment_id: int) -> Payment:
     payment = uow.payments.get(payment_id)
     if payment is None:
-        raise NotFound("ref.not_found", ref=f"P-{payment_id}")
+        raise NotFound("ref.not_found", ref=reference("payment", payment_id))
     if not actor.can_read(payment.owner_id, payment.team):
         raise Forbidden("access.not_yours", ref=payment.number)
     return payment

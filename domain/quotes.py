@@ -11,6 +11,7 @@ from domain.deals import AmountSource, get_deal, writable_deal
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import QuoteApproved, QuoteNeedsApproval, QuoteRejected
 from domain.money import Money
+from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User
@@ -69,7 +70,7 @@ class Quote:
 
     @property
     def number(self) -> str:
-        return f"Q-{self.id}"
+        return reference("quote", self.id)
 
     @property
     def subtotal(self) -> Money:
@@ -189,7 +190,7 @@ def _deal_follows_remaining_quotes(uow: UnitOfWork, quote: Quote) -> None:
 def get_quote(uow: UnitOfWork, actor: User, quote_id: int) -> Quote:
     quote = uow.quotes.get(quote_id)
     if quote is None:
-        raise NotFound("ref.not_found", ref=f"Q-{quote_id}")
+        raise NotFound("ref.not_found", ref=reference("quote", quote_id))
     if not actor.can_read(quote.owner_id, quote.team):
         raise Forbidden("access.not_yours", ref=quote.number)
     return quote

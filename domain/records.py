@@ -11,16 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.errors import Forbidden, NotFound
+from domain.references import reference
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
-
-PREFIX = {"lead": "L", "customer": "A", "contact": "C", "deal": "D", "quote": "Q",
-          "order": "O", "payment": "P", "reminder": "R"}
-
-
-def number_of(kind: str, id_: int) -> str:
-    """The reference as printed: ("contact", 3) -> "C-3"."""
-    return f"{PREFIX[kind]}-{id_}"
 
 
 @dataclass(frozen=True)
@@ -48,7 +41,7 @@ def _load(uow: UnitOfWork, kind: str, id_: int, number: str) -> Record | None:
         customer = uow.customers.get(contact.customer_id) if contact else None
         if contact is None or customer is None:
             return None
-        return Record(kind, contact, customer.owner_id, customer.team, number_of(kind, id_))
+        return Record(kind, contact, customer.owner_id, customer.team, reference(kind, id_))
     repositories: dict[str, Any] = {"lead": uow.leads, "customer": uow.customers,
                                     "deal": uow.deals, "quote": uow.quotes, "order": uow.orders,
                                     "payment": uow.payments}
@@ -57,13 +50,13 @@ def _load(uow: UnitOfWork, kind: str, id_: int, number: str) -> Record | None:
     entity = repositories[kind].get(id_)
     if entity is None:
         return None
-    return Record(kind, entity, entity.owner_id, entity.team, number_of(kind, id_))
+    return Record(kind, entity, entity.owner_id, entity.team, reference(kind, id_))
 
 
 def readable(uow: UnitOfWork, actor: User, kind: str, id_: int, number: str = "") -> Record:
     """The record if it exists and the actor may read it."""
     record = _load(uow, kind, id_, number)
-    shown = number or number_of(kind, id_)
+    shown = number or reference(kind, id_)
     if record is None:
         raise NotFound("ref.not_found", ref=shown)
     if not actor.can_read(record.owner_id, record.team):

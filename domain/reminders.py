@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.notifications import OutboxMessage
+from domain.references import reference
 from domain.subjects import Subject
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
@@ -38,7 +39,7 @@ class Reminder:
 
     @property
     def number(self) -> str:
-        return f"R-{self.id}"
+        return reference("reminder", self.id)
 
 
 def add_reminder(
@@ -81,7 +82,7 @@ def queue_due_reminders(uow: UnitOfWork, now: datetime, limit: int = 500) -> int
 def _own_open(uow: UnitOfWork, actor: User, reminder_id: int) -> Reminder:
     reminder = uow.reminders.get(reminder_id)
     if reminder is None:
-        raise NotFound("ref.not_found", ref=f"R-{reminder_id}")
+        raise NotFound("ref.not_found", ref=reference("reminder", reminder_id))
     if reminder.user_id != actor.id:
         raise Forbidden("access.not_yours", ref=reminder.number)
     if reminder.status != ReminderStatus.OPEN:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.errors import Forbidden, InvalidInput, NotFound
-from domain.records import number_of
+from domain.references import reference
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
 
@@ -27,14 +27,14 @@ class Subject:
 
     @property
     def number(self) -> str:
-        return number_of(self.kind, self.id)
+        return reference(self.kind, self.id)
 
 
 def resolve_subject(uow: UnitOfWork, actor: User, kind: str, id_: int) -> Subject:
     """Load the record behind a reference and check the actor may read it."""
     subject = _load(uow, kind, id_)
     if subject is None:
-        raise NotFound("ref.not_found", ref=number_of(kind, id_))
+        raise NotFound("ref.not_found", ref=reference(kind, id_))
     if not actor.can_read(subject.owner_id, subject.team):
         raise Forbidden("access.not_yours", ref=subject.number)
     return subject
@@ -73,4 +73,4 @@ def _load(uow: UnitOfWork, kind: str, id_: int) -> Subject | None:
             return None
         return Subject("order", id_, order.number, order.owner_id, order.team,
                                  customer_id=order.customer_id, deal_id=order.deal_id)
-    raise InvalidInput("ref.wrong_kind", kinds=", ".join(number_of(k, 12) for k in KINDS))
+    raise InvalidInput("ref.wrong_kind", kinds=", ".join(reference(k, 12) for k in KINDS))

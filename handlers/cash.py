@@ -21,13 +21,14 @@ from domain.payments import (
     parse_method,
     record_payment,
 )
+from domain.references import looks_like_ref, reference
 from domain.users import Role
 from handlers.arguments import PER_PAGE, need, page_of, read_args
 from handlers.commands import command
 from handlers.contacts import contact_line
 from handlers.context import Ctx
 from handlers.installments import terms_text, trigger_text
-from handlers.parsing import Args, looks_like_ref, parse_quantity, unquote
+from handlers.parsing import Args, parse_quantity, unquote
 from handlers.references import by_name, customer_id, ref_of
 from handlers.reply import Button, Reply
 
@@ -94,12 +95,13 @@ def order_text(ctx: Ctx, order: Order, invoices: Sequence[Invoice]) -> str:
     owner = ctx.uow.users.get(order.owner_id)
     lines = [
         ctx.t("order.card.title", ref=order.number,
-              customer=f"A-{order.customer_id} {customer.name if customer else ''}".strip(),
+              customer=f"{reference('customer', order.customer_id)} "
+                       f"{customer.name if customer else ''}".strip(),
               total=_money(ctx, order.total, c),
               status=ctx.t(f"order.status.{position.status}")),
         ctx.t("order.card.signed", date=ctx.t.date(order.signed_on),
               owner=owner.display_name if owner else "—", plan=order.plan,
-              deal=f"D-{order.deal_id}"),
+              deal=reference("deal", order.deal_id)),
         ctx.t("order.card.lines"),
     ]
     for line in order.lines:
@@ -242,7 +244,7 @@ def invoice(ctx: Ctx, text: str) -> Reply:
     customer = ctx.uow.customers.get(bill.customer_id)
     c = bill.currency
     lines = [ctx.t("invoice.issued", number=bill.number, ref=order.number,
-                   customer=customer.name if customer else f"A-{bill.customer_id}",
+                   customer=customer.name if customer else reference("customer", bill.customer_id),
                    total=_money(ctx, bill.total, c), date=ctx.t.date(bill.issued_on),
                    due=ctx.t.date(bill.due_on))]
     if bill.installment_seq is not None:
@@ -262,7 +264,7 @@ def invoice(ctx: Ctx, text: str) -> Reply:
 def _invoice_row(ctx: Ctx, row: dict[str, Any], key: str = "invoices.row") -> str:
     c = row["currency"]
     return ctx.t(key, number=row["number"], customer=row["customer"],
-                 order=f"O-{row['order_id']}", total=_money(ctx, row["total"], c),
+                 order=reference("order", row["order_id"]), total=_money(ctx, row["total"], c),
                  outstanding=_money(ctx, row["outstanding"], c), due=ctx.t.date(row["due_on"]),
                  status=ctx.t(f"invoice.status.{row['status']}"))
 
@@ -297,7 +299,8 @@ def invoices_list(ctx: Ctx, text: str) -> Reply:
                            outstanding=_money(ctx, total["outstanding"], c),
                            overdue=_money(ctx, total["overdue"], c)))
     if found.has_more:
-        command_text = " ".join(["/invoices", scope] + ([f"A-{who}"] if who else []))
+        command_text = " ".join(["/invoices", scope]
+                                + ([reference("customer", who)] if who else []))
         lines.append(ctx.t("list.more", command=f"{command_text} page={page + 1}"))
     return Reply("\n".join(lines))
 
@@ -340,7 +343,8 @@ def paid(ctx: Ctx, text: str) -> Reply:
                           customer_id=who, received_on=day, ref=args.option("ref"),
                           method=method)
     return Reply(ctx.t("payment.claimed", amount=_money(ctx, claim.amount, claim.currency),
-                       target=claim.invoice or f"A-{claim.customer_id} {claim.customer}",
+                       target=claim.invoice
+                       or f"{reference('customer', claim.customer_id)} {claim.customer}",
                        date=ctx.t.date(claim.received_on)))
 
 
@@ -350,12 +354,13 @@ def apply(ctx: Ctx, text: str) -> Reply:
     usage = _usage(ctx, "apply")
     who = customer_id(ctx, need(text, "payment.which", usage))
     applied = apply_customer_credit(ctx.uow, ctx.user, who, ctx.now)
-    lines = [ctx.t("credit.applied", customer=f"A-{who}")]
+    lines = [ctx.t("credit.applied", customer=reference("customer", who))]
     for invoice, amount in applied:
         lines.append(ctx.t("credit.applied_row", invoice=invoice.number,
                            amount=_money(ctx, amount, invoice.currency),
                            outstanding=_money(ctx, invoice.outstanding, invoice.currency)))
-    return Reply("\n".join(lines), [[Button(ctx.t("button.open_customer"), f"/customer A-{who}")]])
+    return Reply("\n".join(lines), [[Button(ctx.t("button.open_customer"),
+                                           f"/customer {reference('customer', who)}")]])
 
 
 @command("pay", roles=FINANCE, group="cash")
@@ -372,7 +377,8 @@ def pay(ctx: Ctx, text: str) -> Reply:
     payment = done.payment
     c = payment.currency
     customer = ctx.uow.customers.get(payment.customer_id)
-    name = f"A-{payment.customer_id} {customer.name if customer else ''}".strip()
+    name = f"{reference('customer', payment.customer_id)} " \
+           f"{customer.name if customer else ''}".strip()
     lines = [ctx.t("payment.recorded", ref=payment.number, amount=_money(ctx, payment.amount, c),
                    customer=name, date=ctx.t.date(payment.received_on),
                    method=ctx.t.term("method", payment.method),
@@ -388,7 +394,8 @@ def pay(ctx: Ctx, text: str) -> Reply:
         lines.append(ctx.t("payment.customer_credit", customer=name,
                            amount=_money(ctx, done.customer_credit, c)))
     return Reply("\n".join(lines),
-                 [[Button(ctx.t("button.open_customer"), f"/customer A-{payment.customer_id}")]])
+                 [[Button(ctx.t("button.open_customer"),
+                          f"/customer {reference('customer', payment.customer_id)}")]])
 
 
 @command("void", roles=FINANCE, group="cash")
@@ -406,11 +413,12 @@ def void(ctx: Ctx, text: str) -> Reply:
                    amount=_money(ctx, note.amount, c), reason=note.reason)]
     if done.released > 0:
         lines.append(ctx.t("void.released", amount=_money(ctx, done.released, c),
-                           customer=f"A-{bill.customer_id}"))
-    buttons = [[Button(ctx.t("button.open_order"), f"/order O-{bill.order_id}")]]
+                           customer=reference("customer", bill.customer_id)))
+    buttons = [[Button(ctx.t("button.open_order"), f"/order {reference('order', bill.order_id)}")]]
     if bill.installment_seq is not None:
         buttons[0].append(Button(ctx.t("button.invoice_installment", seq=bill.installment_seq),
-                                 f"/invoice O-{bill.order_id} installment={bill.installment_seq}"))
+                                 f"/invoice {reference('order', bill.order_id)} "
+                                 f"installment={bill.installment_seq}"))
     return Reply("\n".join(lines), buttons)
 
 
@@ -434,7 +442,7 @@ def _deliveries(ctx: Ctx, rows: list[dict[str, Any]]) -> list[str]:
         items = ctx.t("delivery.sep").join(ctx.t("delivery.item", qty=_qty(ctx, r["quantity"]),
                                              item=r["item"]) for r in lines)
         out.append(ctx.t("customer.card.delivery", date=ctx.t.date(first["delivered_on"]),
-                         order=f"O-{first['order_id']}", items=items))
+                         order=reference("order", first["order_id"]), items=items))
     return out
 
 
@@ -460,11 +468,11 @@ def customer_card(ctx: Ctx, text: str) -> Reply:
                       + ([ctx.t("contacts.more", count=len(people) - CARD_ROWS)]
                          if len(people) > CARD_ROWS else []))
     lines += _section(ctx, "customer.card.deals", [
-        ctx.t("customer.card.deal", ref=f"D-{d['id']}", title=d["title"],
+        ctx.t("customer.card.deal", ref=reference("deal", d["id"]), title=d["title"],
               stage=_stage(ctx, d["stage"]), amount=_money(ctx, d["amount"], d["currency"]))
         for d in q.customer_deals(cid, CARD_ROWS)])
     lines += _section(ctx, "customer.card.orders", [
-        ctx.t("customer.card.order", ref=f"O-{o['id']}", total=_money(ctx, o["total"],
+        ctx.t("customer.card.order", ref=reference("order", o["id"]), total=_money(ctx, o["total"],
                                                                       o["currency"]),
               status=ctx.t(f"order.status.{o['status']}"), delivered=_qty(ctx, o["delivered"]),
               ordered=_qty(ctx, o["ordered"]),
@@ -486,7 +494,8 @@ def customer_card(ctx: Ctx, text: str) -> Reply:
               received=_money(ctx, b["received"], b["currency"]))
         for b in balances])
     lines += _section(ctx, "customer.card.payments", [
-        ctx.t("customer.card.payment", ref=f"P-{p['id']}", date=ctx.t.date(p["received_on"]),
+        ctx.t("customer.card.payment", ref=reference("payment", p["id"]),
+              date=ctx.t.date(p["received_on"]),
               amount=_money(ctx, p["amount"], p["currency"]),
               method=ctx.t.term("method", p["method"]),
               bank_ref=ctx.t("payment.bank_ref", ref=p["ref"]) if p["ref"] else "")

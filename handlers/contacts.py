@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.customers import Contact, NewContact, add_contact, get_customer
 from domain.errors import InvalidInput
 from domain.records import readable
+from domain.references import reference
 from domain.users import Role
 from handlers.arguments import need, read_args
 from handlers.commands import command
@@ -30,13 +31,15 @@ def _card(ctx: Ctx, contact_ref: int) -> Reply:
     contact: Contact = record.entity
     customer = ctx.uow.customers.get(contact.customer_id)
     lines = [ctx.t("contact.card.title", ref=contact.number, name=contact.name,
-                   customer=f"A-{contact.customer_id} {customer.name if customer else ''}"),
+                   customer=f"{reference('customer', contact.customer_id)} "
+                            f"{customer.name if customer else ''}"),
              ctx.t("contact.card.details", title=contact.title or "—",
                    phone=contact.phone or "—", email=contact.email or "—")]
     if contact.note:
         lines.append(ctx.t("contact.card.note", note=contact.note))
     return Reply("\n".join(lines), [[
-        Button(ctx.t("button.open_customer"), f"/customer A-{contact.customer_id}"),
+        Button(ctx.t("button.open_customer"),
+               f"/customer {reference('customer', contact.customer_id)}"),
         Button(ctx.t("button.history"), f"/history {contact.number}")]])
 
 
@@ -56,8 +59,10 @@ def contact(ctx: Ctx, text: str) -> Reply:
                      note=args.option("note"))
     added = add_contact(ctx.uow, ctx.user, ref.id, new, ctx.now)
     return Reply(ctx.t("contact.added", ref=added.number, name=added.name,
-                       customer=f"A-{added.customer_id}") + "\n" + contact_line(ctx, added),
-                 [[Button(ctx.t("button.contacts"), f"/contacts A-{added.customer_id}")]])
+                       customer=reference("customer", added.customer_id))
+                 + "\n" + contact_line(ctx, added),
+                 [[Button(ctx.t("button.contacts"),
+                          f"/contacts {reference('customer', added.customer_id)}")]])
 
 
 @command("contacts", roles=READERS, group="records")

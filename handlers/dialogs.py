@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.errors import DomainError, InvalidInput
+from domain.references import looks_like_ref, reference
 from domain.unit_of_work import DialogState
 from domain.users import Role
 from domain.vocabulary import resolve
@@ -25,7 +26,6 @@ from handlers.commands import command
 from handlers.context import Ctx
 from handlers.option_names import CHINESE, option_key
 from handlers.parsing import (
-    looks_like_ref,
     parse_amount,
     parse_quote_lines,
     split_command,
@@ -101,7 +101,7 @@ def _source_buttons(ctx: Ctx) -> list[Button]:
 
 
 def _read_deal(ctx: Ctx, text: str, answers: Answers) -> str:
-    return f"D-{deal_id(ctx, _line(text))}"
+    return reference("deal", deal_id(ctx, _line(text)))
 
 
 _QUOTE_OPTIONS = ("discount", "tax", "valid")

@@ -9,13 +9,14 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from domain.references import reference
 from handlers.context import Ctx
 from handlers.sales import stage_name
 
 MONEY = {"amount", "total", "unit_price"}
 PERCENT = {"probability", "discount_pct", "tax_pct", "percent"}
 PEOPLE = {"owner_id", "decided_by", "recorded_by", "user_id", "created_by", "used_by"}
-REFERENCES = {"customer_id": "A", "deal_id": "D", "lead_id": "L"}
+REFERENCES = {"customer_id": "customer", "deal_id": "deal", "lead_id": "lead"}
 STATUS_KEYS = {"lead": "lead.status.{}", "quote": "quote.status.{}"}
 # Fields whose values are words with a message of their own.
 WORDED = {"amount_source": "deal.amount_source.{}", "trigger": "plan.trigger.{}",
@@ -92,7 +93,7 @@ def value_text(ctx: Ctx, entity: str, field: str, value: Any, currency: str) -> 
         person = ctx.uow.users.get(int(value))
         return person.display_name if person else str(value)
     if field in REFERENCES:
-        return f"{REFERENCES[field]}-{value}"
+        return reference(REFERENCES[field], value)
     if field.endswith("_at"):
         moment = _instant(value)
         return ctx.t.when(moment) if moment else str(value)

@@ -344,49 +344,6 @@ def parse_amount(text: str, default_currency: str) -> Money:
     return Money(value, currency)
 
 
-# --------------------------------------------------------------------------- references
-
-_REF_KINDS = {"L": "lead", "A": "customer", "C": "contact", "D": "deal", "Q": "quote",
-              "O": "order", "P": "payment", "R": "reminder"}
-_DASH = "[-‐‑–—]"
-_REF_RE = re.compile(rf"^(?P<prefix>[LACDQOPR]){_DASH}?(?P<id>\d{{1,18}})$")
-_INVOICE_RE = re.compile(rf"^INV{_DASH}?(?P<year>\d{{4}}){_DASH}(?P<seq>\d{{1,18}})$")
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A record reference as printed: L-12, A-5, C-3, D-7, Q-3, O-3, INV-2026-0007, P-9, R-4."""
-
-    kind: str
-    id: int
-    number: str
-
-
-def parse_ref(text: str) -> Ref:
-    """Read a reference such as "L-12", "l12" or "inv-2026-7" into its canonical form."""
-    cleaned = _nfkc(text).strip().upper()
-    match = _INVOICE_RE.match(cleaned)
-    if match:
-        seq = int(match.group("seq"))
-        if seq > 0:
-            return Ref("invoice", 0, f"INV-{match.group('year')}-{seq:04d}")
-    match = _REF_RE.match(cleaned)
-    if match:
-        prefix, ident = match.group("prefix"), int(match.group("id"))
-        if ident > 0:
-            return Ref(_REF_KINDS[prefix], ident, f"{prefix}-{ident}")
-    raise InvalidInput("parse.ref", value=text)
-
-
-def looks_like_ref(text: str) -> bool:
-    """True when `text` reads as a record reference."""
-    try:
-        parse_ref(text)
-    except InvalidInput:
-        return False
-    return True
-
-
 # --------------------------------------------------------------------------- quote lines
 
 _LINE_SPLIT_RE = re.compile(r"[;；\r\n]")

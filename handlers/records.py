@@ -7,7 +7,8 @@ from typing import Any
 from domain import assignment
 from domain.corrections import EDITABLE, Corrected, correct, refuse_posted
 from domain.errors import InvalidInput
-from domain.records import number_of, readable
+from domain.records import readable
+from domain.references import Ref, reference
 from domain.search import query_tokens
 from domain.users import Role
 from handlers.arguments import need, page_of, read_args
@@ -15,7 +16,6 @@ from handlers.commands import command
 from handlers.context import Ctx
 from handlers.field_values import label, value_text
 from handlers.option_names import OptionNames
-from handlers.parsing import Ref
 from handlers.references import card_command, ref_of
 from handlers.reply import Button, Reply
 from handlers.sales import stage_name
@@ -72,7 +72,7 @@ def _corrected(ctx: Ctx, ref: Ref, done: Corrected) -> Reply:
                                                    currency)))
     if done.similar:
         found = ctx.t("list.sep").join(
-            ctx.t("lead.similar_item", ref=f"{'L' if m.kind == 'lead' else 'A'}-{m.id}",
+            ctx.t("lead.similar_item", ref=reference(m.kind, m.id),
                   name=m.name, kind=ctx.t(f"kind.{m.kind}")) for m in done.similar)
         lines.append(ctx.t("lead.similar", matches=found))
     return Reply("\n".join(lines), _open_buttons(ctx, done.number))
@@ -157,18 +157,20 @@ def _found_row(ctx: Ctx, row: dict[str, Any]) -> str:
     reach = " · ".join(v for v in (row["phone"], row["email"]) if v)
     reach = f" · {reach}" if reach else ""
     if kind == "customer":
-        return ctx.t("find.customer", ref=f"A-{row['id']}", name=row["name"], reach=reach,
+        return ctx.t("find.customer", ref=reference("customer", row["id"]), name=row["name"],
+                     reach=reach,
                      owner=row["owner"] or "—")
     if kind == "contact":
         title = ctx.t("contact.title_part", title=row["title"]) if row["title"] else ""
-        return ctx.t("find.contact", ref=f"C-{row['id']}", name=row["name"], title=title,
-                     customer=f"A-{row['customer_id']} {row['customer']}", reach=reach)
+        return ctx.t("find.contact", ref=reference("contact", row["id"]), name=row["name"],
+                     title=title, reach=reach,
+                     customer=f"{reference('customer', row['customer_id'])} {row['customer']}")
     if kind == "lead":
-        return ctx.t("find.lead", ref=f"L-{row['id']}", name=row["name"],
+        return ctx.t("find.lead", ref=reference("lead", row["id"]), name=row["name"],
                      status=ctx.t(f"lead.status.{row['lead_status']}"),
                      contact=row["contact"] or "—", reach=reach, owner=row["owner"] or "—")
-    return ctx.t("find.deal", ref=f"D-{row['id']}", name=row["name"],
-                 customer=f"A-{row['customer_id']} {row['customer']}",
+    return ctx.t("find.deal", ref=reference("deal", row["id"]), name=row["name"],
+                 customer=f"{reference('customer', row['customer_id'])} {row['customer']}",
                  stage=stage_name(ctx, row["stage"]),
                  amount=ctx.t.money(row["amount"], row["currency"]), owner=row["owner"] or "—")
 
@@ -191,6 +193,6 @@ def find_records(ctx: Ctx, text: str) -> Reply:
         lines.append(ctx.t("list.more", command=f"/find {wanted} page={page + 1}"))
     if found.capped:
         lines.append(ctx.t("find.narrow"))
-    refs = [number_of(row["kind"], row["id"]) for row in found.rows[:FIND_BUTTONS]]
+    refs = [reference(row["kind"], row["id"]) for row in found.rows[:FIND_BUTTONS]]
     buttons = [Button(ref, card) for ref in refs if (card := card_command(ref))]
     return Reply("\n".join(lines), [buttons[i:i + 3] for i in range(0, len(buttons), 3)])

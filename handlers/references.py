@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from domain.errors import InvalidInput, NotFound
+from domain.references import EXAMPLE, Ref, looks_like_ref, parse_ref, reference
 from domain.subjects import Subject, resolve_subject
 from handlers.context import Ctx
-from handlers.parsing import Ref, looks_like_ref, parse_ref
 
 
 def ref_of(text: str, *kinds: str) -> Ref:
@@ -13,12 +13,10 @@ def ref_of(text: str, *kinds: str) -> Ref:
     ref = parse_ref(text)
     if ref.kind not in kinds:
         raise InvalidInput("ref.wrong_kind", value=ref.number,
-                           kinds=", ".join(_EXAMPLE[k] for k in kinds))
+                           kinds=", ".join(EXAMPLE[k] for k in kinds))
     return ref
 
 
-_EXAMPLE = {"lead": "L-12", "customer": "A-5", "contact": "C-3", "deal": "D-7", "quote": "Q-3",
-            "order": "O-3", "invoice": "INV-2026-0007", "payment": "P-9", "reminder": "R-4"}
 # The command that shows a record of each kind as a card.
 _CARD = {"lead": "/lead", "customer": "/customer", "contact": "/contact", "deal": "/deal",
          "quote": "/quote", "order": "/order"}
@@ -41,8 +39,7 @@ def by_name(ctx: Ctx, kind: str, text: str) -> int:
     if not found:
         raise NotFound("ref.no_match", value=text)
     if len(found) > 1:
-        prefix = "A" if kind == "customer" else "D"
-        listed = "; ".join(f"{prefix}-{i} {name}" for i, name in found[:5])
+        listed = "; ".join(f"{reference(kind, i)} {name}" for i, name in found[:5])
         raise InvalidInput("ref.ambiguous", value=text, matches=listed)
     return found[0][0]
 

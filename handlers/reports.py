@@ -36,6 +36,7 @@ from domain.digests import (
     report_scope,
 )
 from domain.errors import InvalidInput
+from domain.references import reference
 from domain.spend import record_spend
 from domain.users import Role
 from handlers.arguments import need, read_args
@@ -345,7 +346,8 @@ def aging(ctx: Ctx, text: str) -> Reply:
         return Reply(t("report.aging.none", scope=_who(ctx, scope)))
     lines = [t("report.aging.title", scope=_who(ctx, scope), date=t.date(ctx.today))]
     for row in reports.aging(scope, ctx.today, LIST_ROWS):
-        lines.append(t("report.aging.row", customer=f"A-{row['customer_id']} {row['customer']}",
+        lines.append(t("report.aging.row",
+                       customer=f"{reference('customer', row['customer_id'])} {row['customer']}",
                        currency=row["currency"], **_aging_parts(t, row, row["currency"])))
     for row in totals:
         lines.append(t("report.aging.total", currency=row["currency"],
@@ -407,14 +409,15 @@ def stale(ctx: Ctx, text: str) -> Reply:
     lines = [t("report.stale.title", scope=_who(ctx, scope), days=days, count=count)]
     rows = reports.stale(scope, before, LIST_ROWS)
     for row in rows:
-        lines.append(t("report.stale.row", deal=f"D-{row['id']}", title=row["title"],
+        lines.append(t("report.stale.row", deal=reference("deal", row["id"]), title=row["title"],
                        customer=row["customer"], owner=row["owner"],
                        stage=_stage_name(ctx, row["stage"]),
                        amount=t.money(row["amount"], row["currency"]),
                        silent=(ctx.now - row["last_activity_at"]).days))
     if count > len(rows):
         lines.append(t("report.stale.more", count=count - len(rows)))
-    buttons = [[Button(t("report.stale.button", ref=f"D-{r['id']}"), f"/deal D-{r['id']}")
+    buttons = [[Button(t("report.stale.button", ref=reference("deal", r["id"])),
+                       f"/deal {reference('deal', r['id'])}")
                 for r in rows[:3]]]
     return Reply("\n".join(lines), buttons)
 

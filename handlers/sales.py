@@ -11,6 +11,7 @@ from domain.dates import split_when
 from domain.errors import InvalidInput
 from domain.orders import accept_quote
 from domain.quotes import LineInput, Quote, QuoteStatus
+from domain.references import Ref, looks_like_ref, parse_ref, reference
 from domain.users import Role
 from domain.vocabulary import Ambiguous, resolve
 from handlers.arguments import PER_PAGE, need, page_of, read_args
@@ -19,11 +20,8 @@ from handlers.context import DEFAULT_REMINDER_TIME, Ctx
 from handlers.installments import terms_text, trigger_text
 from handlers.parsing import (
     Args,
-    Ref,
-    looks_like_ref,
     parse_percent,
     parse_quote_lines,
-    parse_ref,
     tokenize,
     unquote,
 )
@@ -86,9 +84,9 @@ def lead_card(ctx: Ctx, lead_id: int) -> Reply:
         lines.append(ctx.t("lead.card.reason", reason=found.reason))
     buttons: list[list[Button]] = []
     if found.deal_id:
-        lines.append(ctx.t("lead.card.became", customer=f"A-{found.customer_id}",
-                           deal=f"D-{found.deal_id}"))
-        buttons = [[Button(ctx.t("button.open_deal"), f"/deal D-{found.deal_id}")]]
+        lines.append(ctx.t("lead.card.became", customer=reference("customer", found.customer_id),
+                           deal=reference("deal", found.deal_id)))
+        buttons = [[Button(ctx.t("button.open_deal"), f"/deal {reference('deal', found.deal_id)}")]]
     elif found.status == leads.LeadStatus.NEW and ctx.user.can_write(found.owner_id, found.team):
         buttons = [[Button(ctx.t("button.qualify"), f"/qualify {found.number}"),
                     Button(ctx.t("button.disqualify"), f"/disqualify {found.number} reason=")]]
@@ -121,7 +119,7 @@ def lead(ctx: Ctx, text: str) -> Reply:
     lines = [ctx.t("lead.created", ref=created.number, company=created.company)]
     if similar:
         found = ctx.t("list.sep").join(
-            ctx.t("lead.similar_item", ref=f"{'L' if m.kind == 'lead' else 'A'}-{m.id}",
+            ctx.t("lead.similar_item", ref=reference(m.kind, m.id),
                   name=m.name, kind=ctx.t(f"kind.{m.kind}"))
             for m in similar
         )
@@ -149,7 +147,7 @@ def leads_list(ctx: Ctx, text: str) -> Reply:
         return Reply(ctx.t("leads.none"))
     lines = [ctx.t("leads.title", page=page)]
     for row in found.rows:
-        lines.append(ctx.t("leads.row", ref=f"L-{row['id']}", company=row["company"],
+        lines.append(ctx.t("leads.row", ref=reference("lead", row["id"]), company=row["company"],
                            contact=row["contact"] or "—", phone=row["phone"] or "—",
                            source=ctx.t.term("source", row["source"]),
                            status=ctx.t(f"lead.status.{row['status']}"),
@@ -259,7 +257,7 @@ def deal_card(ctx: Ctx, text: str) -> Reply:
     weighted = the_deal.weighted
     lines = [
         ctx.t("deal.card.title", ref=the_deal.number, title=the_deal.title),
-        ctx.t("deal.card.customer", ref=f"A-{the_deal.customer_id}",
+        ctx.t("deal.card.customer", ref=reference("customer", the_deal.customer_id),
               name=customer.name if customer else "—"),
         ctx.t("deal.card.stage", stage=stage_name(ctx, the_deal.stage),
               probability=ctx.t.percent(the_deal.probability)),
@@ -276,7 +274,7 @@ def deal_card(ctx: Ctx, text: str) -> Reply:
     if the_deal.lost_reason:
         lines.append(ctx.t("deal.card.lost_reason", reason=the_deal.lost_reason))
     for q in ctx.uow.queries.quotes_of_deal(the_deal.id or 0):
-        lines.append(ctx.t("deal.card.quote", ref=f"Q-{q['id']}",
+        lines.append(ctx.t("deal.card.quote", ref=reference("quote", q["id"]),
                            status=ctx.t(f"quote.status.{q['status']}"),
                            total=ctx.t.money(q["total"], q["currency"])))
     history = ctx.uow.queries.deal_history(the_deal.id or 0, limit=10)
@@ -292,8 +290,9 @@ def amount_source(ctx: Ctx, deal: deals.Deal) -> str:
     """Where the amount comes from, as the card says it: " (from Q-2)", " (set by hand)"."""
     if deal.amount_source is None or deal.amount is None:
         return ""
-    ref = {deals.AmountSource.QUOTE: f"Q-{deal.amount_ref}",
-           deals.AmountSource.ORDER: f"O-{deal.amount_ref}"}.get(deal.amount_source, "")
+    ref = {deals.AmountSource.QUOTE: reference("quote", deal.amount_ref),
+           deals.AmountSource.ORDER: reference("order", deal.amount_ref),
+           }.get(deal.amount_source, "")
     return ctx.t(f"deal.amount_from.{deal.amount_source}", ref=ref)
 
 
@@ -316,7 +315,7 @@ def deals_list(ctx: Ctx, text: str) -> Reply:
         return Reply(ctx.t("deals.none"))
     lines = [ctx.t("deals.title", page=page)]
     for row in found.rows:
-        lines.append(ctx.t("deals.row", ref=f"D-{row['id']}", title=row["title"],
+        lines.append(ctx.t("deals.row", ref=reference("deal", row["id"]), title=row["title"],
                            customer=row["customer"], stage=stage_name(ctx, row["stage"]),
                            amount=ctx.t.money(row["amount"], row["currency"]),
                            owner=row["owner"]))
@@ -454,13 +453,14 @@ def todo(ctx: Ctx, text: str) -> Reply:
     buttons: list[list[Button]] = []
     for row in found.rows:
         mark = ctx.t("todo.overdue_mark") if row["due_at"] <= ctx.now else ""
-        lines.append(mark + ctx.t("todo.row", ref=f"R-{row['id']}",
+        lines.append(mark + ctx.t("todo.row", ref=reference("reminder", row["id"]),
                                   when=ctx.t.when(row["due_at"]),
                                   about=row["ref_number"] or "", text=row["text"][:120]))
         if len(buttons) < 5:
-            buttons.append([Button(ctx.t("button.done", ref=f"R-{row['id']}"),
-                                   f"/done R-{row['id']}"),
-                            Button(ctx.t("button.snooze"), f"/snooze R-{row['id']} tomorrow")])
+            buttons.append([Button(ctx.t("button.done", ref=reference("reminder", row["id"])),
+                                   f"/done {reference('reminder', row['id'])}"),
+                            Button(ctx.t("button.snooze"),
+                                   f"/snooze {reference('reminder', row['id'])} tomorrow")])
     lines += _more(ctx, found.has_more, "/todo", page)
     return Reply("\n".join(lines), buttons)
 
@@ -498,7 +498,7 @@ def snooze(ctx: Ctx, text: str) -> Reply:
 def quote_text(ctx: Ctx, quote: Quote) -> str:
     money = ctx.t.money
     c = quote.currency
-    lines = [ctx.t("quote.card.title", ref=quote.number, deal=f"D-{quote.deal_id}",
+    lines = [ctx.t("quote.card.title", ref=quote.number, deal=reference("deal", quote.deal_id),
                    status=ctx.t(f"quote.status.{quote.status}"))]
     for line in quote.lines:
         lines.append(ctx.t("quote.card.line", qty=ctx.t.number(line.quantity.normalize()),
@@ -598,7 +598,8 @@ def accept(ctx: Ctx, text: str) -> Reply:
     order = accept_quote(ctx.uow, ctx.user, ref.id, ctx.settings, ctx.now, ctx.today,
                          signed_on=signed, plan=args.option("plan"))
     lines = [ctx.t("order.created", ref=order.number, quote=ref.number,
-                   deal=f"D-{order.deal_id}", total=ctx.t.money(order.total, order.currency),
+                   deal=reference("deal", order.deal_id),
+                   total=ctx.t.money(order.total, order.currency),
                    date=ctx.t.date(order.signed_on))]
     for part in order.installments:
         lines.append(ctx.t("order.installment", seq=part.seq, pct=ctx.t.percent(part.percent),

@@ -39,6 +39,7 @@ from sqlalchemy.types import TypeDecorator
 from domain.deals import DealStatus
 from domain.digests import Scope, Window
 from domain.leads import LeadStatus
+from domain.references import PREFIX
 from storage import tables as t
 from storage import tables_cash as c
 from storage.queries_cash import ZERO, _money, invoice_facts, per_invoice
@@ -133,8 +134,9 @@ def _cash_owned(query: Select[Any], scope: Scope, f: Any) -> Select[Any]:
     return query
 
 
-def _ref(prefix: str, column: Any) -> ColumnElement[str]:
-    return literal(prefix, String()) + cast(column, String())
+def _ref(kind: str, column: Any) -> ColumnElement[str]:
+    """The record's reference (D-7) computed in SQL."""
+    return literal(f"{PREFIX[kind]}-", String()) + cast(column, String())
 
 
 def _rows(session: Session, query: Select[Any]) -> list[dict[str, Any]]:
@@ -494,7 +496,7 @@ class SqlReports:
     @staticmethod
     def _export_deals(scope: Scope, period: Window | None, today: date) -> Select[Any]:
         d = t.deals
-        q = (select(_ref("D-", d.c.id), d.c.title, t.customers.c.name,
+        q = (select(_ref("deal", d.c.id), d.c.title, t.customers.c.name,
                     t.users.c.display_name, d.c.team, d.c.stage, d.c.status, d.c.currency,
                     d.c.amount, d.c.probability, d.c.close_date, d.c.source, d.c.created_at,
                     d.c.closed_at, d.c.last_activity_at, d.c.lost_reason)
@@ -508,7 +510,7 @@ class SqlReports:
     def _export_invoices(scope: Scope, period: Window | None, today: date) -> Select[Any]:
         f = invoice_facts(today)
         owner = aliased(t.users)
-        q = (select(f.c.number, t.customers.c.name, _ref("O-", f.c.order_id),
+        q = (select(f.c.number, t.customers.c.name, _ref("order", f.c.order_id),
                     owner.c.display_name, f.c.team, f.c.currency, f.c.total, f.c.paid,
                     f.c.credited, f.c.outstanding, f.c.status, f.c.issued_on, f.c.due_on)
              .join(t.customers, t.customers.c.id == f.c.customer_id)
@@ -523,7 +525,7 @@ class SqlReports:
         allocated = _money(select(func.coalesce(func.sum(a.c.amount), 0))
                            .where(a.c.payment_id == p.c.id).scalar_subquery())
         owner = aliased(t.users)
-        q = (select(_ref("P-", p.c.id), t.customers.c.name, owner.c.display_name, p.c.currency,
+        q = (select(_ref("payment", p.c.id), t.customers.c.name, owner.c.display_name, p.c.currency,
                     p.c.amount, allocated, _money(p.c.amount - allocated), p.c.received_on,
                     p.c.method, p.c.ref, i.c.number)
              .join(t.customers, t.customers.c.id == p.c.customer_id)
@@ -536,8 +538,9 @@ class SqlReports:
     @staticmethod
     def _export_activities(scope: Scope, period: Window | None, today: date) -> Select[Any]:
         a = t.activities
-        prefix = case({"lead": "L-", "customer": "A-", "deal": "D-", "quote": "Q-",
-                       "order": "O-"}, value=a.c.ref_kind, else_="")
+        prefix = case({kind: f"{PREFIX[kind]}-" for kind in ("lead", "customer", "deal", "quote",
+                                                             "order")},
+                      value=a.c.ref_kind, else_="")
         q = (select(a.c.id, a.c.at, t.users.c.display_name, a.c.kind,
                     prefix + cast(a.c.ref_id, String()), t.customers.c.name, a.c.text)
              .join(t.users, t.users.c.id == a.c.user_id)

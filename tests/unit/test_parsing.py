@@ -11,19 +11,17 @@ from hypothesis import strategies as st
 
 from domain.errors import InvalidInput
 from domain.money import Money
+from domain.references import Ref, looks_like_ref, parse_ref
 from handlers.parsing import (
     MAX_TEXT,
     Args,
     QuoteLineText,
-    Ref,
     check_length,
-    looks_like_ref,
     parse_amount,
     parse_date,
     parse_percent,
     parse_quantity,
     parse_quote_lines,
-    parse_ref,
     parse_time,
     split_command,
     tokenize,

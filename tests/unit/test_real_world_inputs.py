@@ -22,9 +22,10 @@ from domain.dates import (
 from domain.errors import InvalidInput
 from domain.names import normalise_company
 from domain.payments import bank_ref_key
+from domain.references import parse_ref
 from domain.settings import Settings
 from domain.vocabulary import Ambiguous, resolve
-from handlers.parsing import normalise, parse_amount, parse_quote_lines, parse_ref, tokenize
+from handlers.parsing import normalise, parse_amount, parse_quote_lines, tokenize
 
 TODAY = date(2026, 11, 23)  # a Monday
 SETTINGS = Settings()
