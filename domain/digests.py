@@ -259,6 +259,14 @@ class Reports(Protocol):
         """Which of these outbox dedupe keys are already taken."""
         ...
 
+    def received_totals(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
+        """Payments received in the period per currency: currency, payments, amount."""
+        ...
+
+    def received_latest(self, scope: Scope, period: Window, limit: int) -> list[dict[str, Any]]:
+        """The period's latest payments: id, customer, amount, currency, received_on, method."""
+        ...
+
     def export(self, kind: str, scope: Scope, period: Window | None,
                today: date) -> Iterator[tuple[Any, ...]]:
         """The rows of a CSV export (deals, invoices, payments, activities), fetched from

@@ -18,9 +18,11 @@ from handlers import (  # noqa: F401  (registers the commands)
     contacts,
     dialogs,
     history,
+    received,
     records,
     reports,
     sales,
+    sentences,
     team,
 )
 from handlers.choices import choice_buttons
@@ -65,6 +67,7 @@ class Handled:
 class _Trace:
     command: str = "-"
     outcome: str = "error"
+    said: str = ""  # the command a sentence was read as, shown above its refusal too
 
 
 def _no_translation(error: BaseException) -> Exception | None:
@@ -77,13 +80,15 @@ class Dispatcher:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], settings: Settings,
                  clock: Clock = utc_now, *,
                  translate: Callable[[BaseException], Exception | None] = _no_translation,
-                 observers: Sequence[Callable[[Handled], None]] = ()) -> None:
+                 observers: Sequence[Callable[[Handled], None]] = (),
+                 assistant: sentences.Assistant | None = None) -> None:
         self.uow_factory = uow_factory
         self.settings = settings
         self.clock = clock
         # Storage failures in the domain's words (ConcurrentChange, StorageUnavailable).
         self.translate = translate
         self.observers = list(observers)
+        self.assistant = assistant  # proposes the command a sentence means (optional)
 
     def _find_user(self, uow: UnitOfWork, incoming: Incoming) -> User | None:
         if incoming.platform == "console":
@@ -164,7 +169,7 @@ class Dispatcher:
                 uow.rollback()
                 self._remember(uow, incoming)
                 trace.outcome = "refused"
-                return Reply(t(error.key, **_plain(error.params, t)),
+                return Reply(trace.said + t(error.key, **_plain(error.params, t)),
                              choice_buttons(error, incoming.text, t), ok=False)
             except Exception as failure:
                 uow.rollback()
@@ -238,9 +243,15 @@ class Dispatcher:
         parsed = dialogs.take_turn(ctx, split_command(incoming.text))
         if isinstance(parsed, Reply):
             return parsed
+        sentence = parsed is None  # no slash: a sentence, answered by the command it means
         if parsed is None:
-            return Reply(t("error.not_a_command"), ok=False)
+            trace.command = "sentence"
+            parsed = sentences.understand(ctx, self.assistant)
+            if isinstance(parsed, Reply):
+                return parsed
         name, rest = parsed
+        if sentence:
+            trace.said = sentences.shown(name, rest) + "\n"
         command = find(name)
         if command is None:
             return Reply(t("error.unknown_command", command=name[:30]), ok=False)
@@ -250,6 +261,8 @@ class Dispatcher:
         uow.action = command.name
         uow.at = now
         reply = dialogs.start_if_incomplete(ctx, command.name, rest) or command.fn(ctx, rest)
+        if sentence:
+            reply = sentences.answered(ctx, command.name, reply, trace.said)
         return dialogs.set_aside_note(ctx, reply)
 
     def _stranger(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> Reply:

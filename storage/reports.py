@@ -483,6 +483,23 @@ class SqlReports:
 
     # ----------------------------------------------------------------- exports
 
+    def received_totals(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
+        p = c.payments
+        q = (select(p.c.currency, func.count().label("payments"),
+                    _sum_money(p.c.amount).label("amount"))
+             .where(_in(p.c.received_on, period, instants=False))
+             .group_by(p.c.currency).order_by(p.c.currency))
+        return _rows(self.session, _cash_owned(q, scope, p))
+
+    def received_latest(self, scope: Scope, period: Window, limit: int) -> list[dict[str, Any]]:
+        p = c.payments
+        q = (select(p.c.id, t.customers.c.name.label("customer"), p.c.amount, p.c.currency,
+                    p.c.received_on, p.c.method)
+             .join(t.customers, t.customers.c.id == p.c.customer_id)
+             .where(_in(p.c.received_on, period, instants=False))
+             .order_by(p.c.received_on.desc(), p.c.id.desc()).limit(limit))
+        return _rows(self.session, _cash_owned(q, scope, p))
+
     def export(self, kind: str, scope: Scope, period: Window | None,
                today: date) -> Iterator[tuple[Any, ...]]:
         query = {"deals": self._export_deals, "invoices": self._export_invoices,

@@ -1,0 +1,157 @@
+"""Drafts: a command shown with what it would do, and Confirm / Edit / Cancel buttons.
+
+The draft reads the command with the commands' own grammar and looks up the records it names
+(only as far as the reader may see them), so a mistake shows before anything is written and the
+reader sees which customer, deal or contact is meant. Nothing is written: Confirm sends the
+command itself, which then runs as if it had been typed (roles, checks, audit, notifications).
+
+`/draft <command>` shows the draft of any command (the choice buttons of an ambiguous sentence
+use it); `/draft edit <command>` gives the command back to change and send; `/draft cancel`
+drops it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from domain import deals
+from domain.activities import parse_kind
+from domain.dates import parse_when, split_when
+from domain.references import looks_like_ref, parse_ref, reference
+from domain.vocabulary import resolve
+from handlers.commands import command, find
+from handlers.context import Ctx
+from handlers.parsing import Args, split_command, tokenize, unquote
+from handlers.references import customer_id, deal_id, subject
+from handlers.reply import Button, Reply
+
+EDIT = "/draft edit"
+CANCEL = "/draft cancel"
+Describe = Callable[[Ctx, Args, str], list[str]]
+
+
+def _subject_line(ctx: Ctx, ref: str) -> str:
+    about = subject(ctx, ref)
+    line = ctx.t("draft.about", ref=about.number, name=about.title)
+    if about.kind != "customer" and about.customer_id:
+        customer = ctx.uow.customers.get(about.customer_id)
+        if customer is not None:
+            line += ctx.t("draft.of_customer", ref=customer.number, name=customer.name)
+    return line
+
+
+def _deal_line(ctx: Ctx, ref: str) -> str:
+    deal = deals.get_deal(ctx.uow, ctx.user, deal_id(ctx, ref))
+    customer = ctx.uow.customers.get(deal.customer_id)
+    return ctx.t("draft.deal", ref=deal.number, title=deal.title,
+                 stage=ctx.t.stage(deal.stage),
+                 customer=f"{reference('customer', deal.customer_id)} "
+                          f"{customer.name if customer else ''}".strip())
+
+
+def _log(ctx: Ctx, args: Args, text: str) -> list[str]:
+    head, _, body = args.text.partition(" ")
+    kind_word, _, note = body.partition(" ")
+    lines = [_subject_line(ctx, head),
+             ctx.t("draft.activity", kind=ctx.t.term("kind", parse_kind(kind_word, ctx.settings)),
+                   note=unquote(note))]
+    if args.option("next"):
+        lines.append(ctx.t("draft.follow_up", when=ctx.t.when(ctx.instant(args.options["next"]))))
+    return lines
+
+
+def _remind(ctx: Ctx, args: Args, text: str) -> list[str]:
+    words = args.positional
+    lines = []
+    if words and looks_like_ref(words[0]):
+        lines.append(_subject_line(ctx, words[0]))
+        words = words[1:]
+    found = split_when(" ".join(words), ctx.today)
+    when, rest = found if found is not None else (parse_when(" ".join(words), ctx.today), "")
+    lines.insert(0, ctx.t("draft.reminder", when=ctx.t.when(ctx.at(when)), text=rest))
+    return lines
+
+
+def _lead(ctx: Ctx, args: Args, text: str) -> list[str]:
+    source = args.option("source")
+    shown = ctx.t.term("source", resolve(ctx.settings.terms("source"), source, "source")) \
+        if source else "—"
+    return [ctx.t("draft.lead", company=unquote(args.text) or "—",
+                  contact=args.option("contact") or "—", phone=args.option("phone") or "—",
+                  email=args.option("email") or "—", source=shown)]
+
+
+def _stage(ctx: Ctx, args: Args, text: str) -> list[str]:
+    target = resolve(ctx.settings.terms("stage"), " ".join(args.positional[1:]), "stage")
+    return [_deal_line(ctx, args.positional[0]), ctx.t("draft.stage", stage=ctx.t.stage(target))]
+
+
+def _won(ctx: Ctx, args: Args, text: str) -> list[str]:
+    return [_deal_line(ctx, args.positional[0]), ctx.t("draft.won")]
+
+
+def _lost(ctx: Ctx, args: Args, text: str) -> list[str]:
+    reason = args.option("reason") or " ".join(args.positional[1:])
+    return [_deal_line(ctx, args.positional[0]),
+            ctx.t("draft.lost", reason=reason) if reason else ctx.t("draft.lost_ask")]
+
+
+def _payment(ctx: Ctx, args: Args, text: str) -> list[str]:
+    target = args.positional[0]
+    if looks_like_ref(target) and parse_ref(target).kind == "invoice":
+        who = parse_ref(target).number
+    else:
+        cid = customer_id(ctx, target)
+        customer = ctx.uow.customers.get(cid)
+        who = f"{reference('customer', cid)} {customer.name if customer else ''}".strip()
+    amount = ctx.amount(" ".join(args.positional[1:]))
+    day = ctx.date(args.options["date"]) if "date" in args.options else ctx.today
+    lines = [ctx.t("draft.payment", amount=ctx.t.money(amount.amount, amount.currency),
+                   customer=who, date=ctx.t.date(day))]
+    if args.option("method"):
+        lines.append(ctx.t("draft.method", method=ctx.t.term(
+            "method", resolve(ctx.settings.terms("method"), args.options["method"], "method"))))
+    if args.option("ref"):
+        lines.append(ctx.t("draft.bank_ref", ref=args.options["ref"]))
+    return lines
+
+
+DESCRIBE: dict[str, Describe] = {
+    "log": _log, "remind": _remind, "lead": _lead, "stage": _stage, "won": _won, "lost": _lost,
+    "paid": _payment, "pay": _payment,
+}
+
+
+def draft(ctx: Ctx, text: str, note: str = "") -> Reply:
+    """The draft of a command: what it would do, with Confirm / Edit / Cancel."""
+    parsed = split_command(text)
+    found = find(parsed[0]) if parsed else None
+    if parsed is None or found is None:
+        return Reply(ctx.t("draft.not_a_command", command=text[:80]), ok=False)
+    ctx.user.require(*found.roles)
+    name, rest = found.name, parsed[1]
+    lines = [note] if note else []
+    lines += [ctx.t("draft.title_paid") if name == "paid" else ctx.t("draft.title"), f"  {text}"]
+    describe = DESCRIBE.get(name)
+    if describe is not None:
+        args = tokenize(rest, ("next", "reason", "contact", "phone", "email", "source", "note",
+                               "date", "ref", "method"))
+        lines += ["  " + line for line in describe(ctx, args, rest)]
+    lines.append(ctx.t("draft.nothing_yet"))
+    return Reply("\n".join(lines), [[Button(ctx.t("button.confirm"), text),
+                                     Button(ctx.t("button.edit"), f"{EDIT} {text}"),
+                                     Button(ctx.t("button.cancel"), CANCEL)]])
+
+
+@command("draft", group="team")
+def draft_command(ctx: Ctx, text: str) -> Reply:
+    """Show a command's draft, give it back to edit, or drop it; never writes."""
+    first, _, rest = text.strip().partition(" ")
+    if first.lower() == "cancel":
+        return Reply(ctx.t("draft.cancelled"))
+    if first.lower() == "edit" and rest.strip().startswith(("/", "／")):
+        return Reply(ctx.t("draft.edit", command=rest.strip()))
+    inner = split_command(text.strip())
+    if inner is None or inner[0] == "draft":
+        return Reply(ctx.t("draft.usage", usage=ctx.t("help.draft.usage")), ok=False)
+    return draft(ctx, text.strip())
