@@ -3,8 +3,8 @@
 Each update becomes an `Incoming` (its update_id is the delivery id, so a repeat is dropped)
 and goes to the dispatcher on a worker thread; the reply comes back as messages of at most
 4096 characters, with the buttons as an inline keyboard. In groups the bot answers only
-commands and replies to its own questions, mentions the person it answers, and sends
-personal things (/todo, reminders, link codes) by direct message.
+commands, sentences that mention it and replies to its own messages, mentions the person it
+answers, and sends personal things (/todo, reminders, link codes) by direct message.
 """
 
 from __future__ import annotations
@@ -259,13 +259,17 @@ class TelegramDoor:
     def _delivery_id(self, update: Update) -> str:
         return f"{self.bot_id}:{update.update_id}"
 
+    def _mention(self) -> re.Pattern[str]:
+        """"@ltc_bot" (any case) in a message: a sentence addressed to this bot in a group."""
+        return re.compile(rf"(?<![\w@])@{re.escape(self.bot.username or '-')}(?!\w)", re.I)
+
     def _for_me(self, message: Message, group: bool) -> bool:
-        """In groups: commands for this bot, and answers to its own questions."""
+        """In groups: commands for this bot, sentences that mention it, answers to it."""
         text = message.text or ""
         addressed = _ADDRESSED_RE.match(text)
         if addressed is not None:
             return addressed.group("bot").lower() == (self.bot.username or "").lower()
-        if split_command(text) is not None or not group:
+        if split_command(text) is not None or not group or self._mention().search(text):
             return True
         answered = message.reply_to_message
         return (answered is not None and answered.from_user is not None
@@ -286,8 +290,9 @@ class TelegramDoor:
         group = chat.type != ChatType.PRIVATE
         if not self._for_me(message, group):
             return
+        text = " ".join(self._mention().sub(" ", message.text).split()) or message.text
         incoming = Incoming(platform="telegram", user_id=str(user.id), chat_id=str(chat.id),
-                            text=message.text, delivery_id=self._delivery_id(update),
+                            text=text, delivery_id=self._delivery_id(update),
                             language_hint=_language(user), display_name=user.full_name)
         reply = await self._handle(incoming)
         if reply.silent:

@@ -16,7 +16,9 @@ from collections.abc import Callable
 
 from domain import deals
 from domain.activities import parse_kind
+from domain.customers import get_customer
 from domain.dates import parse_when, split_when
+from domain.invoices import get_invoice
 from domain.references import looks_like_ref, parse_ref, reference
 from domain.vocabulary import resolve
 from handlers.commands import command, find
@@ -30,23 +32,26 @@ CANCEL = "/draft cancel"
 Describe = Callable[[Ctx, Args, str], list[str]]
 
 
+def _customer_name(ctx: Ctx, customer_id: int) -> str:
+    """"A-5 Acme" for a customer the reader may see, else only its reference."""
+    customer = ctx.uow.customers.get(customer_id)
+    if customer is None or not ctx.user.can_read(customer.owner_id, customer.team):
+        return reference("customer", customer_id)
+    return f"{customer.number} {customer.name}"
+
+
 def _subject_line(ctx: Ctx, ref: str) -> str:
     about = subject(ctx, ref)
     line = ctx.t("draft.about", ref=about.number, name=about.title)
     if about.kind != "customer" and about.customer_id:
-        customer = ctx.uow.customers.get(about.customer_id)
-        if customer is not None:
-            line += ctx.t("draft.of_customer", ref=customer.number, name=customer.name)
+        line += ctx.t("draft.of_customer", customer=_customer_name(ctx, about.customer_id))
     return line
 
 
 def _deal_line(ctx: Ctx, ref: str) -> str:
     deal = deals.get_deal(ctx.uow, ctx.user, deal_id(ctx, ref))
-    customer = ctx.uow.customers.get(deal.customer_id)
     return ctx.t("draft.deal", ref=deal.number, title=deal.title,
-                 stage=ctx.t.stage(deal.stage),
-                 customer=f"{reference('customer', deal.customer_id)} "
-                          f"{customer.name if customer else ''}".strip())
+                 stage=ctx.t.stage(deal.stage), customer=_customer_name(ctx, deal.customer_id))
 
 
 def _log(ctx: Ctx, args: Args, text: str) -> list[str]:
@@ -99,11 +104,10 @@ def _lost(ctx: Ctx, args: Args, text: str) -> list[str]:
 def _payment(ctx: Ctx, args: Args, text: str) -> list[str]:
     target = args.positional[0]
     if looks_like_ref(target) and parse_ref(target).kind == "invoice":
-        who = parse_ref(target).number
+        who = get_invoice(ctx.uow, ctx.user, parse_ref(target).number).number
     else:
-        cid = customer_id(ctx, target)
-        customer = ctx.uow.customers.get(cid)
-        who = f"{reference('customer', cid)} {customer.name if customer else ''}".strip()
+        found = get_customer(ctx.uow, ctx.user, customer_id(ctx, target))
+        who = f"{found.number} {found.name}"
     amount = ctx.amount(" ".join(args.positional[1:]))
     day = ctx.date(args.options["date"]) if "date" in args.options else ctx.today
     lines = [ctx.t("draft.payment", amount=ctx.t.money(amount.amount, amount.currency),

@@ -19,6 +19,7 @@ from typing import Any
 from domain.errors import InvalidInput
 from domain.references import reference
 from domain.users import Role
+from handlers.choices import typed_name
 from handlers.context import Ctx
 from handlers.parsing import tokenize
 from handlers.sentences.leads import read_lead
@@ -84,6 +85,12 @@ def free_text(value: str, allowed: tuple[str, ...] = ()) -> str:
             and not any(q in value for q in "“”「」『』„＂"):
         return value
     return quoted(value)
+
+
+def term_word(ctx: Ctx, kind: str, key: str) -> str:
+    """A stage, source, method or kind of activity as the reader writes it: the key for an
+    English reader, the name in the reader's words otherwise (a Chinese reader sees no key)."""
+    return key if ctx.t.language == "en" else typed_name(ctx.t, kind, key)
 
 
 def when_text(ctx: Ctx, reading: Reading) -> str:
@@ -245,10 +252,12 @@ def _lead(ctx: Ctx, reading: Reading) -> Meaning:
     if not parts.company:
         return Problem("sentence.lead_company")
     words = ["/lead", quoted(parts.company)]
-    for key in ("contact", "phone", "email", "source"):
+    for key in ("contact", "phone", "email"):
         value = getattr(parts, key)
         if value:
             words.append(f"{key}={quoted(value)}")
+    if parts.source:
+        words.append(f"source={term_word(ctx, 'source', parts.source)}")
     return Draft(" ".join(words))
 
 
@@ -264,7 +273,7 @@ def _paid(ctx: Ctx, reading: Reading, m: Mentions) -> Meaning:
     if reading.bank_ref:
         options.append(f"ref={quoted(reading.bank_ref)}")
     if reading.method:
-        options.append(f"method={reading.method}")
+        options.append(f"method={term_word(ctx, 'method', reading.method)}")
     tail = " ".join([amount_text(ctx, reading), *options])
     return _choose(found, lambda ref: f"/{name} {ref} {tail}")
 
@@ -280,7 +289,8 @@ def compose(ctx: Ctx, reading: Reading, m: Mentions) -> Meaning:
             return Problem("sentence.which_record")
         note = free_text(reading.text, ("next",))
         follow = f" next={quoted(when_text(ctx, reading))}" if reading.when else ""
-        return _choose(found, lambda ref: f"/log {ref} {reading.kind} {note}{follow}")
+        kind = term_word(ctx, "kind", reading.kind)
+        return _choose(found, lambda ref: f"/log {ref} {kind} {note}{follow}")
     if intent == "remind":
         if reading.when is None:
             return Problem("sentence.remind_when")
@@ -297,7 +307,8 @@ def compose(ctx: Ctx, reading: Reading, m: Mentions) -> Meaning:
         if isinstance(deals, Problem):
             return deals
         reason = _reason(reading, m) if intent == "lost" else ""
-        tail = {"won": "", "stage": f" {reading.stage}",
+        stage = term_word(ctx, "stage", reading.stage) if reading.stage else ""
+        tail = {"won": "", "stage": f" {stage}",
                 "lost": f" reason={quoted(reason)}" if reason else ""}[intent]
         return _choose(deals, lambda ref: f"/{intent} {ref}{tail}")
     if intent == "paid":

@@ -230,6 +230,12 @@ def _work_the_week(week: Week) -> None:
     s("mgr", "/funnel 团队")
     s("mgr", "/funnel 团队 按=飞机", ok=False)
     s("boss", "/kpi 全部")
+    # Sentences: drafts name the kind of activity, the stage, the source and the method.
+    s("rep", "拜访了月光贸易，聊了二期方案")
+    s("rep", "新线索 海天味业 王五 13900001111 来自展会")
+    s("rep", "月光贸易的单子推进到谈判")
+    s("rep", "月光贸易支付宝付了1000")
+    s("fin", "/payments")
     for kind in ("deals", "invoices", "payments", "activities"):
         s("boss", f"/export {kind}")
     week.clock.advance(days=20)

@@ -81,6 +81,8 @@ SAMPLES: dict[str, tuple[str, ...]] = {
     "contacts": ("A-1", "A-3"),
     "find": ("alpha", "beta", "13800000001", "gamma"),
     "history": ("D-1", "D-3", "INV-2026-0002", "C-1"),
+    "draft": ("/log D-2 call hello", "/won D-3", "/paid A-3 10", "edit /won D-3", "cancel"),
+    "payments": ("", "all", "team period=last-30d"),
 }
 
 SETUP = [
