@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from bot.assistant import chat_assistant
 from bot.metrics import observe_command
 from domain.settings import Settings
 from handlers.dispatch import Clock, Dispatcher, utc_now
@@ -34,5 +35,6 @@ def build_app(settings: Settings, clock: Clock = utc_now, *, run_migrations: boo
         migrate(engine)
     factory = session_factory(engine)
     dispatcher = Dispatcher(lambda: SqlUnitOfWork(factory), settings, clock,
-                            translate=translated, observers=[observe_command])
+                            translate=translated, observers=[observe_command],
+                            assistant=chat_assistant(settings))
     return App(settings=settings, engine=engine, dispatcher=dispatcher)

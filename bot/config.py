@@ -57,6 +57,7 @@ _SECTIONS: dict[str, tuple[str, ...] | None] = {
     "targets": None,
     "telegram": ("api_base_url", "webhook_url", "webhook_port", "webhook_host"),
     "slack": ("api_base_url", "http_port", "http_host"),
+    "assistant": ("url", "model", "timeout", "api_key"),
 }
 _STAGE_KEYS = ("key", "name_en", "name_zh", "probability", "aliases")
 _DUNNING_KEYS = ("days", "notify")
@@ -807,3 +808,24 @@ class _Loader:
             )
         if "http_host" in section:
             out["slack_http_host"] = self.listen_address(section["http_host"], "slack.http_host")
+
+    def section_assistant(self, section: dict[str, Any], out: dict[str, Any]) -> None:
+        """An OpenAI-compatible chat-completions endpoint; its key comes from the environment."""
+        example = "http://127.0.0.1:8000/v1/chat/completions"
+        if "api_key" in section:
+            raise self.fail("assistant.api_key", "secrets never go in the settings file",
+                            "remove it and set the LTC_ASSISTANT_KEY environment variable")
+        if "url" not in section:
+            raise self.fail("assistant.url", "the assistant has no address",
+                            f'add url = "{example}", or remove the [assistant] section')
+        out["assistant_url"] = self.url(section["url"], "assistant.url", example)
+        if "model" in section:
+            out["assistant_model"] = self.string(section["model"], "assistant.model",
+                                                 '"qwen2.5-7b-instruct"')
+        if "timeout" in section:
+            seconds = self.number(section["timeout"], "assistant.timeout", "8")
+            if not Decimal("0.1") <= seconds <= 120:
+                raise self.fail("assistant.timeout", f"{_show(section['timeout'])} seconds is "
+                                "not a time to wait for an answer",
+                                "write a number of seconds from 0.1 to 120, like 8")
+            out["assistant_timeout"] = float(seconds)

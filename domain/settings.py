@@ -116,6 +116,9 @@ class Settings:
     slack_api_base_url: str = "https://slack.com/api/"
     slack_http_port: int = 3000
     slack_http_host: str = "127.0.0.1"  # the address the HTTP mode listens on
+    assistant_url: str = ""  # a chat-completions endpoint proposing sentences' commands
+    assistant_model: str = ""
+    assistant_timeout: float = 8.0  # seconds; a slower answer leaves the sentence to the parser
 
     def stage(self, key: str) -> Stage | None:
         """The stage with this key, or None."""
