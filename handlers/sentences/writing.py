@@ -84,7 +84,7 @@ def free_text(value: str, allowed: tuple[str, ...] = ()) -> str:
     if args is not None and not args.options and args.text == value and '"' not in value \
             and not any(q in value for q in "“”「」『』„＂"):
         return value
-    return quoted(value)
+    return quoted(value, allowed)
 
 
 def term_word(ctx: Ctx, kind: str, key: str) -> str:
