@@ -248,6 +248,19 @@ def claim_payment(
     return claim
 
 
+def check_payment(
+    uow: UnitOfWork, actor: User, amount: Money, today: date, *,
+    invoice_number: str | None = None, customer_id: int | None = None,
+    received_on: date | None = None, ref: str | None = None,
+) -> None:
+    """The checks a payment (or a rep's report of one) must pass, without recording anything:
+    so a draft can say now what Confirm would refuse."""
+    _invoice_or_customer, customer, _day, _ref = _checked(
+        uow, amount, today, invoice_number, customer_id, received_on, ref, lock=False)
+    if not actor.can_read(customer.owner_id, customer.team):
+        raise Forbidden("access.not_yours", ref=customer.number)
+
+
 def _checked(
     uow: UnitOfWork, amount: Money, today: date, invoice_number: str | None,
     customer_id: int | None, received_on: date | None, ref: str | None, *, lock: bool,

@@ -14,6 +14,7 @@ import logging
 from dataclasses import replace
 
 from domain.errors import DomainError
+from domain.users import Role
 from handlers.commands import find
 from handlers.context import Ctx
 from handlers.outgoing import PERSONAL
@@ -88,7 +89,22 @@ def understand(ctx: Ctx, assistant: Assistant | None = None) -> Reply | tuple[st
         parsed = split_command(found.command)
         assert parsed is not None
         return parsed
-    return draft(ctx, found.command)
+    try:
+        return draft(ctx, found.command)
+    except DomainError as error:  # what Confirm would refuse, said now, under the command
+        return refused(ctx, found.command, error)
+
+
+def refused(ctx: Ctx, command: str, error: DomainError) -> Reply:
+    """A draft its command would refuse: the command, why, and a button to change it."""
+    params: dict[str, object] = {}
+    for key, value in error.params.items():
+        if key in ("role", "allowed") and isinstance(value, str) \
+                and set(value.split("/")) <= {r.value for r in Role}:
+            value = " / ".join(ctx.t(f"role.{part}") for part in value.split("/"))
+        params[key] = "" if value is None else value
+    return Reply(f"{ANSWER_MARK}{command}\n{ctx.t(error.key, **params)}",
+                 [[Button(ctx.t("button.edit"), f"{drafts.EDIT} {command}")]], ok=False)
 
 
 def shown(name: str, rest: str) -> str:

@@ -19,6 +19,7 @@ from domain.activities import parse_kind
 from domain.customers import get_customer
 from domain.dates import parse_when, split_when
 from domain.invoices import get_invoice
+from domain.payments import check_payment
 from domain.references import looks_like_ref, parse_ref, reference
 from domain.vocabulary import resolve
 from handlers.commands import command, find
@@ -103,13 +104,19 @@ def _lost(ctx: Ctx, args: Args, text: str) -> list[str]:
 
 def _payment(ctx: Ctx, args: Args, text: str) -> list[str]:
     target = args.positional[0]
+    invoice, customer = None, None
     if looks_like_ref(target) and parse_ref(target).kind == "invoice":
-        who = get_invoice(ctx.uow, ctx.user, parse_ref(target).number).number
+        invoice = get_invoice(ctx.uow, ctx.user, parse_ref(target).number)
+        who = invoice.number
     else:
-        found = get_customer(ctx.uow, ctx.user, customer_id(ctx, target))
-        who = f"{found.number} {found.name}"
+        customer = get_customer(ctx.uow, ctx.user, customer_id(ctx, target))
+        who = f"{customer.number} {customer.name}"
     amount = ctx.amount(" ".join(args.positional[1:]))
     day = ctx.date(args.options["date"]) if "date" in args.options else ctx.today
+    check_payment(ctx.uow, ctx.user, amount, ctx.today,
+                  invoice_number=invoice.number if invoice else None,
+                  customer_id=customer.id if customer else None, received_on=day,
+                  ref=args.option("ref"))
     lines = [ctx.t("draft.payment", amount=ctx.t.money(amount.amount, amount.currency),
                    customer=who, date=ctx.t.date(day))]
     if args.option("method"):
