@@ -49,20 +49,25 @@ BUTTONS_PER_ROW = 25
 RATE_RETRIES = 2  # waits for Slack's Retry-After before a send fails to the outbox
 _FIRST_WORD_RE = re.compile(r"^(?P<word>\S+)(?P<rest>.*)$", re.DOTALL)
 _MENTION_RE = re.compile(r"^\s*<@[A-Z0-9]+>\s*")
+# "remind me tomorrow …": a command's name followed by these words starts a sentence instead.
+_SENTENCE_WORDS = frozenset({"me", "my", "our", "we", "us"})
 # Channels the bot is not in, or that are gone: answer the person directly instead.
 _UNREACHABLE = {"channel_not_found", "not_in_channel", "is_archived"}
 
 
 
 def slash_text(text: str) -> str:
-    """`/ltc lead Acme` carries "lead Acme": a command name first means that command;
-    anything else is plain text (an answer to an open dialog); nothing at all is /help."""
+    """`/ltc lead Acme` carries "lead Acme": a command name first means that command (unless
+    a sentence goes on, as in "remind me tomorrow …"); anything else is plain text, a sentence
+    or an answer to an open dialog; nothing at all is /help."""
     written = text.strip()
     match = _FIRST_WORD_RE.match(written)
     if match is None:
         return "/help"
     name = match.group("word").lstrip("/").lower()
-    if find(name) is None:
+    second = match.group("rest").split(None, 1)[:1]
+    if find(name) is None or (not match.group("word").startswith("/") and second
+                              and second[0].lower() in _SENTENCE_WORDS):
         return written
     return f"/{name}{match.group('rest')}"
 

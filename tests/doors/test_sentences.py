@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.slack_door import slash_text
 from storage.tables import activities
 from tests.doors.conftest import TelegramHarness, link
 from tests.doors.slack_fake import SlackApi, button, event, sign
@@ -105,3 +106,11 @@ def test_a_slack_mention_is_a_draft_and_its_confirm_button_logs_it(
     assert _activities(app) == [("visit", "visited acme today, wile wants a discount",
                                  "deal", 1)]
     assert "Logged visit on D-1" in slack.api.of("chat.update")[0]["text"]
+
+
+def test_a_slash_command_word_that_starts_a_sentence_is_read_as_one() -> None:
+    assert slash_text("remind me tomorrow 3pm to call Acme") == \
+        "remind me tomorrow 3pm to call Acme"
+    assert slash_text("remind D-1 tomorrow call") == "/remind D-1 tomorrow call"
+    assert slash_text("/remind me") == "/remind me"
+    assert slash_text("华为付了5万") == "华为付了5万"
