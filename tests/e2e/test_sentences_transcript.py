@@ -57,7 +57,8 @@ def test_chinese_sentences_draft_answer_and_refuse_as_their_commands(
     assert text.split("\n")[1] == "A-2 没有合同订单，无需回款。"
     assert [label for label, _ in _buttons(text)] == ["修改"]
     text, _ = chat(app, "rep", "今天拜访了华为李经理 聊了数据中心方案 下周三再跟进")
-    assert "/log D-2 拜访 今天拜访了华为李经理 聊了数据中心方案 下周三再跟进 next=2026-12-02" in text
+    note = "今天拜访了华为李经理 聊了数据中心方案 下周三再跟进"
+    assert f"/log D-2 拜访 {note} next=2026-12-02" in text
     assert "下次跟进提醒：2026年12月2日 周三 09:00" in text
     text, _ = chat(app, "rep", "新线索 腾讯 王五 13900001111 来自展会")
     assert "/lead 腾讯 contact=王五 phone=13900001111 source=展会" in text
