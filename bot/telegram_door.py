@@ -290,7 +290,7 @@ class TelegramDoor:
         group = chat.type != ChatType.PRIVATE
         if not self._for_me(message, group):
             return
-        text = " ".join(self._mention().sub(" ", message.text).split()) or message.text
+        text = self._mention().sub("", message.text).strip() or message.text
         incoming = Incoming(platform="telegram", user_id=str(user.id), chat_id=str(chat.id),
                             text=text, delivery_id=self._delivery_id(update),
                             language_hint=_language(user), display_name=user.full_name)

@@ -14,6 +14,7 @@ import logging
 from dataclasses import replace
 
 from domain.errors import DomainError
+from domain.references import reference
 from domain.users import Role
 from handlers.commands import find
 from handlers.context import Ctx
@@ -25,7 +26,7 @@ from handlers.sentences.assistant import Assistant, proposal
 from handlers.sentences.drafts import draft
 from handlers.sentences.nearest import not_understood
 from handlers.sentences.reading import Reading, read
-from handlers.sentences.records import mentioned
+from handlers.sentences.records import best, contacts_of, mentioned
 from handlers.sentences.writing import Choice, Draft, Meaning, Problem, compose
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 READS = frozenset({"todo", "pipeline", "payments", "invoices", "deal", "deals", "customer",
                    "find", "leads"})
 ANSWER_MARK = "› "
+CONTACT_NAMED = 0.75  # a contact whose name the sentence says (张总, Bill Lumbergh)
 
 
 def meaning(ctx: Ctx, reading: Reading) -> Meaning:
@@ -41,12 +43,17 @@ def meaning(ctx: Ctx, reading: Reading) -> Meaning:
     if reading.intent == "unknown":
         return Problem("sentence.unknown")
     mentions = mentioned(ctx, reading)
-    if reading.intent == "log" and reading.kind == "note":
-        named = bool(mentions.customers or mentions.deals or mentions.contacts
-                     or mentions.leads or mentions.refs)
-        if not named:
-            return Problem("sentence.unknown")
-    return compose(ctx, reading, mentions)
+    named = mentions.customers or mentions.deals or mentions.contacts or mentions.leads \
+        or mentions.refs
+    if reading.intent == "log" and reading.kind == "note" and not named:
+        return Problem("sentence.unknown")  # nothing done and nobody named: not a record
+    found = compose(ctx, reading, mentions)
+    if not isinstance(found, Draft) or reading.intent not in ("log", "remind"):
+        return found
+    people = [c for c in best(mentions.contacts) if c.score >= CONTACT_NAMED] or contacts_of(
+        ctx, reading, [c.id for c in best(mentions.customers)], 0.5)
+    contacts = tuple((reference("contact", c.id), c.name) for c in best(people))
+    return replace(found, contacts=contacts) if contacts else found
 
 
 def interpret(ctx: Ctx, text: str, assistant: Assistant | None = None) -> Meaning:
@@ -90,7 +97,8 @@ def understand(ctx: Ctx, assistant: Assistant | None = None) -> Reply | tuple[st
         assert parsed is not None
         return parsed
     try:
-        return draft(ctx, found.command)
+        return draft(ctx, found.command, [ctx.t("draft.contact", ref=ref, name=name)
+                                          for ref, name in found.contacts])
     except DomainError as error:  # what Confirm would refuse, said now, under the command
         return refused(ctx, found.command, error)
 

@@ -12,7 +12,7 @@ drops it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from domain import deals
 from domain.activities import parse_kind
@@ -133,21 +133,22 @@ DESCRIBE: dict[str, Describe] = {
 }
 
 
-def draft(ctx: Ctx, text: str, note: str = "") -> Reply:
-    """The draft of a command: what it would do, with Confirm / Edit / Cancel."""
+def draft(ctx: Ctx, text: str, extra: Sequence[str] = ()) -> Reply:
+    """The draft of a command: what it would do (and `extra` lines the sentence said, such
+    as the contact person), with Confirm / Edit / Cancel."""
     parsed = split_command(text)
     found = find(parsed[0]) if parsed else None
     if parsed is None or found is None:
         return Reply(ctx.t("draft.not_a_command", command=text[:80]), ok=False)
     ctx.user.require(*found.roles)
     name, rest = found.name, parsed[1]
-    lines = [note] if note else []
-    lines += [ctx.t("draft.title_paid") if name == "paid" else ctx.t("draft.title"), f"  {text}"]
+    lines = [ctx.t("draft.title_paid") if name == "paid" else ctx.t("draft.title"), f"  {text}"]
     describe = DESCRIBE.get(name)
     if describe is not None:
         args = tokenize(rest, ("next", "reason", "contact", "phone", "email", "source", "note",
                                "date", "ref", "method"))
         lines += ["  " + line for line in describe(ctx, args, rest)]
+    lines += ["  " + line for line in extra]
     lines.append(ctx.t("draft.nothing_yet"))
     return Reply("\n".join(lines), [[Button(ctx.t("button.confirm"), text),
                                      Button(ctx.t("button.edit"), f"{EDIT} {text}"),

@@ -164,3 +164,16 @@ def best(records: list[Record], margin: float = 0.1) -> list[Record]:
         return []
     top = records[0].score
     return [r for r in records if r.score >= top - margin + 1e-9]
+
+
+def contacts_of(ctx: Ctx, reading: Reading, customer_ids: list[int],
+                least: float = 0.75) -> list[Record]:
+    """The named customers' contacts whose names the sentence says (阿里张总: 张总)."""
+    found = []
+    for customer_id in customer_ids[:3]:
+        for person in ctx.uow.contacts.of_customer(customer_id):
+            value, span = score(person.name, reading)
+            if value >= least and person.id is not None:
+                found.append(Record("contact", person.id, person.name, value, span,
+                                    customer_id=customer_id))
+    return sorted(found, key=lambda r: (-r.score, r.id))

@@ -31,9 +31,11 @@ DEAL_NAMED = 0.75  # a deal's title said this fully names the deal, not only its
 
 @dataclass(frozen=True)
 class Draft:
-    """One command the sentence means."""
+    """One command the sentence means; `contacts` are the people it names (reference, name),
+    shown with the draft though the command does not carry them."""
 
     command: str
+    contacts: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,7 @@ def _work_the_week(week: Week) -> None:
     s("rep", "拜访了月光贸易，聊了二期方案")
     s("rep", "新线索 海天味业 王五 13900001111 来自展会")
     s("rep", "月光贸易的单子推进到谈判")
-    s("rep", "月光贸易支付宝付了1000")
+    s("rep", "星辰科技支付宝付了1000")
     s("fin", "/payments")
     for kind in ("deals", "invoices", "payments", "activities"):
         s("boss", f"/export {kind}")

@@ -34,6 +34,7 @@ def test_an_english_sentence_is_a_draft_until_confirmed(app: App, clock: FakeClo
     assert "About D-1 Globex Corporation (customer A-1 Globex Corporation)" in text
     assert "Activity: call: called Globex, Hank wants a demo next fri" in text
     assert "Follow-up reminder: Fri, Dec 4, 2026 09:00" in text
+    assert "Contact: C-1 Hank Scorpio" in text
     assert _buttons(text) == [("Confirm", command), ("Edit", f"/draft edit {command}"),
                               ("Cancel", "/draft cancel")]
     assert changed_tables(before, snapshot(app)) == {}
@@ -60,6 +61,7 @@ def test_chinese_sentences_draft_answer_and_refuse_as_their_commands(
     note = "今天拜访了华为李经理 聊了数据中心方案 下周三再跟进"
     assert f"/log D-2 拜访 {note} next=2026-12-02" in text
     assert "下次跟进提醒：2026年12月2日 周三 09:00" in text
+    assert "联系人：C-2 李经理" in text
     text, _ = chat(app, "rep", "新线索 腾讯 王五 13900001111 来自展会")
     assert "/lead 腾讯 contact=王五 phone=13900001111 source=展会" in text
     assert changed_tables(before, snapshot(app)) == {}
