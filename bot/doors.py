@@ -21,6 +21,7 @@ from bot.jobs import Jobs
 from bot.scheduler import build_scheduler
 from bot.slack_door import SlackDoor, SlackSender, with_retries
 from bot.telegram_door import TelegramDoor
+from handlers.sentences.words import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ def serve(doors: Sequence[Door], stop: threading.Event | None = None) -> None:
 
 def run_doors(app: App, secrets: Secrets, console: Callable[[], None]) -> None:
     """`python -m bot run`: the doors with secrets and the scheduler; else the console."""
+    threading.Thread(target=warm_up, name="dictionary", daemon=True).start()
     doors = build_doors(app, secrets)
     if not doors:
         log.warning("no TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN set: starting the console")

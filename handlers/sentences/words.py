@@ -136,3 +136,9 @@ def segments(text: str) -> list[str]:
     """Chinese words of `text`, long ones and the shorter words inside them (中信银行 -> 中信,
     银行, 中信银行); other characters are passed through as jieba cuts them."""
     return [w for w in _segmenter().cut_for_search(text) if w.strip()]
+
+
+def warm_up() -> None:
+    """Load the Chinese dictionary now (a long-running bot does it beside its start), so the
+    first sentence is answered as fast as the others."""
+    segments("华为")
