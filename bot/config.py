@@ -1,4 +1,5 @@
-"""Read config.toml into `domain.settings.Settings`, with clear errors for every mistake.
+"""Read config.toml into the company's business settings (`domain.settings.Settings`) and
+this installation's runtime settings (`bot.runtime.Runtime`), with clear errors.
 
 Which file is read: the `path` argument if given, else the file named by the `LTC_CONFIG`
 environment variable, else `config.toml` in the current directory if it exists, else no file
@@ -18,7 +19,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.config_terms import check_words, read_aliases, read_terms
+from bot.runtime import Runtime
 from domain.activities import ActivityKind
 from domain.dates import interval_text, parse_interval, parse_time, parse_time_range
 from domain.errors import InvalidInput
@@ -35,7 +37,7 @@ from domain.payments import PaymentMethod
 from domain.plans import parse_plan
 from domain.settings import DunningLevel, Settings, Stage
 
-__all__ = ["ConfigError", "load_settings"]
+__all__ = ["Config", "ConfigError", "load_config"]
 
 DEFAULT_FILE = "config.toml"
 CONFIG_ENV = "LTC_CONFIG"
@@ -76,6 +78,14 @@ _STAGE_EXAMPLE = (
 _DUNNING_EXAMPLE = '{ days = 7, notify = ["owner", "finance"] }'
 
 
+@dataclass(frozen=True)
+class Config:
+    """What config.toml says: the company's business and how this installation runs."""
+
+    settings: Settings = field(default_factory=Settings)
+    runtime: Runtime = field(default_factory=Runtime)
+
+
 class ConfigError(Exception):
     """A problem in the configuration file, explained in one message.
 
@@ -93,26 +103,19 @@ class ConfigError(Exception):
         super().__init__(f"Error in {where}: {problem}{stop} To fix it, {fix}.")
 
 
-def load_settings(
-    path: str | Path | None = None, env: Mapping[str, str] | None = None
-) -> Settings:
-    """Read, validate and return the company's settings (see the module docstring)."""
+def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read, validate and return the settings (see the module docstring)."""
     environ: Mapping[str, str] = os.environ if env is None else env
+    override = environ.get(DATABASE_ENV, "")
     file = _choose_file(path, environ)
     if file is None:
-        settings = Settings()
-        url_override = environ.get(DATABASE_ENV, "")
-        if url_override:
-            settings = _replace_url(settings, url_override)
-        return settings
-
+        config = Config()
+        return replace(config, runtime=replace(config.runtime, database_url=override)) \
+            if override else config
     loader = _Loader(str(file))
-    data = loader.read(file)
-    settings = loader.settings(data)
-    base = file.resolve().parent
-    url_override = environ.get(DATABASE_ENV, "")
-    url = url_override or _resolve_sqlite(settings.database_url, base)
-    return _replace_url(settings, url)
+    config = loader.config(loader.read(file))
+    url = override or _resolve_sqlite(config.runtime.database_url, file.resolve().parent)
+    return replace(config, runtime=replace(config.runtime, database_url=url))
 
 
 def _choose_file(path: str | Path | None, env: Mapping[str, str]) -> Path | None:
@@ -123,12 +126,6 @@ def _choose_file(path: str | Path | None, env: Mapping[str, str]) -> Path | None
         return Path(named)
     default = Path(DEFAULT_FILE)
     return default if default.is_file() else None
-
-
-def _replace_url(settings: Settings, url: str) -> Settings:
-    if url == settings.database_url:
-        return settings
-    return replace(settings, database_url=url)
 
 
 def _resolve_sqlite(url: str, base: Path) -> str:
@@ -418,17 +415,21 @@ class _Loader:
 
     # --------------------------------------------------------------- sections
 
-    def settings(self, data: dict[str, Any]) -> Settings:
+    def config(self, data: dict[str, Any]) -> Config:
         self.check_sections(data)
-        fields: dict[str, Any] = {}
+        given: dict[str, Any] = {}
         for name, keys in _SECTIONS.items():
             if name not in data:
                 continue
             section = data[name]
             if keys is not None:
                 self.check_keys(section, keys, name)
-            getattr(self, f"section_{name}")(section, fields)
-        return Settings(**fields)
+            getattr(self, f"section_{name}")(section, given)
+        if "channel_chats" in given:
+            given["channels"] = frozenset(given["channel_chats"])
+        runtime = {f.name for f in fields(Runtime)}
+        return Config(Settings(**{k: v for k, v in given.items() if k not in runtime}),
+                      Runtime(**{k: v for k, v in given.items() if k in runtime}))
 
     def section_company(self, section: dict[str, Any], out: dict[str, Any]) -> None:
         if "name" in section:
@@ -756,7 +757,7 @@ class _Loader:
                 chat_example = '"-1001234567890"' if platform == "telegram" else '"C0FINANCE"'
                 chats[platform] = self.string(chat, chat_key, chat_example)
             channels[name] = chats
-        out["channels"] = channels
+        out["channel_chats"] = channels
 
     def section_targets(self, section: dict[str, Any], out: dict[str, Any]) -> None:
         targets: dict[str, Decimal] = {}
