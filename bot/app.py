@@ -7,10 +7,12 @@ the scheduler and the deliverer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from bot.delivery import Deliverer, Sender
 from bot.metrics import observe_command
 from bot.runtime import Runtime
 from domain.settings import Settings
@@ -29,6 +31,11 @@ class App:
 
     def uow(self) -> SqlUnitOfWork:
         return self.dispatcher.uow_factory()  # type: ignore[return-value]
+
+    def deliverer(self, senders: Sequence[Sender]) -> Deliverer:
+        """Sends the outbox through `senders`, each shared channel to its configured chats."""
+        return Deliverer(self.engine, self.settings, list(senders), self.dispatcher.clock,
+                         chats=self.runtime.channel_chats)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from bot.app import App, build_app
 from bot.config import Config, ConfigError, load_config
 from bot.console import ConsoleSender, default_username, run_console
-from bot.delivery import Deliverer, Sender
+from bot.delivery import Sender
 from bot.doors import DoorError, Secrets, run_doors, senders
 from bot.jobs import Jobs
 from bot.logs import LogLevelError, configure_logging
@@ -156,8 +156,7 @@ def _tick(app: App, args: argparse.Namespace) -> int:
             at = at.replace(tzinfo=ZoneInfo(app.settings.timezone))
         at = at.astimezone(UTC)
         app.dispatcher.clock = clock = lambda: at
-    deliverer = Deliverer(app.engine, app.settings, [ConsoleSender(sys.stdout), *door_senders(app)],
-                          clock, chats=app.runtime.channel_chats)
+    deliverer = app.deliverer([ConsoleSender(sys.stdout), *door_senders(app)])
     report = Jobs(app, deliverer).tick(clock())
     d = report.delivered
     print(f"reminders queued: {report.reminders}; chasing messages: {report.dunning}; "

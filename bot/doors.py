@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 
 from bot.app import App
 from bot.console import ConsoleSender
-from bot.delivery import Deliverer, Sender
+from bot.delivery import Sender
 from bot.jobs import Jobs
 from bot.scheduler import build_scheduler
 from bot.slack_door import SlackDoor, SlackSender, with_retries
@@ -128,8 +128,7 @@ def run_doors(app: App, secrets: Secrets, console: Callable[[], None]) -> None:
     if not doors:
         log.warning("no TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN set: starting the console")
         # Reminders and alerts for console users appear in the terminal while they type.
-        printer = Deliverer(app.engine, app.settings, [ConsoleSender(sys.stdout)],
-                            app.dispatcher.clock, chats=app.runtime.channel_chats)
+        printer = app.deliverer([ConsoleSender(sys.stdout)])
         background = build_scheduler(Jobs(app, printer))
         background.start()
         try:
@@ -137,8 +136,7 @@ def run_doors(app: App, secrets: Secrets, console: Callable[[], None]) -> None:
         finally:
             background.shutdown(wait=False)
         return
-    deliverer = Deliverer(app.engine, app.settings, list(doors), app.dispatcher.clock,
-                          chats=app.runtime.channel_chats)
+    deliverer = app.deliverer(doors)
     scheduler = build_scheduler(Jobs(app, deliverer))
     scheduler.start()
     try:
