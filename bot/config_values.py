@@ -1,5 +1,6 @@
 """The kinds of value config.toml holds, as pydantic types: each is checked, explained when
-wrong, and kept in one form (currency codes upper-case, times as HH:MM, plans as stored).
+wrong, and kept in one form (currency codes upper-case, times as HH:MM, plans as stored); and
+`Table`, the strict model every table of the file is read with.
 
 Times and plans are read by the same grammar as chat, so `dunning_at = "9am"` and
 `standard = "30/60/10"` mean what they would mean in a message.
