@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import App, build_app  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
 from domain.settings import Settings  # noqa: E402
 from domain.users import Role, add_user  # noqa: E402
 from handlers.i18n import Translator  # noqa: E402
@@ -90,7 +91,7 @@ def understood(reply: Reply) -> str:
 def company(url: str) -> tuple[App, FakeClock]:
     """The small company of the sentence sets, typed in on a new database."""
     clock = FakeClock()
-    app = build_app(Settings(company_name="Test Co", database_url=url), clock)
+    app = build_app(Settings(company_name="Test Co"), Runtime(database_url=url), clock)
     with app.uow() as uow:
         uow.action = "bench setup"
         for username, role, team in USERS:

@@ -11,7 +11,7 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
-from domain.settings import Settings
+from bot.runtime import Runtime
 from handlers.sentences.assistant import AssistantFailed
 
 KEY_ENV = "LTC_ASSISTANT_KEY"
@@ -50,11 +50,11 @@ class ChatCompletions:
         return content
 
 
-def chat_assistant(settings: Settings,
+def chat_assistant(runtime: Runtime,
                    env: Mapping[str, str] | None = None) -> ChatCompletions | None:
     """The configured assistant, or None when config.toml names none."""
-    if not settings.assistant_url:
+    if not runtime.assistant_url:
         return None
     environ = os.environ if env is None else env
-    return ChatCompletions(settings.assistant_url, settings.assistant_model or "default",
-                           settings.assistant_timeout, environ.get(KEY_ENV) or None)
+    return ChatCompletions(runtime.assistant_url, runtime.assistant_model or "default",
+                           runtime.assistant_timeout, environ.get(KEY_ENV) or None)

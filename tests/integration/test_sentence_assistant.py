@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App, build_app
+from bot.runtime import Runtime
 from domain.settings import Settings
 from domain.users import Role, add_user
 from handlers.reply import Reply
@@ -69,13 +70,14 @@ def stand_in() -> Iterator[StandIn]:
 
 
 @pytest.fixture
-def helped(settings: Settings, clock: FakeClock, stand_in: StandIn,
+def helped(settings: Settings, runtime: Runtime, clock: FakeClock, stand_in: StandIn,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
     """The application with the stand-in as its assistant; rep has Acme (A-1, D-1), rep2 has
     Hidden Co (D-2)."""
     monkeypatch.setenv("LTC_ASSISTANT_KEY", "sk-test-123")
-    application = build_app(replace(settings, assistant_url=stand_in.url, assistant_model="qwen",
-                                    assistant_timeout=0.5), clock, run_migrations=False)
+    application = build_app(settings, replace(runtime, assistant_url=stand_in.url,
+                                              assistant_model="qwen", assistant_timeout=0.5),
+                            clock, run_migrations=False)
     with application.uow() as uow:
         uow.action = "test setup"
         for username in ("rep", "rep2"):

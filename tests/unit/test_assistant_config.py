@@ -8,23 +8,23 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import chat_assistant
-from bot.config import ConfigError, load_settings
-from domain.settings import Settings
+from bot.config import ConfigError, load_config
+from bot.runtime import Runtime
 
 
-def _load(tmp_path: Path, text: str) -> Settings:
+def _load(tmp_path: Path, text: str) -> Runtime:
     path = tmp_path / "config.toml"
     path.write_text("[company]\nname = \"Acme\"\n" + text, encoding="utf-8")
-    return load_settings(path, env={})
+    return load_config(path, env={}).runtime
 
 
 def test_the_assistant_section_is_read(tmp_path: Path) -> None:
-    settings = _load(tmp_path, '[assistant]\nurl = "http://127.0.0.1:8000/v1/chat/completions"\n'
+    runtime = _load(tmp_path, '[assistant]\nurl = "http://127.0.0.1:8000/v1/chat/completions"\n'
                                'model = "qwen2.5-7b-instruct"\ntimeout = 3\n')
-    assert settings.assistant_url == "http://127.0.0.1:8000/v1/chat/completions"
-    assert settings.assistant_model == "qwen2.5-7b-instruct"
-    assert settings.assistant_timeout == 3.0
-    found = chat_assistant(settings, env={"LTC_ASSISTANT_KEY": "sk-1"})
+    assert runtime.assistant_url == "http://127.0.0.1:8000/v1/chat/completions"
+    assert runtime.assistant_model == "qwen2.5-7b-instruct"
+    assert runtime.assistant_timeout == 3.0
+    found = chat_assistant(runtime, env={"LTC_ASSISTANT_KEY": "sk-1"})
     assert found is not None and found.key == "sk-1" and found.timeout == 3.0
 
 
