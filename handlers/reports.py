@@ -17,6 +17,7 @@ from typing import Any
 
 from babel.numbers import format_compact_currency
 
+from domain.dates import add_months
 from domain.digests import (
     EXPORT_COLUMNS,
     FINANCE_DIGEST,
@@ -25,7 +26,6 @@ from domain.digests import (
     SECONDS_PER_HOUR,
     Scope,
     Window,
-    add_months,
     average,
     days_sales_outstanding,
     digest_for,
