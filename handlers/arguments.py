@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.errors import InvalidInput
+from handlers.context import Ctx
 from handlers.option_names import OptionNames
 from handlers.parsing import Args, tokenize
 
@@ -36,3 +37,8 @@ def need(value: str | None, key: str, usage: str) -> str:
     if value is None or not value.strip():
         raise InvalidInput(key, usage=usage)
     return value.strip()
+
+
+def usage_of(ctx: Ctx, command: str) -> str:
+    """How to write `command`, in the reader's language: what a refusal shows."""
+    return ctx.t(f"help.{command}.usage")

@@ -17,10 +17,12 @@ from handlers import (  # noqa: F401  (registers the commands)
     cash,
     contacts,
     dialogs,
+    export,
     history,
     records,
     reports,
     sales,
+    spend,
     team,
 )
 from handlers.choices import choice_buttons

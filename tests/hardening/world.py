@@ -18,7 +18,7 @@ from sqlalchemy import Engine, event
 
 from bot.app import App
 from domain.users import Role, add_user
-from handlers import reports
+from handlers import charts
 from tests.support import FakeClock, say
 
 # Arguments after the command name; "" is the command alone. Refs: L-1, L-2, A-1, A-2, D-1,
@@ -187,4 +187,4 @@ def fast_charts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Charts are drawn by matplotlib (0.2 s each, tested in test_charts); these suites ask
     who sees what, so a chart here is a placeholder picture."""
     for name in ("pipeline_chart", "aging_chart", "forecast_chart"):
-        monkeypatch.setattr(reports, name, lambda *args, **kwargs: b"\x89PNG placeholder")
+        monkeypatch.setattr(charts, name, lambda *args, **kwargs: b"\x89PNG placeholder")
