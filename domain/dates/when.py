@@ -9,8 +9,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import dateparser
-
 from domain.dates.days import rule_date
 from domain.dates.text import clean
 from domain.dates.times import only_part_of_day, parse_time
@@ -124,6 +122,8 @@ def _fallback(cleaned: str, text: str, today: date) -> datetime:
     if not cleaned or re.fullmatch(r"[\d\s.,:]+", cleaned):
         # A bare number is not a date; dateparser would guess a month or a day from it.
         raise InvalidInput("parse.date", value=text)
+    import dateparser  # a large library, loaded the first time a date needs it
+
     try:
         parsed = dateparser.parse(
             cleaned,
