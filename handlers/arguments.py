@@ -42,3 +42,8 @@ def need(value: str | None, key: str, usage: str) -> str:
 def usage_of(ctx: Ctx, command: str) -> str:
     """How to write `command`, in the reader's language: what a refusal shows."""
     return ctx.t(f"help.{command}.usage")
+
+
+def next_page(ctx: Ctx, has_more: bool, command_text: str, page: int) -> list[str]:
+    """The line that says how to see the next page of a list, when there is one."""
+    return [ctx.t("list.more", command=f"{command_text} page={page + 1}")] if has_more else []

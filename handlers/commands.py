@@ -1,4 +1,8 @@
-"""The command table: name, handler, who may use it, and its help keys."""
+"""The command table: name, handler, who may use it, and its help keys.
+
+The table keeps one order, the order of `/help` within each group and of the Telegram menu,
+whatever order the modules of commands happen to load in.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,24 @@ from handlers.reply import Reply
 
 CommandFn = Callable[[Ctx, str], Reply]
 ALL_ROLES = (Role.REP, Role.MANAGER, Role.FINANCE, Role.ADMIN)
+# Who may use a command (admins may use every one).
+READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
+SALES = (Role.REP, Role.MANAGER)
+FINANCE = (Role.FINANCE,)
+MANAGERS = (Role.MANAGER,)
+
+# The commands in the order they are listed; a command not named here follows them, in the
+# order it was registered.
+LIST_ORDER = (
+    "contact", "contacts", "order", "deliver", "invoice", "invoices", "paid", "apply", "pay",
+    "void", "customer", "cancel", "resume", "lead", "leads", "qualify", "disqualify", "deal",
+    "deals", "stage", "won", "lost", "log", "remind", "todo", "done", "snooze", "quote",
+    "approve", "reject", "withdraw", "accept", "history", "edit", "rename", "assign",
+    "handover", "find", "pipeline", "forecast", "funnel", "kpi", "aging", "leaderboard",
+    "stale", "digest", "export", "spend", "start", "linkcode", "lang", "tz", "quiet", "invite",
+    "users", "help",
+)
+_RANK = {name: rank for rank, name in enumerate(LIST_ORDER)}
 
 
 @dataclass(frozen=True)
@@ -42,6 +64,9 @@ def command(
         COMMANDS[name] = Command(name, fn, roles, group)
         for alias in aliases:
             ALIASES[alias] = name
+        ordered = sorted(COMMANDS.values(), key=lambda c: _RANK.get(c.name, len(LIST_ORDER)))
+        COMMANDS.clear()
+        COMMANDS.update((c.name, c) for c in ordered)
         return fn
 
     return register

@@ -6,15 +6,12 @@ from domain.customers import Contact, NewContact, add_contact, get_customer
 from domain.errors import InvalidInput
 from domain.records import readable
 from domain.references import reference
-from domain.users import Role
 from handlers.arguments import need, read_args
-from handlers.commands import command
+from handlers.commands import READERS, SALES, command
 from handlers.context import Ctx
 from handlers.references import customer_id, ref_of
 from handlers.reply import Button, Reply
 
-READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
-SALES = (Role.REP, Role.MANAGER)
 LISTED = 30
 
 

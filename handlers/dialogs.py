@@ -22,7 +22,7 @@ from domain.unit_of_work import DialogState
 from domain.users import Role
 from domain.vocabulary import resolve
 from handlers.arguments import need
-from handlers.commands import command
+from handlers.commands import SALES, command
 from handlers.context import Ctx
 from handlers.option_names import CHINESE, option_key
 from handlers.parsing import (
@@ -188,7 +188,6 @@ def _finish_reason(name: str) -> Callable[[Answers], str]:
     return finish
 
 
-SALES = (Role.REP, Role.MANAGER)
 
 DIALOGS: dict[str, Dialog] = {
     dialog.name: dialog for dialog in (

@@ -14,14 +14,22 @@ from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User, link_chat_account
 from handlers import (  # noqa: F401  (registers the commands)
-    cash,
+    activities,
     contacts,
+    customers,
+    deals,
+    deliveries,
     dialogs,
     export,
     history,
+    invoices,
+    leads,
+    orders,
+    payments,
+    quotes,
     records,
+    reminders,
     reports,
-    sales,
     spend,
     team,
 )

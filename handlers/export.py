@@ -13,15 +13,13 @@ from typing import Any
 
 from domain.digests import EXPORT_COLUMNS
 from domain.errors import InvalidInput
-from domain.users import Role
 from handlers.arguments import need, read_args, usage_of
-from handlers.commands import command
+from handlers.commands import READERS, command
 from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.reply import Attachment, Reply
 from handlers.report_scope import read_period, read_scope, who
 
-READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
 CSV = "text/csv"
 # A text cell starting with one of these is read by spreadsheets as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

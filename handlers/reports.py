@@ -34,7 +34,7 @@ from domain.references import reference
 from domain.users import Role
 from handlers import charts
 from handlers.arguments import read_args, usage_of
-from handlers.commands import command
+from handlers.commands import READERS, command
 from handlers.context import Ctx
 from handlers.digests import digest_reply
 from handlers.i18n import Translator
@@ -44,7 +44,6 @@ from handlers.reply import Button, Reply
 from handlers.report_scope import read_period, read_scope, who
 from handlers.report_text import AGING_BUCKETS, compact, percent_or_dash, png
 
-READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
 DIGEST_READERS = (Role.MANAGER, Role.FINANCE)
 FUNNEL_BY = ("source", "month")
 FORECAST_MONTHS = 3  # this month and the next two, when no period is given
