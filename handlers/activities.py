@@ -6,10 +6,9 @@ from __future__ import annotations
 from domain import activities
 from domain.errors import InvalidInput
 from domain.vocabulary import Ambiguous
-from handlers.arguments import read_args, usage_of
+from handlers.arguments import read_args, unquote, usage_of
 from handlers.commands import READERS, command
 from handlers.context import Ctx
-from handlers.parsing import unquote
 from handlers.references import subject
 from handlers.reply import Button, Reply
 

@@ -3,35 +3,14 @@ more than was ordered; what is left, and whether an installment is now due."""
 
 from __future__ import annotations
 
-import re
-
-from domain.deliveries import DeliveryInput, record_delivery
-from domain.errors import InvalidInput
+from domain.deliveries import record_delivery
 from domain.orders import get_order
 from handlers.arguments import read_args, usage_of
 from handlers.commands import READERS, command
 from handlers.context import Ctx
+from handlers.item_lines import parse_delivery_items
 from handlers.orders import delivery_items, next_open, order_buttons, order_ref, quantity
-from handlers.parsing import parse_quantity, unquote
 from handlers.reply import Reply
-
-_ITEM_SPLIT = re.compile(r"[;；\r\n]")
-_DELIVERY_ITEM = re.compile(r"^(?P<qty>[\d.,]+)\s*(?:[xX×*＊ｘＸ]\s*)?(?P<item>\S.*)$")
-
-
-def parse_delivery_items(text: str) -> list[DeliveryInput]:
-    """Read "4 x Server; 2 x Install" (or "#1" for a line's position) into delivery inputs."""
-    items: list[DeliveryInput] = []
-    for raw in _ITEM_SPLIT.split(text):
-        piece = raw.strip()
-        if not piece:
-            continue
-        match = _DELIVERY_ITEM.match(piece)
-        if match is None:
-            raise InvalidInput("delivery.bad_line", value=piece)
-        items.append(DeliveryInput(item=unquote(match.group("item")),
-                                   quantity=parse_quantity(match.group("qty"))))
-    return items
 
 
 @command("deliver", roles=READERS, group="cash")

@@ -21,16 +21,13 @@ from domain.references import looks_like_ref, reference
 from domain.unit_of_work import DialogState
 from domain.users import Role
 from domain.vocabulary import resolve
-from handlers.arguments import need
+from handlers.amounts import parse_amount
+from handlers.arguments import need, tokenize
+from handlers.command_line import split_command
 from handlers.commands import SALES, command
 from handlers.context import Ctx
+from handlers.item_lines import parse_quote_lines
 from handlers.option_names import CHINESE, option_key
-from handlers.parsing import (
-    parse_amount,
-    parse_quote_lines,
-    split_command,
-    tokenize,
-)
 from handlers.references import deal_id, ref_of
 from handlers.reply import Button, Reply
 

@@ -34,11 +34,11 @@ from handlers import (  # noqa: F401  (registers the commands)
     team,
 )
 from handlers.choices import choice_buttons
+from handlers.command_line import check_length, normalise, split_command
 from handlers.commands import find
 from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
-from handlers.parsing import check_length, normalise, split_command
 from handlers.reply import Reply
 
 log = logging.getLogger(__name__)

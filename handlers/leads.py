@@ -6,11 +6,19 @@ from __future__ import annotations
 from domain import leads
 from domain.errors import InvalidInput
 from domain.references import Ref, looks_like_ref, parse_ref, reference
-from handlers.arguments import PER_PAGE, need, next_page, page_of, read_args, usage_of
+from handlers.arguments import (
+    PER_PAGE,
+    Args,
+    need,
+    next_page,
+    page_of,
+    read_args,
+    unquote,
+    usage_of,
+)
 from handlers.commands import READERS, SALES, command
 from handlers.context import Ctx
 from handlers.deals import stage_name
-from handlers.parsing import Args, unquote
 from handlers.references import ref_of
 from handlers.reply import Button, Reply
 

@@ -15,10 +15,9 @@ from domain.payments import (
     record_payment,
 )
 from domain.references import looks_like_ref, reference
-from handlers.arguments import need, read_args, usage_of
+from handlers.arguments import Args, need, read_args, usage_of
 from handlers.commands import FINANCE, SALES, command
 from handlers.context import Ctx
-from handlers.parsing import Args
 from handlers.references import by_name, customer_id, ref_of
 from handlers.reply import Button, Reply
 

@@ -12,11 +12,12 @@ from domain.orders import accept_quote
 from domain.quotes import LineInput, Quote, QuoteStatus
 from domain.references import reference
 from domain.users import Role
+from handlers.amounts import parse_percent
 from handlers.arguments import need, read_args, usage_of
 from handlers.commands import MANAGERS, READERS, SALES, command
 from handlers.context import Ctx
 from handlers.installments import terms_text, trigger_text
-from handlers.parsing import parse_percent, parse_quote_lines
+from handlers.item_lines import parse_quote_lines
 from handlers.references import deal_id, ref_like, ref_of
 from handlers.reply import Button, Reply
 

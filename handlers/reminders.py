@@ -9,10 +9,9 @@ from domain import reminders
 from domain.dates import split_when
 from domain.errors import InvalidInput
 from domain.references import reference
-from handlers.arguments import PER_PAGE, need, next_page, page_of, read_args, usage_of
+from handlers.arguments import PER_PAGE, need, next_page, page_of, read_args, tokenize, usage_of
 from handlers.commands import command
 from handlers.context import DEFAULT_REMINDER_TIME, Ctx
-from handlers.parsing import tokenize
 from handlers.references import ref_like, ref_of, subject
 from handlers.reply import Button, Reply
 

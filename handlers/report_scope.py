@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from domain.digests import Scope, report_scope
 from domain.errors import InvalidInput
+from handlers.arguments import Args
 from handlers.context import Ctx
-from handlers.parsing import Args
 from handlers.periods import Period, parse_period
 from handlers.report_text import scope_name
 

@@ -33,13 +33,12 @@ from domain.errors import InvalidInput
 from domain.references import reference
 from domain.users import Role
 from handlers import charts
-from handlers.arguments import read_args, usage_of
+from handlers.arguments import Args, read_args, usage_of
 from handlers.commands import READERS, command
 from handlers.context import Ctx
 from handlers.digests import digest_reply
 from handlers.i18n import Translator
 from handlers.option_names import shown_option
-from handlers.parsing import Args
 from handlers.reply import Button, Reply
 from handlers.report_scope import read_period, read_scope, who
 from handlers.report_text import AGING_BUCKETS, compact, percent_or_dash, png

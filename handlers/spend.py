@@ -9,10 +9,9 @@ from domain.dates import add_months
 from domain.errors import InvalidInput
 from domain.spend import record_spend
 from domain.users import Role
-from handlers.arguments import need, read_args, usage_of
+from handlers.arguments import Args, need, read_args, usage_of
 from handlers.commands import command
 from handlers.context import Ctx
-from handlers.parsing import Args
 from handlers.periods import parse_period
 from handlers.reply import Reply
 
