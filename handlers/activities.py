@@ -39,7 +39,7 @@ def _kind_and_text(ctx: Ctx, text: str, usage: str) -> tuple[activities.Activity
     return kind, rest
 
 
-@command("log", roles=READERS, group="sales")
+@command("log", roles=READERS, group="sales", samples=("D-2 call hello", "D-3 call hello"))
 def log(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "log")
     args = read_args(text, "next", usage=usage)

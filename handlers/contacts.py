@@ -40,7 +40,8 @@ def _card(ctx: Ctx, contact_ref: int) -> Reply:
         Button(ctx.t("button.history"), f"/history {contact.number}")]])
 
 
-@command("contact", roles=READERS, group="records")
+@command("contact", roles=READERS, group="records",
+         samples=("A-1 name=Zhao phone=13911112222", "A-3 name=Spy", "C-1"))
 def contact(ctx: Ctx, text: str) -> Reply:
     usage = ctx.t("help.contact.usage")
     args = read_args(text, "name", "title", "phone", "email", "note", usage=usage)
@@ -62,7 +63,7 @@ def contact(ctx: Ctx, text: str) -> Reply:
                           f"/contacts {reference('customer', added.customer_id)}")]])
 
 
-@command("contacts", roles=READERS, group="records")
+@command("contacts", roles=READERS, group="records", samples=("A-1", "A-3"))
 def contacts(ctx: Ctx, text: str) -> Reply:
     usage = ctx.t("help.contacts.usage")
     args = read_args(text, usage=usage)

@@ -35,7 +35,7 @@ def _deliveries(ctx: Ctx, rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-@command("customer", roles=READERS, group="cash")
+@command("customer", roles=READERS, group="cash", samples=("A-1", "A-3", "Beta"))
 def customer_card(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "customer")
     args = read_args(text, usage=usage)

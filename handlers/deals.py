@@ -63,7 +63,7 @@ def _history_line(ctx: Ctx, row: dict[str, Any]) -> str:
                  old=stage_name(ctx, row["from_stage"]), new=stage_name(ctx, row["stage"]))
 
 
-@command("deal", roles=READERS, group="sales")
+@command("deal", roles=READERS, group="sales", samples=("D-1", "D-3", "Beta"))
 def deal_card(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "deal")
     the_deal = deals.get_deal(ctx.uow, ctx.user, deal_id(ctx, need(text, "deal.need_ref", usage)))
@@ -111,7 +111,7 @@ def amount_source(ctx: Ctx, deal: deals.Deal) -> str:
     return ctx.t(f"deal.amount_from.{deal.amount_source}", ref=ref)
 
 
-@command("deals", roles=READERS, group="sales")
+@command("deals", roles=READERS, group="sales", samples=("", "team", "won"))
 def deals_list(ctx: Ctx, text: str) -> Reply:
     args = read_args(text, "page", usage=usage_of(ctx, "deals"))
     scope = " ".join(args.positional).lower() if args.positional else "mine"
@@ -138,7 +138,7 @@ def deals_list(ctx: Ctx, text: str) -> Reply:
     return Reply("\n".join(lines))
 
 
-@command("stage", roles=SALES, group="sales")
+@command("stage", roles=SALES, group="sales", samples=("D-2 proposal", "D-3 proposal"))
 def stage(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "stage")
     args = read_args(text, usage=usage)
@@ -152,7 +152,7 @@ def stage(ctx: Ctx, text: str) -> Reply:
                  _stage_buttons(ctx, moved))
 
 
-@command("won", roles=SALES, group="sales")
+@command("won", roles=SALES, group="sales", samples=("D-3",))
 def won(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "won")
     closed = deals.win_deal(ctx.uow, ctx.user, deal_id(ctx, need(text, "deal.need_ref", usage)),
@@ -161,7 +161,7 @@ def won(ctx: Ctx, text: str) -> Reply:
                        amount=ctx.t.money(closed.amount, closed.currency)))
 
 
-@command("lost", roles=SALES, group="sales")
+@command("lost", roles=SALES, group="sales", samples=('D-3 reason="price"',))
 def lost(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "lost")
     args = read_args(text, "reason", usage=usage)

@@ -13,7 +13,7 @@ from handlers.orders import delivery_items, next_open, order_buttons, order_ref,
 from handlers.reply import Reply
 
 
-@command("deliver", roles=READERS, group="cash")
+@command("deliver", roles=READERS, group="cash", samples=("O-1 1 x Server", "O-2 all"))
 def deliver(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "deliver")
     args = read_args(text, "date", usage=usage)

@@ -322,7 +322,7 @@ def set_aside_note(ctx: Ctx, reply: Reply) -> Reply:
                  private=reply.private, files=reply.files)
 
 
-@command("cancel", group="team")
+@command("cancel", group="team", samples=("",))
 def cancel(ctx: Ctx, text: str) -> Reply:
     if open_dialog(ctx) is None:
         return Reply(ctx.t("dialog.nothing_to_cancel"))
@@ -330,7 +330,7 @@ def cancel(ctx: Ctx, text: str) -> Reply:
     return Reply(ctx.t("dialog.cancelled"))
 
 
-@command("resume", group="team")
+@command("resume", group="team", samples=("",))
 def resume(ctx: Ctx, text: str) -> Reply:
     """Pick up a draft that another command set aside, at the question it had reached."""
     state = open_dialog(ctx)

@@ -81,7 +81,8 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], t: Translato
     return count
 
 
-@command("export", roles=READERS, group="reports")
+@command("export", roles=READERS, group="reports",
+         samples=("deals", "invoices all", "payments", "activities team"))
 def export(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "export")
     args = read_args(text, "period", usage=usage)

@@ -59,7 +59,7 @@ def history_line(ctx: Ctx, row: dict[str, Any], kind: str, currency: str) -> str
                  action=_action(row["action"]), done=done)
 
 
-@command("history", roles=READERS, group="records")
+@command("history", roles=READERS, group="records", samples=("D-1", "D-3", "INV-2026-0002", "C-1"))
 def history(ctx: Ctx, text: str) -> Reply:
     usage = ctx.t("help.history.usage")
     args = read_args(text, "page", usage=usage)

@@ -29,7 +29,7 @@ def _installment_number(text: str) -> int:
     return int(cleaned)
 
 
-@command("invoice", roles=FINANCE, group="cash")
+@command("invoice", roles=FINANCE, group="cash", samples=("O-1 amount=100", "O-2 amount=100"))
 def invoice(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "invoice")
     args = read_args(text, "installment", "amount", "date", "due", usage=usage)
@@ -74,7 +74,7 @@ def invoice_row(ctx: Ctx, row: dict[str, Any], key: str = "invoices.row") -> str
                  status=ctx.t(f"invoice.status.{row['status']}"))
 
 
-@command("invoices", roles=READERS, group="cash")
+@command("invoices", roles=READERS, group="cash", samples=("", "all", "A-3", "overdue"))
 def invoices_list(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "invoices")
     args = read_args(text, "page", usage=usage)
@@ -108,7 +108,7 @@ def invoices_list(ctx: Ctx, text: str) -> Reply:
     return Reply("\n".join(lines))
 
 
-@command("void", roles=FINANCE, group="cash")
+@command("void", roles=FINANCE, group="cash", samples=('INV-2026-0002 reason="wrong address"',))
 def void(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "void")
     args = read_args(text, "reason", usage=usage)

@@ -61,7 +61,7 @@ def _reference_alone(args: Args) -> Ref | None:
     return parse_ref(args.text) if looks_like_ref(args.text) else None
 
 
-@command("lead", roles=READERS, group="sales")
+@command("lead", roles=READERS, group="sales", samples=("Fresh Lead Co contact=Wu", "", "L-1"))
 def lead(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "lead")
     args = read_args(text, "contact", "phone", "email", "source", "note", usage=usage)
@@ -88,7 +88,7 @@ def lead(ctx: Ctx, text: str) -> Reply:
                                             f"/qualify {created.number}")]])
 
 
-@command("leads", roles=SALES, group="sales")
+@command("leads", roles=SALES, group="sales", samples=("", "all"))
 def leads_list(ctx: Ctx, text: str) -> Reply:
     args = read_args(text, "page", usage=usage_of(ctx, "leads"))
     scope = (args.positional[0].lower() if args.positional else "new")
@@ -149,7 +149,7 @@ def _ask_customer(ctx: Ctx, question: leads.CustomerQuestion, text: str) -> Repl
     return Reply("\n".join(lines), buttons, ok=True)
 
 
-@command("qualify", roles=SALES, group="sales")
+@command("qualify", roles=SALES, group="sales", samples=("L-3 amount=1", "L-4"))
 def qualify(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "qualify")
     args = read_args(text, "amount", "close", "title", "customer", usage=usage)
@@ -171,7 +171,8 @@ def qualify(ctx: Ctx, text: str) -> Reply:
     return Reply(text_out, [[Button(ctx.t("button.open_deal"), f"/deal {deal.number}")]])
 
 
-@command("disqualify", roles=SALES, group="sales")
+@command("disqualify", roles=SALES, group="sales",
+         samples=('L-4 reason="no budget"', 'L-3 reason="no budget"'))
 def disqualify(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "disqualify")
     args = read_args(text, "reason", usage=usage)

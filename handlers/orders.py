@@ -126,7 +126,7 @@ def order_buttons(ctx: Ctx, order: Order, invoices: Sequence[Invoice]) -> list[l
     return [row] if row else []
 
 
-@command("order", roles=READERS, group="cash")
+@command("order", roles=READERS, group="cash", samples=("O-1", "O-2"))
 def order_card(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "order")
     args = read_args(text, usage=usage)

@@ -43,7 +43,7 @@ def _payment_target(ctx: Ctx, args: Args, usage: str) -> tuple[str | None, int |
     return invoice_number, who, ctx.amount(amount_text, currency)
 
 
-@command("paid", roles=SALES, group="cash")
+@command("paid", roles=SALES, group="cash", samples=("INV-2026-0001 10", "INV-2026-0002 10"))
 def paid(ctx: Ctx, text: str) -> Reply:
     """A rep reports a payment the customer announced; finance confirms it with a button."""
     usage = usage_of(ctx, "paid")
@@ -63,7 +63,7 @@ def paid(ctx: Ctx, text: str) -> Reply:
                        date=ctx.t.date(claim.received_on)))
 
 
-@command("apply", roles=FINANCE, group="cash")
+@command("apply", roles=FINANCE, group="cash", samples=("A-1", "A-3"))
 def apply(ctx: Ctx, text: str) -> Reply:
     """Finance: use a customer's credit on its open invoices, oldest due first."""
     usage = usage_of(ctx, "apply")
@@ -78,7 +78,7 @@ def apply(ctx: Ctx, text: str) -> Reply:
                                            f"/customer {reference('customer', who)}")]])
 
 
-@command("pay", roles=FINANCE, group="cash")
+@command("pay", roles=FINANCE, group="cash", samples=("INV-2026-0001 10", "A-3 10"))
 def pay(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "pay")
     args = read_args(text, "date", "ref", "method", usage=usage)

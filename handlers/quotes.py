@@ -54,7 +54,7 @@ def _quote_buttons(ctx: Ctx, quote: Quote) -> list[list[Button]]:
     return []
 
 
-@command("quote", roles=READERS, group="sales")
+@command("quote", roles=READERS, group="sales", samples=("D-2 1 x Thing @ 10", "Q-1", "Q-3"))
 def quote(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "quote")
     # Lines typed one per line (a chat message) mean lines joined with ";"; the tokenizer
@@ -84,7 +84,7 @@ def quote(ctx: Ctx, text: str) -> Reply:
     return Reply(quote_text(ctx, drafted) + "\n" + note, _quote_buttons(ctx, drafted))
 
 
-@command("approve", roles=MANAGERS, group="sales")
+@command("approve", roles=MANAGERS, group="sales", samples=("Q-2",))
 def approve(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "approve")
     ref = ref_of(need(text, "quote.need_ref", usage).split()[0], "quote")
@@ -92,7 +92,7 @@ def approve(ctx: Ctx, text: str) -> Reply:
     return Reply(ctx.t("quote.approved", ref=decided.number))
 
 
-@command("reject", roles=MANAGERS, group="sales")
+@command("reject", roles=MANAGERS, group="sales", samples=('Q-2 reason="too deep"',))
 def reject(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "reject")
     args = read_args(text, "reason", usage=usage)
@@ -104,7 +104,7 @@ def reject(ctx: Ctx, text: str) -> Reply:
     return Reply(ctx.t("quote.rejected", ref=decided.number, reason=reason))
 
 
-@command("withdraw", roles=SALES, group="sales")
+@command("withdraw", roles=SALES, group="sales", samples=("Q-2", "Q-3"))
 def withdraw(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "withdraw")
     args = read_args(text, "reason", usage=usage)
@@ -115,7 +115,7 @@ def withdraw(ctx: Ctx, text: str) -> Reply:
     return Reply(ctx.t("quote.withdrawn", ref=taken.number))
 
 
-@command("accept", roles=SALES, group="sales")
+@command("accept", roles=SALES, group="sales", samples=("Q-2 plan=net30", "Q-3"))
 def accept(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "accept")
     args = read_args(text, "signed", "plan", usage=usage)

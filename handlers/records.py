@@ -79,7 +79,8 @@ def _edit_ref(ctx: Ctx, first: str | None, usage: str) -> Ref:
     return ref
 
 
-@command("edit", roles=READERS, group="records")
+@command("edit", roles=READERS, group="records",
+         samples=("D-2 amount=30k", "L-3 note=hi", "A-3 phone=13900000000", "O-1 total=1"))
 def edit(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "edit")
     first = text.split()[0] if text.split() else None
@@ -95,7 +96,8 @@ def edit(ctx: Ctx, text: str) -> Reply:
     return _corrected(ctx, ref, done)
 
 
-@command("rename", roles=READERS, group="records")
+@command("rename", roles=READERS, group="records",
+         samples=("A-2 Renamed Co", "D-3 Other Title", "Q-1 New"))
 def rename(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "rename")
     first, _, rest = text.strip().partition(" ")
@@ -118,7 +120,7 @@ def _handed(ctx: Ctx, key: str, done: assignment.Handed, **params: Any) -> Reply
     return Reply("\n".join(lines), buttons)
 
 
-@command("assign", roles=MANAGERS, group="records")
+@command("assign", roles=MANAGERS, group="records", samples=("D-2 rep2", "A-3 rep"))
 def assign(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "assign")
     args = read_args(text, usage=usage)
@@ -129,7 +131,7 @@ def assign(ctx: Ctx, text: str) -> Reply:
     return _handed(ctx, "assign.done", done, ref=ref.number)
 
 
-@command("handover", roles=MANAGERS, group="records")
+@command("handover", roles=MANAGERS, group="records", samples=("rep2 rep", "other rep"))
 def handover(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "handover")
     args = read_args(text, usage=usage)
@@ -167,7 +169,7 @@ def _found_row(ctx: Ctx, row: dict[str, Any]) -> str:
                  amount=ctx.t.money(row["amount"], row["currency"]), owner=row["owner"] or "—")
 
 
-@command("find", roles=READERS, group="records")
+@command("find", roles=READERS, group="records", samples=("alpha", "beta", "13800000001", "gamma"))
 def find_records(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "find")
     args = read_args(text, "page", usage=usage)

@@ -30,7 +30,7 @@ def _split_when(ctx: Ctx, text: str, default: time = DEFAULT_REMINDER_TIME
     return ctx.at(when, default), rest
 
 
-@command("remind", group="sales")
+@command("remind", group="sales", samples=("tomorrow call someone", "D-3 tomorrow call"))
 def remind(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "remind")
     args = read_args(text, usage=usage)
@@ -47,7 +47,7 @@ def remind(ctx: Ctx, text: str) -> Reply:
                  [[Button(ctx.t("button.todo"), "/todo")]])
 
 
-@command("todo", group="sales")
+@command("todo", group="sales", samples=("",))
 def todo(ctx: Ctx, text: str) -> Reply:
     args = read_args(text, "page", usage=usage_of(ctx, "todo"))
     page = page_of(args)
@@ -70,7 +70,7 @@ def todo(ctx: Ctx, text: str) -> Reply:
     return Reply("\n".join(lines), buttons)
 
 
-@command("done", group="sales")
+@command("done", group="sales", samples=("R-1", "R-2"))
 def done(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "done")
     ref = ref_of(need(text, "reminder.need_ref", usage).split()[0], "reminder")
@@ -78,7 +78,7 @@ def done(ctx: Ctx, text: str) -> Reply:
     return Reply(ctx.t("reminder.done", ref=finished.number))
 
 
-@command("snooze", group="sales")
+@command("snooze", group="sales", samples=("R-1 mon", "R-2 mon"))
 def snooze(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "snooze")
     words = tokenize(need(text, "reminder.need_ref", usage)).positional

@@ -57,7 +57,7 @@ def _stage_order(ctx: Ctx, key: str | None) -> int:
 # --------------------------------------------------------------------------- /pipeline
 
 
-@command("pipeline", roles=READERS, group="reports")
+@command("pipeline", roles=READERS, group="reports", samples=("", "all", "team"))
 def pipeline(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "pipeline")
     args = read_args(text, "period", usage=usage)
@@ -94,7 +94,7 @@ def pipeline(ctx: Ctx, text: str) -> Reply:
 # --------------------------------------------------------------------------- /forecast
 
 
-@command("forecast", roles=READERS, group="reports")
+@command("forecast", roles=READERS, group="reports", samples=("", "all"))
 def forecast(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "forecast")
     args = read_args(text, "period", usage=usage)
@@ -154,7 +154,7 @@ def _funnel_line(t: Translator, key: str, label: str, row: dict[str, Any]) -> st
              overall=percent_or_dash(t, rate(row["won"], row["leads"])))
 
 
-@command("funnel", roles=READERS, group="reports")
+@command("funnel", roles=READERS, group="reports", samples=("", "all"))
 def funnel(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "funnel")
     args = read_args(text, "period", "by", usage=usage)
@@ -242,7 +242,7 @@ def _kpi_money(ctx: Ctx, scope: Scope, window: Window) -> list[str]:
     return lines
 
 
-@command("kpi", roles=READERS, group="reports")
+@command("kpi", roles=READERS, group="reports", samples=("", "all"))
 def kpi(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "kpi")
     args = read_args(text, "period", usage=usage)
@@ -263,7 +263,7 @@ def _aging_parts(t: Translator, row: dict[str, Any], currency: str) -> dict[str,
     return {bucket: t.money(row[bucket], currency) for bucket in (*AGING_BUCKETS, "total")}
 
 
-@command("aging", roles=READERS, group="reports")
+@command("aging", roles=READERS, group="reports", samples=("", "all"))
 def aging(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "aging")
     args = read_args(text, usage=usage)
@@ -292,7 +292,7 @@ def aging(ctx: Ctx, text: str) -> Reply:
 # --------------------------------------------------------------------------- /leaderboard
 
 
-@command("leaderboard", roles=READERS, group="reports")
+@command("leaderboard", roles=READERS, group="reports", samples=("", "all"))
 def leaderboard(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "leaderboard")
     args = read_args(text, "period", usage=usage)
@@ -323,7 +323,7 @@ def _days_option(args: Args, default: int) -> int:
     return int(raw)
 
 
-@command("stale", roles=READERS, group="reports")
+@command("stale", roles=READERS, group="reports", samples=("all",))
 def stale(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "stale")
     args = read_args(text, "days", usage=usage)
@@ -353,7 +353,7 @@ def stale(ctx: Ctx, text: str) -> Reply:
 # --------------------------------------------------------------------------- /digest
 
 
-@command("digest", roles=DIGEST_READERS, group="reports")
+@command("digest", roles=DIGEST_READERS, group="reports", samples=("",))
 def digest(ctx: Ctx, text: str) -> Reply:
     """What this week's digest would say now; an admin sees both, for the whole company."""
     read_args(text, usage=usage_of(ctx, "digest"))

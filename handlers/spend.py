@@ -28,7 +28,7 @@ def _spend_month(ctx: Ctx, args: Args) -> date:
     return period.start
 
 
-@command("spend", roles=SPENDERS, group="reports")
+@command("spend", roles=SPENDERS, group="reports", samples=("ads 1000",))
 def spend(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "spend")
     args = read_args(text, "month", "note", usage=usage)
