@@ -67,6 +67,7 @@ def invoice(ctx: Ctx, text: str) -> Reply:
 
 
 def invoice_row(ctx: Ctx, row: dict[str, Any], key: str = "invoices.row") -> str:
+    """One invoice in a list (or on the customer card, with `key`)."""
     c = row["currency"]
     return ctx.t(key, number=row["number"], customer=row["customer"],
                  order=reference("order", row["order_id"]), total=ctx.t.money(row["total"], c),

@@ -47,17 +47,20 @@ def _installment_state(ctx: Ctx, order: Order, part: Installment,
 
 
 def delivery_items(ctx: Ctx, order: Order, positions: Sequence[tuple[int, Decimal]]) -> str:
+    """Delivered quantities by order line, written in the reader's words."""
     names = {line.position: line.item for line in order.lines}
     return ctx.t("delivery.sep").join(
         ctx.t("delivery.item", qty=quantity(ctx, q), item=names.get(p, "?")) for p, q in positions)
 
 
 def next_open(order: Order, invoices: Sequence[Invoice]) -> Installment | None:
+    """The first installment with something to bill and no live invoice yet."""
     taken = {i.installment_seq for i in invoices if not i.is_void}
     return next((p for p in order.installments if p.seq not in taken and p.amount > 0), None)
 
 
 def order_text(ctx: Ctx, order: Order, invoices: Sequence[Invoice]) -> str:
+    """The order card's text: lines, money, plan, deliveries and invoices."""
     position = order.position(invoices)
     c = order.currency
     customer = ctx.uow.customers.get(order.customer_id)
@@ -113,6 +116,7 @@ def _invoice_line(ctx: Ctx, invoice: Invoice) -> str:
 
 
 def order_buttons(ctx: Ctx, order: Order, invoices: Sequence[Invoice]) -> list[list[Button]]:
+    """What the reader may do next: deliver the rest, invoice the next installment."""
     row: list[Button] = []
     if not order.fully_delivered and (ctx.user.has_role(Role.FINANCE)
                                       or ctx.user.can_write(order.owner_id, order.team)):

@@ -23,6 +23,7 @@ from handlers.reply import Button, Reply
 
 
 def quote_text(ctx: Ctx, quote: Quote) -> str:
+    """The quote card's text: lines, discount, tax, total, validity, decision note."""
     money = ctx.t.money
     c = quote.currency
     lines = [ctx.t("quote.card.title", ref=quote.number, deal=reference("deal", quote.deal_id),
