@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
+from domain.dates import add_months
 from domain.errors import Forbidden, InvalidInput
 from domain.money import quantize
 from domain.notifications import OutboxMessage
@@ -104,14 +105,9 @@ class Window:
         return self.end - timedelta(days=1)
 
 
-def add_months(day: date, months: int) -> date:
-    """The first day of the month `months` after `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def month_windows(start: date, end: date, tz_name: str) -> list[Window]:
-    """The calendar months that touch [start, end), each whole, keyed "YYYY-MM"."""
+    """The calendar months that touch [start, end), each whole, keyed "YYYY-MM": the one
+    builder of month buckets (forecasts, funnels by month, digests)."""
     months: list[Window] = []
     first = start.replace(day=1)
     while first < end:
@@ -304,7 +300,7 @@ def manager_digest(uow: UnitOfWork, settings: Settings, scope: Scope,
     week = digest_week(fired_at, settings)
     closed = reports.closed(scope, week)
     today = week.end
-    months = month_windows(today, add_months(today, 2), settings.timezone)
+    months = month_windows(today, add_months(today.replace(day=1), 2), settings.timezone)
     forecast = {(r["month"], r["currency"]): r for r in reports.forecast(scope, months)}
     c = settings.currency
     stale_before = fired_at - timedelta(days=settings.stale_after_days)

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.dates import When, parse_when
+from domain.dates import When, parse_date, parse_when
 from domain.money import Money
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import User
+from handlers.amounts import parse_amount
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
-from handlers.parsing import parse_amount, parse_date
 
 DEFAULT_REMINDER_TIME = time(9, 0)
 

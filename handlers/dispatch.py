@@ -13,27 +13,18 @@ from domain.notifications import OutboxMessage, queue_notifications
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User, link_chat_account
-from handlers import (  # noqa: F401  (registers the commands)
-    cash,
-    contacts,
-    dialogs,
-    history,
-    received,
-    records,
-    reports,
-    sales,
-    sentences,
-    team,
-)
+from handlers import dialogs, sentences
 from handlers.choices import choice_buttons
-from handlers.commands import find
+from handlers.command_line import check_length, normalise, split_command
+from handlers.commands import find, load_all
 from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
-from handlers.parsing import check_length, normalise, split_command
 from handlers.reply import Reply
 
 log = logging.getLogger(__name__)
+
+load_all()  # every module of commands in handlers/ registers its own
 
 Clock = Callable[[], datetime]
 

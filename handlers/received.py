@@ -3,40 +3,29 @@ ones, for the asker's scope (a rep: their customers and orders; finance: everyon
 
 from __future__ import annotations
 
-from domain.digests import report_scope
-from domain.errors import InvalidInput
 from domain.references import reference
-from domain.users import Role
 from handlers.arguments import read_args
-from handlers.commands import command
+from handlers.commands import READERS, command
 from handlers.context import Ctx
-from handlers.periods import parse_period
 from handlers.reply import Button, Reply
+from handlers.report_scope import read_period, read_scope, who
 
-READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
-SCOPE_WORDS = {"mine": "mine", "my": "mine", "我的": "mine", "team": "team", "团队": "team",
-               "all": "all", "全部": "all", "所有": "all"}
 LATEST = 10
 
 
-@command("payments", roles=READERS, group="cash")
+@command("payments", roles=READERS, group="cash", samples=("", "all", "team period=last-30d"))
 def payments(ctx: Ctx, text: str) -> Reply:
     usage = ctx.t("help.payments.usage")
     args = read_args(text, "period", usage=usage)
-    words = list(args.positional)
-    word = SCOPE_WORDS.get(words.pop(0).lower()) if words and words[0].lower() in SCOPE_WORDS \
-        else None
-    if words:
-        raise InvalidInput("report.extra_words", value=" ".join(words), usage=usage)
-    scope = report_scope(ctx.user, word)
-    period = parse_period(args.option("period") or "this-month", ctx.today)
+    scope = read_scope(ctx, args, usage)
+    period = read_period(ctx, args, "this-month")
+    assert period is not None
     window = period.window(ctx.user.timezone)
     t = ctx.t
-    who = t(f"report.scope.{scope.word}", team=scope.team or "")
     totals = ctx.uow.reports.received_totals(scope, window)
     if not totals:
-        return Reply(t("payments.none", scope=who, period=period.key))
-    lines = [t("payments.title", scope=who, period=period.key)]
+        return Reply(t("payments.none", scope=who(ctx, scope), period=period.key))
+    lines = [t("payments.title", scope=who(ctx, scope), period=period.key)]
     lines += [t("payments.total", count=row["payments"],
                 amount=t.money(row["amount"], row["currency"])) for row in totals]
     latest = ctx.uow.reports.received_latest(scope, window, LATEST)

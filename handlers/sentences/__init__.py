@@ -16,10 +16,10 @@ from dataclasses import replace
 from domain.errors import DomainError
 from domain.references import reference
 from domain.users import Role
+from handlers.command_line import split_command
 from handlers.commands import find
 from handlers.context import Ctx
 from handlers.outgoing import PERSONAL
-from handlers.parsing import split_command
 from handlers.reply import Button, Reply
 from handlers.sentences import drafts  # noqa: F401  (registers /draft)
 from handlers.sentences.assistant import Assistant, proposal

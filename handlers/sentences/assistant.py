@@ -16,9 +16,10 @@ from typing import Protocol
 from domain.errors import DomainError
 from domain.references import parse_ref
 from domain.subjects import KINDS, resolve_subject
+from handlers.arguments import tokenize
+from handlers.command_line import split_command
 from handlers.commands import find
 from handlers.context import Ctx
-from handlers.parsing import split_command, tokenize
 from handlers.sentences.reading import read
 from handlers.sentences.records import mentioned
 from handlers.sentences.writing import Draft

@@ -22,9 +22,10 @@ from domain.invoices import get_invoice
 from domain.payments import check_payment
 from domain.references import looks_like_ref, parse_ref, reference
 from domain.vocabulary import resolve
+from handlers.arguments import Args, tokenize, unquote
+from handlers.command_line import split_command
 from handlers.commands import command, find
 from handlers.context import Ctx
-from handlers.parsing import Args, split_command, tokenize, unquote
 from handlers.references import customer_id, deal_id, subject
 from handlers.reply import Button, Reply
 
@@ -155,7 +156,8 @@ def draft(ctx: Ctx, text: str, extra: Sequence[str] = ()) -> Reply:
                                      Button(ctx.t("button.cancel"), CANCEL)]])
 
 
-@command("draft", group="team")
+@command("draft", group="team",
+         samples=("/log D-2 call hello", "/won D-3", "/paid A-3 10", "edit /won D-3", "cancel"))
 def draft_command(ctx: Ctx, text: str) -> Reply:
     """Show a command's draft, give it back to edit, or drop it; never writes."""
     first, _, rest = text.strip().partition(" ")

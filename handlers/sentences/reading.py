@@ -2,7 +2,7 @@
 a stage, a kind of activity, a payment method, a period), without looking anything up.
 
 The grammar of dates, amounts, stages and payment methods is the commands' own
-(`domain.dates`, `handlers.parsing`, the configured terms), so a sentence means what the same
+(`domain.dates`, `handlers.amounts`, the configured terms), so a sentence means what the same
 words mean in a command. Which records a sentence names is decided in `records`.
 """
 
@@ -18,7 +18,7 @@ from domain.dates import When, split_when
 from domain.errors import InvalidInput
 from domain.money import Money
 from domain.settings import Settings
-from handlers.parsing import parse_amount
+from handlers.amounts import parse_amount
 from handlers.periods import parse_period
 from handlers.sentences import words as w
 

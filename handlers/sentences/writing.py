@@ -19,9 +19,9 @@ from typing import Any
 from domain.errors import InvalidInput
 from domain.references import reference
 from domain.users import Role
+from handlers.arguments import tokenize
 from handlers.choices import typed_name
 from handlers.context import Ctx
-from handlers.parsing import tokenize
 from handlers.sentences.leads import read_lead
 from handlers.sentences.reading import Reading, Span
 from handlers.sentences.records import Mentions, Record, best

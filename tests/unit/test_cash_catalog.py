@@ -7,8 +7,8 @@ import pytest
 from domain.invoices import InvoiceStatus
 from domain.orders import OrderStatus
 from domain.payments import PaymentMethod
-from handlers.cash import SCOPES
 from handlers.i18n import Translator
+from handlers.invoices import SCOPES
 
 LABELS = (
     [f"invoice.status.{s}" for s in InvoiceStatus]

@@ -8,7 +8,7 @@ import pytest
 
 from domain.deliveries import DeliveryInput
 from domain.errors import InvalidInput
-from handlers.cash import parse_delivery_items
+from handlers.deliveries import parse_delivery_items
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -23,7 +23,8 @@ from domain.settings import Settings
 from domain.spend import Spend, record_spend
 from domain.users import Role
 from handlers.i18n import LOCALES, Translator
-from handlers.reports import AGING_BUCKETS, FUNNEL_BY
+from handlers.report_text import AGING_BUCKETS
+from handlers.reports import FUNNEL_BY
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
 
 

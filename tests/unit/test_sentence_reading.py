@@ -12,7 +12,7 @@ import pytest
 
 from domain.money import Money
 from domain.settings import Settings
-from handlers.parsing import tokenize, unquote
+from handlers.arguments import tokenize, unquote
 from handlers.sentences.leads import LeadParts, read_lead
 from handlers.sentences.reading import find_amount, read
 from handlers.sentences.writing import free_text, quoted
