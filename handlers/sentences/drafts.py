@@ -22,7 +22,7 @@ from domain.invoices import get_invoice
 from domain.payments import check_payment
 from domain.references import looks_like_ref, parse_ref, reference
 from domain.vocabulary import resolve
-from handlers.arguments import Args, tokenize, unquote
+from handlers.arguments import Args, need, tokenize, unquote, usage_of
 from handlers.command_line import split_command
 from handlers.commands import command, find
 from handlers.context import Ctx
@@ -56,9 +56,16 @@ def _deal_line(ctx: Ctx, ref: str) -> str:
                  stage=ctx.t.stage(deal.stage), customer=_customer_name(ctx, deal.customer_id))
 
 
+def _part(ctx: Ctx, args: Args, index: int, key: str, name: str) -> str:
+    """A positional part the command needs; missing, the command's own refusal."""
+    found = args.positional[index] if len(args.positional) > index else None
+    return need(found, key, usage_of(ctx, name))
+
+
 def _log(ctx: Ctx, args: Args, text: str) -> list[str]:
     head, _, body = args.text.partition(" ")
     kind_word, _, note = body.partition(" ")
+    need(note, "activity.need_parts", usage_of(ctx, "log"))
     lines = [_subject_line(ctx, head),
              ctx.t("draft.activity", kind=ctx.t.term("kind", parse_kind(kind_word, ctx.settings)),
                    note=unquote(note))]
@@ -69,6 +76,7 @@ def _log(ctx: Ctx, args: Args, text: str) -> list[str]:
 
 def _remind(ctx: Ctx, args: Args, text: str) -> list[str]:
     words = args.positional
+    _part(ctx, args, 0, "reminder.need_parts", "remind")
     lines = []
     if words and looks_like_ref(words[0]):
         lines.append(_subject_line(ctx, words[0]))
@@ -83,28 +91,33 @@ def _lead(ctx: Ctx, args: Args, text: str) -> list[str]:
     source = args.option("source")
     shown = ctx.t.term("source", resolve(ctx.settings.terms("source"), source, "source")) \
         if source else "—"
-    return [ctx.t("draft.lead", company=unquote(args.text) or "—",
+    company = need(unquote(args.text), "lead.no_company", usage_of(ctx, "lead"))
+    return [ctx.t("draft.lead", company=company,
                   contact=args.option("contact") or "—", phone=args.option("phone") or "—",
                   email=args.option("email") or "—", source=shown)]
 
 
 def _stage(ctx: Ctx, args: Args, text: str) -> list[str]:
+    deal = _part(ctx, args, 0, "deal.need_ref", "stage")
+    _part(ctx, args, 1, "deal.need_stage", "stage")
     target = resolve(ctx.settings.terms("stage"), " ".join(args.positional[1:]), "stage")
-    return [_deal_line(ctx, args.positional[0]), ctx.t("draft.stage", stage=ctx.t.stage(target))]
+    return [_deal_line(ctx, deal), ctx.t("draft.stage", stage=ctx.t.stage(target))]
 
 
 def _won(ctx: Ctx, args: Args, text: str) -> list[str]:
-    return [_deal_line(ctx, args.positional[0]), ctx.t("draft.won")]
+    return [_deal_line(ctx, _part(ctx, args, 0, "deal.need_ref", "won")), ctx.t("draft.won")]
 
 
 def _lost(ctx: Ctx, args: Args, text: str) -> list[str]:
+    deal = _part(ctx, args, 0, "deal.need_ref", "lost")
     reason = args.option("reason") or " ".join(args.positional[1:])
-    return [_deal_line(ctx, args.positional[0]),
+    return [_deal_line(ctx, deal),
             ctx.t("draft.lost", reason=reason) if reason else ctx.t("draft.lost_ask")]
 
 
 def _payment(ctx: Ctx, args: Args, text: str) -> list[str]:
-    target = args.positional[0]
+    target = _part(ctx, args, 0, "payment.which", "paid")
+    _part(ctx, args, 1, "payment.need_amount", "paid")
     invoice, customer = None, None
     if looks_like_ref(target) and parse_ref(target).kind == "invoice":
         invoice = get_invoice(ctx.uow, ctx.user, parse_ref(target).number)

@@ -103,3 +103,15 @@ def test_a_sentence_respects_roles_as_its_command_would(app: App, clock: FakeClo
     assert refused == 1 and "/paid" not in text
     text, refused = chat(app, "fin", "Globex的单子赢了")  # finance may not close deals
     assert refused == 1 and text.startswith("› /won D-1\nYour role (finance) cannot do that")
+
+
+def test_the_draft_of_an_incomplete_command_is_refused_as_the_command_would(
+        app: App, clock: FakeClock) -> None:
+    _setup(app)
+    before = snapshot(app)
+    for line, says in [("/draft /won", "Which deal?"), ("/draft /stage D-1", "which stage?"),
+                       ("/draft /log D-1 call", "what happened"),
+                       ("/draft /paid A-1", "How much"), ("/draft /lead", "company")]:
+        text, refused = chat(app, "rep", line)
+        assert refused == 1 and says in text, (line, text)
+    assert changed_tables(before, snapshot(app)) == {}
