@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, cast
 
@@ -18,6 +18,7 @@ from domain.credit_notes import CreditNote
 from domain.customers import Contact, Customer
 from domain.deals import Deal, StageChange
 from domain.digests import Reports
+from domain.dunning import OpenInvoice
 from domain.events import Event
 from domain.invoices import Invoice
 from domain.leads import Lead, LeadStatus
@@ -39,6 +40,7 @@ from domain.unit_of_work import (
     DialogRepository,
     DialogState,
     DocumentNumbers,
+    DunningLog,
     IdentityRepository,
     InviteRepository,
     InvoiceRepository,
@@ -318,6 +320,34 @@ class FakeLedgers:
         return {o.currency for o in self.orders.all() if o.customer_id == customer_id}
 
 
+class FakeDunningLog:
+    """Open invoices found as the SQL finds them; the levels reached kept in a set."""
+
+    def __init__(self, invoices: FakeInvoices, customers: FakeCustomers) -> None:
+        self.invoices = invoices
+        self.customers = customers
+        self.marked: set[tuple[int, int]] = set()
+
+    def open_invoices(self, today: date, min_days_past_due: int) -> list[OpenInvoice]:
+        latest_due = today - timedelta(days=min_days_past_due)
+        found: list[OpenInvoice] = []
+        for i in self.invoices.all():
+            customer = self.customers.get(i.customer_id)
+            if i.outstanding <= 0 or i.credited > 0 or i.due_on > latest_due or not customer:
+                continue
+            found.append(OpenInvoice(id=i.id or 0, number=i.number, customer_id=i.customer_id,
+                                     customer=customer.name, owner_id=i.owner_id, team=i.team,
+                                     currency=i.currency, outstanding=i.outstanding,
+                                     due_on=i.due_on))
+        return sorted(found, key=lambda o: (o.customer_id, o.due_on, o.id))
+
+    def marks(self, invoice_ids: list[int]) -> set[tuple[int, int]]:
+        return {(i, level) for i, level in self.marked if i in invoice_ids}
+
+    def mark(self, invoice_id: int, level: int, on: date) -> None:
+        self.marked.add((invoice_id, level))
+
+
 def _sql_only(name: str) -> NotImplementedError:
     return NotImplementedError(f"{name} is read-side SQL; test it on a database")
 
@@ -422,6 +452,7 @@ class FakeUnitOfWork:
     numbers: DocumentNumbers
     ledgers: Ledgers
     cash_queries: CashQueries
+    dunning: DunningLog
     spend: Repository[Spend]
     reports: Reports
 
@@ -470,6 +501,7 @@ class FakeUnitOfWork:
         self.ledgers = FakeLedgers(orders, self.locked_customers)
         self.queries = FakeQueries()
         self.cash_queries = FakeCashQueries()
+        self.dunning = FakeDunningLog(invoices, customers)
         self.reports = FakeReports()
         self.events: list[Event] = []
         self.actor_id: int | None = None

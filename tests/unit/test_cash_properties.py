@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, TypeVar
 
 from hypothesis import HealthCheck, given, settings
@@ -273,14 +274,11 @@ class Scenario:
         """Paying each customer exactly what is outstanding leaves every invoice paid."""
         for customer_id in self.customers:
             for currency in CURRENCIES:
-                owed, credit = self.run(lambda uow, c=customer_id, k=currency: (
-                    sum((i.outstanding for i in uow.invoices.open_of_customer(c, k)),
-                        Decimal(0)), credit_of(uow, c, k)))
+                owed, credit = self.run(partial(_owed_and_credit, c=customer_id, k=currency))
                 if owed <= 0:
                     continue
                 self.pay_exactly(customer_id, money_of(owed, currency))
-                after = self.run(lambda uow, c=customer_id, k=currency: (
-                    uow.invoices.open_of_customer(c, k), credit_of(uow, c, k)))
+                after = self.run(partial(_open_and_credit, c=customer_id, k=currency))
                 assert after == ([], credit)
         self.run(self.check)
 
@@ -291,6 +289,16 @@ class Scenario:
         self.payments.append(payment_id)
         key = (customer_id, amount.currency)
         self.received[key] = self.received.get(key, Decimal(0)) + amount.amount
+
+
+def _owed_and_credit(uow: UnitOfWork, c: int, k: str) -> tuple[Decimal, Decimal]:
+    """What customer `c` owes in currency `k`, and its credit in it."""
+    owed = sum((i.outstanding for i in uow.invoices.open_of_customer(c, k)), Decimal(0))
+    return owed, credit_of(uow, c, k)
+
+
+def _open_and_credit(uow: UnitOfWork, c: int, k: str) -> tuple[list[Invoice], Decimal]:
+    return uow.invoices.open_of_customer(c, k), credit_of(uow, c, k)
 
 
 def money_of(amount: Decimal, currency: str) -> Money:

@@ -13,6 +13,7 @@ from domain.events import LeadCreated, LeadQualified
 from domain.leads import (
     LeadStatus,
     NewLead,
+    Qualified,
     create_lead,
     disqualify_lead,
     qualify_lead,
@@ -138,6 +139,7 @@ def test_qualify_creates_customer_contact_and_deal_at_the_first_stage(
                        email="li@acme.cn", source="event")
     result = qualify_lead(uow, rep, lead_id, SETTINGS, NOW,
                           amount=Money(Decimal(50000), "CNY"), close_date=TODAY)
+    assert isinstance(result, Qualified)
     customer, deal, lead = result.customer, result.deal, result.lead
     assert not result.customer_reused
     assert uow.stored(Customer) == [customer]
@@ -163,7 +165,9 @@ def test_qualify_creates_customer_contact_and_deal_at_the_first_stage(
 def test_qualify_without_amount_uses_the_company_currency(
     uow: FakeUnitOfWork, rep: User
 ) -> None:
-    deal = qualify_lead(uow, rep, _lead_id(uow, rep), SETTINGS, NOW, title="Big rollout").deal
+    result = qualify_lead(uow, rep, _lead_id(uow, rep), SETTINGS, NOW, title="Big rollout")
+    assert isinstance(result, Qualified)
+    deal = result.deal
     assert (deal.amount, deal.currency, deal.title) == (None, SETTINGS.currency, "Big rollout")
     assert uow.stored(Contact) == []  # the lead named no contact
 
@@ -175,6 +179,7 @@ def test_qualify_reuses_a_customer_with_the_same_normalised_name(
                         owner_id=rep.id or 0, team="east", created_at=NOW)
     uow.customers.add(existing)
     result = qualify_lead(uow, rep, _lead_id(uow, rep, "ACME Limited"), SETTINGS, NOW)
+    assert isinstance(result, Qualified)
     assert result.customer_reused
     assert result.customer is existing
     assert result.deal.customer_id == existing.id
@@ -252,6 +257,7 @@ def test_rep_cannot_qualify_another_reps_lead(uow: FakeUnitOfWork, rep: User) ->
 def test_manager_of_the_team_can_qualify_a_reps_lead(uow: FakeUnitOfWork, rep: User) -> None:
     mgr = add_person(uow, "mgr", Role.MANAGER, "east")
     result = qualify_lead(uow, mgr, _lead_id(uow, rep), SETTINGS, NOW)
+    assert isinstance(result, Qualified)
     assert result.deal.owner_id == rep.id  # the deal stays the rep's
     assert uow.stage_changes[0].user_id == mgr.id
 
