@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
 if TYPE_CHECKING:
     from domain.activities import Activity
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from domain.payments import Payment
     from domain.quotes import Quote
     from domain.reminders import Reminder
-    from domain.search import Token
     from domain.spend import Spend
     from domain.users import Identity, Invite, LinkCode, Role, User
 
@@ -144,90 +142,10 @@ class OutboxRepository(Protocol):
     def add(self, message: OutboxMessage) -> None: ...
 
 
-class DeliveryLog(Protocol):
-    def seen(self, platform: str, delivery_id: str) -> bool:
-        """True if this delivery was handled before; otherwise remember it."""
-        ...
-
-
 class LinkCodeRepository(Protocol):
     def add(self, obj: LinkCode) -> None: ...
 
     def by_code(self, code: str) -> LinkCode | None: ...
-
-
-@dataclass
-class DialogState:
-    """An unfinished multi-step dialog of one user in one chat: which dialog, which step,
-    and the answers so far (text, as the user wrote them); `set_aside` while another
-    command interrupted it and the user has not asked to resume it."""
-
-    platform: str
-    chat_id: str
-    user_id: int
-    name: str
-    step: int
-    answers: dict[str, str]
-    updated_at: datetime
-    set_aside: bool = False
-
-
-class DialogRepository(Protocol):
-    def get(self, platform: str, chat_id: str, user_id: int) -> DialogState | None: ...
-
-    def save(self, state: DialogState) -> None: ...
-
-    def delete(self, platform: str, chat_id: str, user_id: int) -> None: ...
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a list and whether there is more; `capped`: the list stops short of all
-    there is (a search too broad to rank every match)."""
-
-    rows: list[dict[str, Any]]
-    page: int
-    has_more: bool
-    capped: bool = False
-
-
-class Queries(Protocol):
-    """Read-side queries for lists and cards; each is one or a few SQL statements."""
-
-    def leads(self, *, owner_id: int | None, team: str | None, status: str | None,
-              page: int, per_page: int) -> Page: ...
-
-    def deals(self, *, owner_id: int | None, team: str | None, stage: str | None,
-              page: int, per_page: int) -> Page: ...
-
-    def deal_history(self, deal_id: int, limit: int) -> list[dict[str, Any]]: ...
-
-    def reminders_open(self, user_id: int, page: int, per_page: int) -> Page: ...
-
-    def users(self) -> list[dict[str, Any]]: ...
-
-    def quotes_of_deal(self, deal_id: int) -> list[dict[str, Any]]: ...
-
-    def deal_totals(self, deal_id: int) -> dict[str, Decimal]: ...
-
-    def last_activity(self, customer_id: int) -> datetime | None: ...
-
-    def named(self, kind: str, text: str, *, owner_id: int | None, team: str | None,
-              limit: int) -> list[tuple[int, str]]:
-        """(id, name) of customers or deals whose name contains `text`."""
-        ...
-
-    def find(self, tokens: Sequence[Token], *, owner_id: int | None, team: str | None,
-             page: int, per_page: int) -> Page:
-        """Leads, customers, contacts and deals whose search terms start with every token,
-        best first: kind, id, score, name, phone, email, contact, lead_status, title,
-        customer_id, customer, stage, deal_status, amount, currency, owner."""
-        ...
-
-    def history(self, entries: Sequence[tuple[str, int]], page: int, per_page: int) -> Page:
-        """Audit rows of these (entity, id) pairs, newest first: id, at, action, entity,
-        entity_id, before, after, actor."""
-        ...
 
 
 class InvoiceRepository(Repository["Invoice"], Protocol):
@@ -275,34 +193,6 @@ class Ledgers(Protocol):
         ...
 
 
-class CashQueries(Protocol):
-    """Read-side SQL for the cash lists and the customer card; statuses derived in SQL."""
-
-    def invoices(self, *, owner_id: int | None, team: str | None, customer_id: int | None,
-                 scope: str, today: date, page: int, per_page: int) -> Page:
-        """Invoices with paid, credited, outstanding and status; scope open|overdue|all."""
-        ...
-
-    def invoice_totals(self, *, owner_id: int | None, team: str | None,
-                       customer_id: int | None, scope: str, today: date) -> list[dict[str, Any]]:
-        """Per currency: how many invoices, outstanding and overdue amounts."""
-        ...
-
-    def customer_deals(self, customer_id: int, limit: int) -> list[dict[str, Any]]: ...
-
-    def customer_orders(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
-        """Orders with delivered, invoiced, paid, outstanding and the derived status."""
-        ...
-
-    def customer_deliveries(self, customer_id: int, limit: int) -> list[dict[str, Any]]: ...
-
-    def customer_payments(self, customer_id: int, limit: int) -> list[dict[str, Any]]: ...
-
-    def customer_balances(self, customer_id: int, today: date) -> list[dict[str, Any]]:
-        """Per currency: invoiced, paid, outstanding, overdue and credit."""
-        ...
-
-
 class DunningLog(Protocol):
     """Open invoices to chase and which dunning levels each has already reached."""
 
@@ -318,39 +208,61 @@ class DunningLog(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """`with uow:` opens a transaction; leaving without `commit()` rolls it back."""
+    """`with uow:` opens a transaction; leaving without `commit()` rolls it back.
 
-    users: UserRepository
-    identities: IdentityRepository
-    invites: InviteRepository
-    leads: LeadRepository
-    customers: CustomerRepository
-    contacts: ContactRepository
-    deals: DealRepository
-    activities: Repository[Activity]
-    reminders: ReminderRepository
-    quotes: QuoteRepository
-    orders: Repository[Order]
-    outbox: OutboxRepository
-    deliveries: DeliveryLog
-    link_codes: LinkCodeRepository
-    dialogs: DialogRepository
-    queries: Queries
-    invoices: InvoiceRepository
-    payments: PaymentRepository
-    credit_notes: Repository[CreditNote]
-    numbers: DocumentNumbers
-    ledgers: Ledgers
-    cash_queries: CashQueries
-    dunning: DunningLog
-    spend: Repository[Spend]
-    reports: Reports
+    The one list of what a use case may reach. The stores are read-only properties, so an
+    implementation holds its own repository types and still fits (mypy checks it does).
+    """
+
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def identities(self) -> IdentityRepository: ...
+    @property
+    def invites(self) -> InviteRepository: ...
+    @property
+    def link_codes(self) -> LinkCodeRepository: ...
+    @property
+    def leads(self) -> LeadRepository: ...
+    @property
+    def customers(self) -> CustomerRepository: ...
+    @property
+    def contacts(self) -> ContactRepository: ...
+    @property
+    def deals(self) -> DealRepository: ...
+    @property
+    def activities(self) -> Repository[Activity]: ...
+    @property
+    def reminders(self) -> ReminderRepository: ...
+    @property
+    def quotes(self) -> QuoteRepository: ...
+    @property
+    def orders(self) -> Repository[Order]: ...
+    @property
+    def invoices(self) -> InvoiceRepository: ...
+    @property
+    def payments(self) -> PaymentRepository: ...
+    @property
+    def credit_notes(self) -> Repository[CreditNote]: ...
+    @property
+    def numbers(self) -> DocumentNumbers: ...
+    @property
+    def ledgers(self) -> Ledgers: ...
+    @property
+    def dunning(self) -> DunningLog: ...
+    @property
+    def spend(self) -> Repository[Spend]: ...
+    @property
+    def reports(self) -> Reports: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
     events: list[Event]
     actor_id: int | None
     action: str
     at: datetime | None  # when the change is made, as the audit trail records it (None: now)
 
-    def __enter__(self) -> UnitOfWork: ...
+    def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
 

@@ -18,7 +18,6 @@ from datetime import timedelta
 
 from domain.errors import DomainError, InvalidInput
 from domain.references import looks_like_ref, reference
-from domain.unit_of_work import DialogState
 from domain.users import Role
 from domain.vocabulary import resolve
 from handlers.arguments import need
@@ -33,6 +32,7 @@ from handlers.parsing import (
 )
 from handlers.references import deal_id, ref_of
 from handlers.reply import Button, Reply
+from handlers.unit_of_work import DialogState
 
 DIALOG_TTL = timedelta(hours=1)  # an answer (or /resume) after this long starts afresh
 SKIP = "-"

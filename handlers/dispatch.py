@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from domain.errors import ConcurrentChange, DomainError, StorageUnavailable
 from domain.notifications import OutboxMessage, queue_notifications
 from domain.settings import Settings
-from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User, link_chat_account
 from handlers import (  # noqa: F401  (registers the commands)
     cash,
@@ -30,6 +29,7 @@ from handlers.i18n import Translator
 from handlers.incoming import Incoming
 from handlers.parsing import check_length, normalise, split_command
 from handlers.reply import Reply
+from handlers.unit_of_work import ChatUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def _no_translation(error: BaseException) -> Exception | None:
 class Dispatcher:
     """Serves every door; each message runs in its own unit of work."""
 
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], settings: Settings,
+    def __init__(self, uow_factory: Callable[[], ChatUnitOfWork], settings: Settings,
                  clock: Clock = utc_now, *,
                  translate: Callable[[BaseException], Exception | None] = _no_translation,
                  observers: Sequence[Callable[[Handled], None]] = ()) -> None:
@@ -85,7 +85,7 @@ class Dispatcher:
         self.translate = translate
         self.observers = list(observers)
 
-    def _find_user(self, uow: UnitOfWork, incoming: Incoming) -> User | None:
+    def _find_user(self, uow: ChatUnitOfWork, incoming: Incoming) -> User | None:
         if incoming.platform == "console":
             return uow.users.by_username(incoming.user_id)
         identity = uow.identities.find(incoming.platform, incoming.user_id)
@@ -193,7 +193,7 @@ class Dispatcher:
         return not seen
 
     @staticmethod
-    def _repeated(uow: UnitOfWork, incoming: Incoming) -> bool:
+    def _repeated(uow: ChatUnitOfWork, incoming: Incoming) -> bool:
         """True when this delivery was handled before; else it is recorded (not committed)."""
         if not incoming.delivery_id:
             return False
@@ -203,7 +203,7 @@ class Dispatcher:
         return False
 
     @staticmethod
-    def _remember(uow: UnitOfWork, incoming: Incoming) -> None:
+    def _remember(uow: ChatUnitOfWork, incoming: Incoming) -> None:
         """After a rollback: record the delivery again, so a replay is not answered twice."""
         try:
             if incoming.delivery_id:
@@ -213,7 +213,7 @@ class Dispatcher:
             log.exception("could not record delivery %s", incoming.delivery_id)
             uow.rollback()
 
-    def _tell_admins(self, uow: UnitOfWork, user: User, incoming: Incoming,
+    def _tell_admins(self, uow: ChatUnitOfWork, user: User, incoming: Incoming,
                      failure: Exception, now: datetime) -> None:
         """An unexpected failure is reported to the admins (once per user and minute)."""
         try:
@@ -230,7 +230,7 @@ class Dispatcher:
             log.exception("could not report the failure to the admins")
             uow.rollback()
 
-    def _run(self, uow: UnitOfWork, user: User, incoming: Incoming, now: datetime,
+    def _run(self, uow: ChatUnitOfWork, user: User, incoming: Incoming, now: datetime,
              t: Translator, trace: _Trace) -> Reply:
         check_length(incoming.text)
         ctx = Ctx(uow=uow, user=user, settings=self.settings, now=now, t=t, incoming=incoming)
@@ -252,7 +252,7 @@ class Dispatcher:
         reply = dialogs.start_if_incomplete(ctx, command.name, rest) or command.fn(ctx, rest)
         return dialogs.set_aside_note(ctx, reply)
 
-    def _stranger(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> Reply:
+    def _stranger(self, uow: ChatUnitOfWork, incoming: Incoming, now: datetime) -> Reply:
         """Unknown chat accounts may only link themselves with an invite code."""
         t = self._stranger_translator(incoming)
         if self._repeated(uow, incoming):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from domain.invoices import InvoiceStatus
 from domain.orders import OrderStatus
-from domain.unit_of_work import Page
+from handlers.unit_of_work import Page
 from storage import tables as t
 from storage import tables_cash as c
 from storage.queries import _page
@@ -116,7 +116,7 @@ def _in_scope(query: Select[Any], f: Any, scope: str, today: date) -> Select[Any
 
 
 class SqlCashQueries:
-    """Implements domain.unit_of_work.CashQueries."""
+    """Implements handlers.unit_of_work.CashQueries."""
 
     def __init__(self, session: Session) -> None:
         self.session = session

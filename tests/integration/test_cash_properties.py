@@ -21,7 +21,7 @@ from sqlalchemy import select
 from bot.app import App
 from domain.customers import Customer
 from domain.payments import credit_of
-from domain.unit_of_work import UnitOfWork
+from handlers.unit_of_work import ChatUnitOfWork
 from storage import tables_cash
 from tests.unit.test_cash_properties import (
     CURRENCIES,
@@ -36,7 +36,7 @@ T = TypeVar("T")
 
 
 def _scenario(app: App) -> Scenario:
-    def run(fn: Callable[[UnitOfWork], T]) -> T:
+    def run(fn: Callable[[ChatUnitOfWork], T]) -> T:
         with app.uow() as uow:
             uow.action = "property test"
             result = fn(uow)
@@ -58,7 +58,7 @@ def _scenario(app: App) -> Scenario:
     return Scenario(run, rep.id or 0, fin.id or 0, customers)
 
 
-def _sql_agrees_with_the_domain(uow: UnitOfWork, scenario: Scenario, days_later: int) -> None:
+def _sql_agrees_with_the_domain(uow: ChatUnitOfWork, scenario: Scenario, days_later: int) -> None:
     today = scenario.today + timedelta(days=days_later)
     orders = [o for o in (uow.orders.get(i) for i in scenario.orders) if o is not None]
     invoices = {i.number: i for o in orders for i in uow.invoices.of_order(o.id or 0)}

@@ -17,7 +17,6 @@ from domain.activities import Activity
 from domain.credit_notes import CreditNote
 from domain.customers import Contact, Customer
 from domain.deals import Deal, StageChange
-from domain.digests import Reports
 from domain.dunning import OpenInvoice
 from domain.events import Event
 from domain.invoices import Invoice
@@ -31,33 +30,8 @@ from domain.reminders import Reminder, ReminderStatus
 from domain.search import Token
 from domain.settings import Settings
 from domain.spend import Spend
-from domain.unit_of_work import (
-    CashQueries,
-    ContactRepository,
-    CustomerRepository,
-    DealRepository,
-    DeliveryLog,
-    DialogRepository,
-    DialogState,
-    DocumentNumbers,
-    DunningLog,
-    IdentityRepository,
-    InviteRepository,
-    InvoiceRepository,
-    LeadRepository,
-    Ledgers,
-    LinkCodeRepository,
-    OutboxRepository,
-    Page,
-    PaymentRepository,
-    Queries,
-    QuoteRepository,
-    ReminderRepository,
-    Repository,
-    UnitOfWork,
-    UserRepository,
-)
 from domain.users import Identity, Invite, LinkCode, Role, User
+from handlers.unit_of_work import ChatUnitOfWork, DialogState, Page
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Mon 10:00 in Shanghai
 TODAY = date(2026, 11, 23)
@@ -95,9 +69,11 @@ class _Ids:
 
 
 class FakeRepository(Generic[E]):
-    """Records by id; added records wait for a flush to get their id, as in a database."""
+    """Records of one kind by id; added records wait for a flush to get their id, as in a
+    database."""
 
-    def __init__(self, ids: _Ids, autoflush: Callable[[], None]) -> None:
+    def __init__(self, kind: type[E], ids: _Ids, autoflush: Callable[[], None]) -> None:
+        self.kind = kind
         self.rows: dict[int, E] = {}
         self._pending: list[E] = []
         self._ids = ids
@@ -198,7 +174,7 @@ class FakeContacts(FakeRepository[Contact]):
 class FakeDeals(FakeRepository[Deal]):
     def __init__(self, ids: _Ids, autoflush: Callable[[], None],
                  history: list[StageChange]) -> None:
-        super().__init__(ids, autoflush)
+        super().__init__(Deal, ids, autoflush)
         self.history = history
 
     def add_stage_change(self, change: StageChange) -> None:
@@ -428,81 +404,43 @@ class FakeReports:
 
 
 class FakeUnitOfWork:
-    """`with uow:` starts afresh; `commit()` sets `committed`; leaving without it does not."""
+    """`with uow:` starts afresh; `commit()` sets `committed`; leaving without it does not.
 
-    users: UserRepository
-    identities: IdentityRepository
-    invites: InviteRepository
-    leads: LeadRepository
-    customers: CustomerRepository
-    contacts: ContactRepository
-    deals: DealRepository
-    activities: Repository[Activity]
-    reminders: ReminderRepository
-    quotes: QuoteRepository
-    orders: Repository[Order]
-    outbox: OutboxRepository
-    deliveries: DeliveryLog
-    link_codes: LinkCodeRepository
-    dialogs: DialogRepository
-    queries: Queries
-    invoices: InvoiceRepository
-    payments: PaymentRepository
-    credit_notes: Repository[CreditNote]
-    numbers: DocumentNumbers
-    ledgers: Ledgers
-    cash_queries: CashQueries
-    dunning: DunningLog
-    spend: Repository[Spend]
-    reports: Reports
+    Fits the chat unit of work by construction: mypy checks it wherever the port is expected.
+    """
 
     def __init__(self) -> None:
         ids, flush = _Ids(), self.flush
         self.stage_changes: list[StageChange] = []
         self.messages = FakeOutbox()
-        users, identities = FakeUsers(ids, flush), FakeIdentities(ids, flush)
-        invites, link_codes = FakeInvites(ids, flush), FakeLinkCodes(ids, flush)
-        leads, customers = FakeLeads(ids, flush), FakeCustomers(ids, flush)
-        contacts = FakeContacts(ids, flush)
-        deals = FakeDeals(ids, flush, self.stage_changes)
-        activities = FakeRepository[Activity](ids, flush)
-        reminders, quotes = FakeReminders(ids, flush), FakeQuotes(ids, flush)
-        orders = FakeRepository[Order](ids, flush)
-        invoices, payments = FakeInvoices(ids, flush), FakePayments(ids, flush)
-        credit_notes = FakeRepository[CreditNote](ids, flush)
-        spend = FakeRepository[Spend](ids, flush)
-        self._repos: dict[type[Any], FakeRepository[Any]] = {
-            User: users, Identity: identities, Invite: invites, LinkCode: link_codes,
-            Lead: leads, Customer: customers, Contact: contacts, Deal: deals,
-            Activity: activities, Reminder: reminders, Quote: quotes, Order: orders,
-            Invoice: invoices, Payment: payments, CreditNote: credit_notes, Spend: spend,
-        }
-        self.users = users
-        self.identities = identities
-        self.invites = invites
-        self.link_codes = link_codes
-        self.leads = leads
-        self.customers = customers
-        self.contacts = contacts
-        self.deals = deals
-        self.activities = activities
-        self.reminders = reminders
-        self.quotes = quotes
-        self.orders = orders
-        self.invoices = invoices
-        self.payments = payments
-        self.credit_notes = credit_notes
-        self.spend = spend
+        self.users = FakeUsers(User, ids, flush)
+        self.identities = FakeIdentities(Identity, ids, flush)
+        self.invites = FakeInvites(Invite, ids, flush)
+        self.link_codes = FakeLinkCodes(LinkCode, ids, flush)
+        self.leads = FakeLeads(Lead, ids, flush)
+        self.customers = FakeCustomers(Customer, ids, flush)
+        self.contacts = FakeContacts(Contact, ids, flush)
+        self.deals = FakeDeals(ids, flush, self.stage_changes)
+        self.activities = FakeRepository(Activity, ids, flush)
+        self.reminders = FakeReminders(Reminder, ids, flush)
+        self.quotes = FakeQuotes(Quote, ids, flush)
+        self.orders = FakeRepository(Order, ids, flush)
+        self.invoices = FakeInvoices(Invoice, ids, flush)
+        self.payments = FakePayments(Payment, ids, flush)
+        self.credit_notes = FakeRepository(CreditNote, ids, flush)
+        self.spend = FakeRepository(Spend, ids, flush)
+        self.numbers = FakeNumbers()
+        self.locked_customers: list[int] = []
+        self.ledgers = FakeLedgers(self.orders, self.locked_customers)
+        self.dunning = FakeDunningLog(self.invoices, self.customers)
+        self.reports = FakeReports()
         self.outbox = self.messages
         self.deliveries = FakeDeliveryLog()
         self.dialogs = FakeDialogs()
-        self.numbers = FakeNumbers()
-        self.locked_customers: list[int] = []
-        self.ledgers = FakeLedgers(orders, self.locked_customers)
         self.queries = FakeQueries()
         self.cash_queries = FakeCashQueries()
-        self.dunning = FakeDunningLog(invoices, customers)
-        self.reports = FakeReports()
+        self._repos: dict[type[Any], FakeRepository[Any]] = {
+            repo.kind: repo for repo in vars(self).values() if isinstance(repo, FakeRepository)}
         self.events: list[Event] = []
         self.actor_id: int | None = None
         self.action = ""
@@ -536,7 +474,7 @@ class FakeUnitOfWork:
         return repo.all()
 
 
-def as_unit_of_work(uow: FakeUnitOfWork) -> UnitOfWork:
+def as_unit_of_work(uow: FakeUnitOfWork) -> ChatUnitOfWork:
     """The fake where the port is expected; mypy checks that it fits the protocol."""
     return uow
 

@@ -34,6 +34,7 @@ from domain.quotes import LineInput, draft_quote
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.users import Role, User
+from handlers.unit_of_work import ChatUnitOfWork
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person
 
 T = TypeVar("T")
@@ -41,7 +42,7 @@ CURRENCIES = ("CNY", "USD", "JPY")
 PLANS = ("100", "30/60/10", "50/50 net30", "33.33/33.33/33.34", "net45 eom",
          "40@signing/60@2026-11-20", "50@signing/50@2027-01-10")
 SETTINGS = Settings()
-Run = Callable[[Callable[[UnitOfWork], T]], T]
+Run = Callable[[Callable[[ChatUnitOfWork], T]], T]
 
 
 def money(minor: int, currency: str) -> Money:
@@ -329,7 +330,7 @@ def _fake_scenario() -> tuple[Scenario, FakeUnitOfWork]:
         uow.flush()
         customers.append(customer.id or 0)
 
-    def run(fn: Callable[[UnitOfWork], T]) -> T:
+    def run(fn: Callable[[ChatUnitOfWork], T]) -> T:
         return fn(uow)
 
     return Scenario(run, rep.id or 0, fin.id or 0, customers), uow
