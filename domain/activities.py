@@ -7,11 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import InvalidInput
+from domain.model.users import User
 from domain.reminders import Reminder, add_reminder
 from domain.settings import Settings
 from domain.subjects import Subject
 from domain.unit_of_work import UnitOfWork
-from domain.users import User
 from domain.vocabulary import resolve
 
 MAX_TEXT = 2000

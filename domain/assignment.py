@@ -19,11 +19,11 @@ from domain.deals import Deal
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import RecordsAssigned
 from domain.leads import Lead
+from domain.model.users import Role, User
 from domain.quotes import OPEN_STATUSES
 from domain.records import writable
 from domain.reminders import Reminder
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
 
 ASSIGNABLE = ("lead", "deal", "customer")
 OWNERS = (Role.REP, Role.MANAGER)
@@ -174,12 +174,7 @@ def change_team(uow: UnitOfWork, actor: User | None, username: str,
     if actor is not None:
         actor.require(Role.ADMIN)
     user = _person(uow, username)
-    team = team.strip() if team and team.strip() not in ("-", "") else None
-    if team is not None and len(team) > 64:
-        raise InvalidInput("field.too_long", field="team", limit=64)
-    if user.team == team:
-        raise Conflict("user.same_team", username=user.username, team=team or "—")
-    user.team = team
+    user.join_team(team)
     held = open_records(uow, user)
     _give([*held.customers, *held.leads], user)
     _follow_deals(uow, held.deals, user)

@@ -22,13 +22,13 @@ from domain.customers import (
 from domain.deals import AmountSource, Deal
 from domain.errors import Conflict, InvalidInput
 from domain.leads import check_source, find_similar, similar_customers
+from domain.model.users import User
 from domain.money import Money
 from domain.names import normalise_company
 from domain.records import writable
 from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import NameMatch, UnitOfWork
-from domain.users import User
 
 # The fields each kind of record takes in /edit, in the order help lists them.
 EDITABLE: dict[str, tuple[str, ...]] = {

@@ -9,10 +9,10 @@ from decimal import Decimal
 from domain.errors import Conflict, InvalidInput
 from domain.events import InvoiceVoided
 from domain.invoices import Invoice, get_invoice
+from domain.model.users import Role, User
 from domain.payments import allocate
 from domain.references import document_number
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
 
 CREDIT_NOTE_SERIES = "CN"
 MAX_REASON = 500

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from domain.contact_points import clean_email, clean_phone, email_key, phone_key
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.model.users import User
 from domain.records import writable
 from domain.references import reference
 from domain.unit_of_work import UnitOfWork
-from domain.users import User
 
 MAX_CONTACTS_SHOWN = 20
 MAX_NAME = 200

@@ -9,11 +9,11 @@ from enum import StrEnum
 
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import DealLost, DealWon
+from domain.model.users import User
 from domain.money import Money
 from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import User
 from domain.vocabulary import Named, resolve
 
 WON = "won"

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from domain.errors import Conflict, Forbidden, InvalidInput
+from domain.model.users import Role, User
 from domain.orders import Order, OrderLine, get_order
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
 from domain.vocabulary import fold
 
 

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from domain.errors import Forbidden, InvalidInput
+from domain.model.users import Role, User
 from domain.money import quantize
 from domain.notifications import OutboxMessage
 from domain.references import reference
 from domain.settings import Settings
-from domain.users import Role, User
 
 if TYPE_CHECKING:
     from domain.unit_of_work import UnitOfWork

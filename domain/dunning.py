@@ -9,12 +9,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.model.users import Role
 from domain.money import quantize
 from domain.notifications import OutboxMessage
 from domain.references import reference
 from domain.settings import DunningLevel, Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role
 
 
 @dataclass(frozen=True)

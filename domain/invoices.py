@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import InvoiceIssued
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.orders import Installment, Order, get_order
 from domain.payments import Allocation, apply_credit
 from domain.plans import due_date
 from domain.references import document_number
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
 
 if TYPE_CHECKING:
     from domain.credit_notes import CreditNote

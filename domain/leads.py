@@ -17,13 +17,13 @@ from domain.customers import (
 from domain.deals import AmountSource, Deal, StageChange
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import LeadCreated, LeadQualified
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.names import fragments, normalise_company, similar_names
 from domain.records import readable
 from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import NameMatch, UnitOfWork
-from domain.users import Role, User
 from domain.vocabulary import Named, resolve
 
 MAX_NAME = 200

@@ -20,11 +20,11 @@ from domain.events import (
     QuoteRejected,
     RecordsAssigned,
 )
+from domain.model.users import Role
 from domain.money import quantize
 from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role
 
 ASSIGNED_SHOWN = 10
 

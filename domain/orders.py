@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 from domain.deals import mark_won
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.events import OrderCreated
+from domain.model.users import User
 from domain.money import Money
 from domain.plans import Trigger, parse_plan, split_total
 from domain.quotes import QuoteStatus, acceptable_quote
 from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import User
 
 if TYPE_CHECKING:
     from domain.deliveries import Delivery

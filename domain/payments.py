@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 from domain.customers import Customer
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import PaymentClaimed, PaymentReceived
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
 from domain.vocabulary import resolve
 
 if TYPE_CHECKING:

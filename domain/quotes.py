@@ -10,11 +10,11 @@ from enum import StrEnum
 from domain.deals import AmountSource, get_deal, writable_deal
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import QuoteApproved, QuoteNeedsApproval, QuoteRejected
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
 from domain.vocabulary import Named
 
 MAX_LINES = 50

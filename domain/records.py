@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.errors import Forbidden, NotFound
+from domain.model.users import User
 from domain.references import reference
 from domain.unit_of_work import UnitOfWork
-from domain.users import User
 
 
 @dataclass(frozen=True)

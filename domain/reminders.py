@@ -7,11 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.model.users import User
 from domain.notifications import OutboxMessage
 from domain.references import reference
 from domain.subjects import Subject
 from domain.unit_of_work import UnitOfWork
-from domain.users import User
 
 MAX_TEXT = 500
 

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from domain.errors import InvalidInput
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
 from domain.vocabulary import resolve
 
 MAX_NOTE = 200

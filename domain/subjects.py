@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.model.users import User
 from domain.references import reference
 from domain.unit_of_work import UnitOfWork
-from domain.users import User
 
 KINDS = ("lead", "customer", "deal", "quote", "order")
 

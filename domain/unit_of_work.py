@@ -17,13 +17,13 @@ if TYPE_CHECKING:
     from domain.events import Event
     from domain.invoices import Invoice
     from domain.leads import Lead
+    from domain.model.users import Identity, Invite, LinkCode, Role, User
     from domain.notifications import OutboxMessage
     from domain.orders import Order
     from domain.payments import Payment
     from domain.quotes import Quote
     from domain.reminders import Reminder
     from domain.spend import Spend
-    from domain.users import Identity, Invite, LinkCode, Role, User
 
 T = TypeVar("T")
 

@@ -12,6 +12,7 @@ from domain.customers import get_customer
 from domain.deliveries import DeliveryInput, record_delivery
 from domain.errors import InvalidInput
 from domain.invoices import Invoice, get_invoice, issue_invoice
+from domain.model.users import Role
 from domain.money import Money
 from domain.orders import Installment, Order, OrderPosition, get_order
 from domain.payments import (
@@ -22,7 +23,6 @@ from domain.payments import (
     record_payment,
 )
 from domain.references import looks_like_ref, reference
-from domain.users import Role
 from handlers.arguments import PER_PAGE, need, page_of, read_args
 from handlers.commands import command
 from handlers.contacts import contact_line

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from domain.users import Role
+from domain.model.users import Role
 from handlers.context import Ctx
 from handlers.reply import Reply
 

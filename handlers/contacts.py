@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from domain.customers import Contact, NewContact, add_contact, get_customer
 from domain.errors import InvalidInput
+from domain.model.users import Role
 from domain.records import readable
 from domain.references import reference
-from domain.users import Role
 from handlers.arguments import need, read_args
 from handlers.commands import command
 from handlers.context import Ctx

@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.dates import When, parse_when
+from domain.model.users import User
 from domain.money import Money
 from domain.settings import Settings
-from domain.users import User
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
 from handlers.parsing import parse_amount, parse_date

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.errors import DomainError, InvalidInput
+from domain.model.users import Role
 from domain.references import looks_like_ref, reference
-from domain.users import Role
 from domain.vocabulary import resolve
 from handlers.arguments import need
 from handlers.commands import command

@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from domain.errors import ConcurrentChange, DomainError, StorageUnavailable
+from domain.model.users import Role, User
 from domain.notifications import OutboxMessage, queue_notifications
 from domain.settings import Settings
-from domain.users import Role, User, link_chat_account
+from domain.users import link_chat_account
 from handlers import (  # noqa: F401  (registers the commands)
     cash,
     contacts,

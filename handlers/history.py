@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from domain.history import trail
+from domain.model.users import Role
 from domain.records import readable
-from domain.users import Role
 from handlers.arguments import need, page_of, read_args
 from handlers.commands import command, find
 from handlers.context import Ctx

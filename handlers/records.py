@@ -7,10 +7,10 @@ from typing import Any
 from domain import assignment
 from domain.corrections import EDITABLE, Corrected, correct, refuse_posted
 from domain.errors import InvalidInput
+from domain.model.users import Role
 from domain.records import readable
 from domain.references import Ref, reference
 from domain.search import query_tokens
-from domain.users import Role
 from handlers.arguments import need, page_of, read_args
 from handlers.commands import command
 from handlers.context import Ctx

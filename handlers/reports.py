@@ -36,9 +36,9 @@ from domain.digests import (
     report_scope,
 )
 from domain.errors import InvalidInput
+from domain.model.users import Role
 from domain.references import reference
 from domain.spend import record_spend
-from domain.users import Role
 from handlers.arguments import need, read_args
 from handlers.charts import Bar, aging_chart, forecast_chart, pipeline_chart
 from handlers.commands import command

@@ -9,10 +9,10 @@ from typing import Any
 from domain import activities, deals, leads, quotes, reminders
 from domain.dates import split_when
 from domain.errors import InvalidInput
+from domain.model.users import Role
 from domain.orders import accept_quote
 from domain.quotes import LineInput, Quote, QuoteStatus
 from domain.references import Ref, looks_like_ref, parse_ref, reference
-from domain.users import Role
 from domain.vocabulary import Ambiguous, resolve
 from handlers.arguments import PER_PAGE, need, page_of, read_args
 from handlers.commands import command

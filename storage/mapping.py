@@ -11,13 +11,13 @@ from domain.deals import Deal, StageChange
 from domain.deliveries import Delivery, DeliveryLine
 from domain.invoices import Invoice
 from domain.leads import Lead
+from domain.model.users import Identity, Invite, LinkCode, User
 from domain.notifications import OutboxMessage
 from domain.orders import Installment, Order, OrderLine
 from domain.payments import Allocation, Payment
 from domain.quotes import Quote, QuoteLine
 from domain.reminders import Reminder
 from domain.spend import Spend
-from domain.users import Identity, Invite, LinkCode, User
 from storage import tables, tables_cash, tables_doors, tables_reports
 from storage.repositories_cash import keep_posted_documents
 

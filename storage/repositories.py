@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from domain.customers import Contact, Customer
 from domain.deals import Deal, DealStatus, StageChange
 from domain.leads import Lead, LeadStatus
+from domain.model.users import Identity, Invite, Role, User
 from domain.notifications import OutboxMessage
 from domain.quotes import OPEN_STATUSES, Quote
 from domain.reminders import Reminder, ReminderStatus
-from domain.users import Identity, Invite, Role, User
 from storage import tables
 
 T = TypeVar("T")

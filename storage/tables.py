@@ -23,11 +23,11 @@ from sqlalchemy import Enum as SAEnum
 from domain.activities import ActivityKind
 from domain.deals import AmountSource, DealStatus
 from domain.leads import LeadStatus
+from domain.model.users import Role
 from domain.notifications import OutboxStatus
 from domain.plans import Trigger
 from domain.quotes import QuoteStatus
 from domain.reminders import ReminderStatus
-from domain.users import Role
 from storage.types import Amount, JSONText, UTCDateTime
 
 metadata = MetaData(

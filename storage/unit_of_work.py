@@ -14,12 +14,12 @@ from domain.deals import Deal
 from domain.events import Event
 from domain.invoices import Invoice
 from domain.leads import Lead
+from domain.model.users import Identity, Invite, User
 from domain.orders import Order
 from domain.payments import Payment
 from domain.quotes import Quote
 from domain.reminders import Reminder
 from domain.spend import Spend
-from domain.users import Identity, Invite, User
 from storage import audit, search_index
 from storage.dialogs import SqlDialogs, SqlLinkCodes
 from storage.dunning import SqlDunningLog

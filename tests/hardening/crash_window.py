@@ -22,9 +22,10 @@ from sqlalchemy import delete, select
 from bot.app import App
 from bot.delivery import Deliverer
 from bot.slack_door import SlackSender
+from domain.model.users import Identity, Role
 from domain.notifications import OutboxMessage, OutboxStatus
 from domain.outbox import LEASE
-from domain.users import Identity, Role, add_user
+from domain.users import add_user
 from storage.database import make_engine
 from storage.tables import outbox
 from tests.doors.slack_fake import BOT_TOKEN, SlackApi

@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import Engine, event
 
 from bot.app import App
-from domain.users import Role, add_user
+from domain.model.users import Role
+from domain.users import add_user
 from handlers import reports
 from tests.support import FakeClock, say
 

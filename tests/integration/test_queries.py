@@ -14,9 +14,10 @@ from domain.activities import Activity, ActivityKind
 from domain.customers import Customer
 from domain.deals import Deal, DealStatus, StageChange
 from domain.leads import Lead, LeadStatus
+from domain.model.users import Role, User
 from domain.names import normalise_company
 from domain.reminders import Reminder, ReminderStatus
-from domain.users import Role, User, add_user
+from domain.users import add_user
 from storage.queries import SqlQueries
 from storage.unit_of_work import SqlUnitOfWork, session_factory
 

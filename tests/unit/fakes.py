@@ -21,6 +21,7 @@ from domain.dunning import OpenInvoice
 from domain.events import Event
 from domain.invoices import Invoice
 from domain.leads import Lead, LeadStatus
+from domain.model.users import Identity, Invite, LinkCode, Role, User
 from domain.money import Money
 from domain.notifications import OutboxMessage
 from domain.orders import Order, accept_quote
@@ -30,7 +31,6 @@ from domain.reminders import Reminder, ReminderStatus
 from domain.search import Token
 from domain.settings import Settings
 from domain.spend import Spend
-from domain.users import Identity, Invite, LinkCode, Role, User
 from handlers.unit_of_work import ChatUnitOfWork, DialogState, Page
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Mon 10:00 in Shanghai

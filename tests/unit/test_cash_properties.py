@@ -27,13 +27,13 @@ from domain.deals import Deal
 from domain.deliveries import DeliveryInput, record_delivery
 from domain.errors import DomainError, InvalidInput
 from domain.invoices import Invoice, InvoiceStatus, issue_invoice
+from domain.model.users import Role, User
 from domain.money import Money, minor_units, quantize
 from domain.orders import Order, accept_quote
 from domain.payments import Payment, credit_of, record_payment
 from domain.quotes import LineInput, draft_quote
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
 from handlers.unit_of_work import ChatUnitOfWork
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person
 

@@ -9,8 +9,8 @@ import pytest
 
 from domain.deliveries import DeliveryInput, find_line, record_delivery
 from domain.errors import Conflict, Forbidden, InvalidInput
+from domain.model.users import Role, User
 from domain.orders import Order
-from domain.users import Role, User
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_order
 
 

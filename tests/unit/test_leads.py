@@ -18,10 +18,10 @@ from domain.leads import (
     disqualify_lead,
     qualify_lead,
 )
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.names import normalise_company
 from domain.settings import Settings
-from domain.users import Role, User
 from domain.vocabulary import Choices, Named
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person
 

@@ -15,10 +15,10 @@ from domain.customers import Customer
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.events import InvoiceVoided, PaymentReceived
 from domain.invoices import Invoice, InvoiceStatus, issue_invoice
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.orders import Order
 from domain.payments import PaymentMethod, credit_of, parse_method, record_payment
-from domain.users import Role, User
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_order
 
 

@@ -16,8 +16,8 @@ from domain.leads import (
     create_lead,
     qualify_lead,
 )
+from domain.model.users import Role, User
 from domain.settings import Settings
-from domain.users import Role, User
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
 
 SETTINGS = Settings()

@@ -11,6 +11,7 @@ import pytest
 from domain.deals import win_deal
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.events import QuoteApproved, QuoteNeedsApproval, QuoteRejected
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.orders import accept_quote
 from domain.quotes import (
@@ -23,7 +24,6 @@ from domain.quotes import (
     withdraw_quote,
 )
 from domain.settings import Settings
-from domain.users import Role, User
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_deal
 
 SETTINGS = Settings()

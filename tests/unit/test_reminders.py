@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.model.users import Role, User
 from domain.reminders import (
     MAX_TEXT,
     Reminder,
@@ -16,7 +17,6 @@ from domain.reminders import (
     queue_due_reminders,
     snooze_reminder,
 )
-from domain.users import Role, User
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
 
 IN_AN_HOUR = NOW + timedelta(hours=1)
