@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.customers import Customer
 from domain.deals import Deal
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import RecordsAssigned
-from domain.leads import Lead
+from domain.model.customers import Customer
+from domain.model.leads import Lead
 from domain.model.users import Role, User
 from domain.quotes import OPEN_STATUSES
 from domain.records import writable

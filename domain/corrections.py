@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domain.customers import (
+from domain.deals import AmountSource, Deal
+from domain.errors import Conflict, InvalidInput
+from domain.leads import check_source, find_similar, similar_customers
+from domain.model.customers import (
     MAX_NAME,
     MAX_NOTE,
     MAX_TITLE,
@@ -19,9 +22,6 @@ from domain.customers import (
     optional_phone,
     text_field,
 )
-from domain.deals import AmountSource, Deal
-from domain.errors import Conflict, InvalidInput
-from domain.leads import check_source, find_similar, similar_customers
 from domain.model.users import User
 from domain.money import Money
 from domain.names import normalise_company

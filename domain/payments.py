@@ -14,9 +14,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from domain.customers import Customer
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import PaymentClaimed, PaymentReceived
+from domain.model.customers import Customer
 from domain.model.users import Role, User
 from domain.money import Money
 from domain.references import reference

@@ -9,6 +9,7 @@ from typing import Any
 from domain import activities, deals, leads, quotes, reminders
 from domain.dates import split_when
 from domain.errors import InvalidInput
+from domain.model.leads import LeadStatus
 from domain.model.users import Role
 from domain.orders import accept_quote
 from domain.quotes import LineInput, Quote, QuoteStatus
@@ -87,7 +88,7 @@ def lead_card(ctx: Ctx, lead_id: int) -> Reply:
         lines.append(ctx.t("lead.card.became", customer=reference("customer", found.customer_id),
                            deal=reference("deal", found.deal_id)))
         buttons = [[Button(ctx.t("button.open_deal"), f"/deal {reference('deal', found.deal_id)}")]]
-    elif found.status == leads.LeadStatus.NEW and ctx.user.can_write(found.owner_id, found.team):
+    elif found.status == LeadStatus.NEW and ctx.user.can_write(found.owner_id, found.team):
         buttons = [[Button(ctx.t("button.qualify"), f"/qualify {found.number}"),
                     Button(ctx.t("button.disqualify"), f"/disqualify {found.number} reason=")]]
     buttons.append([Button(ctx.t("button.history"), f"/history {found.number}")])

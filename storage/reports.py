@@ -38,7 +38,7 @@ from sqlalchemy.types import TypeDecorator
 
 from domain.deals import DealStatus
 from domain.digests import Scope, Window
-from domain.leads import LeadStatus
+from domain.model.leads import LeadStatus
 from domain.references import PREFIX
 from storage import tables as t
 from storage import tables_cash as c

@@ -11,9 +11,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from domain.customers import Contact, Customer
 from domain.deals import Deal, DealStatus, StageChange
-from domain.leads import Lead, LeadStatus
+from domain.model.customers import Contact, Customer
+from domain.model.leads import Lead, LeadStatus
 from domain.model.users import Identity, Invite, Role, User
 from domain.notifications import OutboxMessage
 from domain.quotes import OPEN_STATUSES, Quote

@@ -22,7 +22,7 @@ from sqlalchemy import Enum as SAEnum
 
 from domain.activities import ActivityKind
 from domain.deals import AmountSource, DealStatus
-from domain.leads import LeadStatus
+from domain.model.leads import LeadStatus
 from domain.model.users import Role
 from domain.notifications import OutboxStatus
 from domain.plans import Trigger

@@ -23,7 +23,7 @@ from bot.app import App
 from domain.activities import ActivityKind
 from domain.deals import DealStatus
 from domain.invoices import InvoiceStatus
-from domain.leads import LeadStatus
+from domain.model.leads import LeadStatus
 from domain.orders import OrderStatus
 from domain.payments import PaymentMethod
 from domain.plans import Trigger

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.app import App
-from domain.customers import Customer
+from domain.model.customers import Customer
 from domain.payments import credit_of
 from handlers.unit_of_work import ChatUnitOfWork
 from storage import tables_cash

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.activities import Activity, ActivityKind
-from domain.customers import Customer
 from domain.deals import Deal, DealStatus, StageChange
-from domain.leads import Lead, LeadStatus
+from domain.model.customers import Customer
+from domain.model.leads import Lead, LeadStatus
 from domain.model.users import Role, User
 from domain.names import normalise_company
 from domain.reminders import Reminder, ReminderStatus

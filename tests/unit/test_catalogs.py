@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 import domain
 from domain.activities import ActivityKind
 from domain.errors import DomainError
-from domain.leads import LeadStatus
+from domain.model.leads import LeadStatus
 from domain.model.users import Role
 from domain.plans import Trigger
 from domain.quotes import QuoteStatus

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.customers import Customer
 from domain.invoices import issue_invoice
+from domain.model.customers import Customer
 from domain.model.users import Role
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, as_unit_of_work, given_order
 

@@ -6,18 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from domain.customers import Contact, Customer
 from domain.deals import Deal
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import LeadCreated, LeadQualified
-from domain.leads import (
-    LeadStatus,
-    NewLead,
-    Qualified,
-    create_lead,
-    disqualify_lead,
-    qualify_lead,
-)
+from domain.leads import NewLead, Qualified, create_lead, disqualify_lead, qualify_lead
+from domain.model.customers import Contact, Customer
+from domain.model.leads import LeadStatus
 from domain.model.users import Role, User
 from domain.money import Money
 from domain.names import normalise_company

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.credit_notes import void_invoice
-from domain.customers import Customer
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.events import InvoiceVoided, PaymentReceived
 from domain.invoices import Invoice, InvoiceStatus, issue_invoice
+from domain.model.customers import Customer
 from domain.model.users import Role, User
 from domain.money import Money
 from domain.orders import Order
