@@ -72,9 +72,7 @@ def log_activity(
     if subject.deal_id is not None:
         deal = uow.deals.get(subject.deal_id)
         if deal is not None:
-            deal.last_activity_at = now
-            if next_at is not None:
-                deal.next_step = text[:200]
+            deal.note_activity(now, text if next_at is not None else None)
     reminder = None
     if next_at is not None:
         reminder = add_reminder(uow, actor, subject, next_at, text, now)

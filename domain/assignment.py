@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.deals import Deal
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import RecordsAssigned
 from domain.model.customers import Customer
+from domain.model.deals import Deal
 from domain.model.leads import Lead
 from domain.model.users import Role, User
 from domain.quotes import OPEN_STATUSES

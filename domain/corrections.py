@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domain.deals import AmountSource, Deal
 from domain.errors import Conflict, InvalidInput
 from domain.leads import check_source, find_similar, similar_customers
 from domain.model.customers import (
@@ -22,6 +21,7 @@ from domain.model.customers import (
     optional_phone,
     text_field,
 )
+from domain.model.deals import AmountSource, Deal
 from domain.model.users import User
 from domain.money import Money
 from domain.names import normalise_company

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.deals import AmountSource, Deal, StageChange
 from domain.errors import InvalidInput
 from domain.events import LeadCreated, LeadQualified
 from domain.model.customers import (
@@ -15,6 +14,7 @@ from domain.model.customers import (
     optional_email,
     optional_phone,
 )
+from domain.model.deals import AmountSource, Deal
 from domain.model.leads import MAX_NAME, Lead
 from domain.model.users import Role, User
 from domain.money import Money
@@ -210,8 +210,7 @@ def qualify_lead(
     )
     uow.deals.add(deal)
     uow.flush()
-    uow.deals.add_stage_change(StageChange(deal_id=deal.id or 0, from_stage=None,
-                                           to_stage=stage.key, at=now, user_id=actor.id or 0))
+    uow.deals.add_stage_change(deal.opening(actor.id or 0, now))
     lead.qualify(customer_id, deal.id or 0, now)
     uow.events.append(LeadQualified(lead.id or 0, deal.id or 0, customer_id))
     return Qualified(lead, customer, deal, reused)

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.deals import AmountSource, get_deal, writable_deal
+from domain.deals import get_deal, writable_deal
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import QuoteApproved, QuoteNeedsApproval, QuoteRejected
+from domain.model.deals import AmountSource
 from domain.model.users import Role, User
 from domain.money import Money
 from domain.references import reference
@@ -164,7 +165,7 @@ def draft_quote(
         quote.status = QuoteStatus.PENDING
     uow.quotes.add(quote)
     uow.flush()
-    deal.last_activity_at = now
+    deal.touch(now)
     deal.follow_quote(quote.id or 0, quote.total)
     if quote.status == QuoteStatus.PENDING:
         uow.events.append(QuoteNeedsApproval(

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 if TYPE_CHECKING:
     from domain.activities import Activity
     from domain.credit_notes import CreditNote
-    from domain.deals import Deal, StageChange
     from domain.digests import Reports
     from domain.dunning import OpenInvoice
     from domain.events import Event
     from domain.invoices import Invoice
     from domain.model.customers import Contact, Customer
+    from domain.model.deals import Deal, StageChange
     from domain.model.leads import Lead
     from domain.model.users import Identity, Invite, LinkCode, Role, User
     from domain.notifications import OutboxMessage

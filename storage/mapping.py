@@ -6,10 +6,10 @@ from sqlalchemy.orm import registry, relationship
 
 from domain.activities import Activity
 from domain.credit_notes import CreditNote
-from domain.deals import Deal, StageChange
 from domain.deliveries import Delivery, DeliveryLine
 from domain.invoices import Invoice
 from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal, StageChange
 from domain.model.leads import Lead
 from domain.model.users import Identity, Invite, LinkCode, User
 from domain.notifications import OutboxMessage

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from domain.deals import DealStatus
+from domain.model.deals import DealStatus
 from domain.names import normalise_company
 from domain.reminders import ReminderStatus
 from domain.search import Token

@@ -36,8 +36,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
-from domain.deals import DealStatus
 from domain.digests import Scope, Window
+from domain.model.deals import DealStatus
 from domain.model.leads import LeadStatus
 from domain.references import PREFIX
 from storage import tables as t

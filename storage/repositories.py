@@ -11,8 +11,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from domain.deals import Deal, DealStatus, StageChange
 from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal, DealStatus, StageChange
 from domain.model.leads import Lead, LeadStatus
 from domain.model.users import Identity, Invite, Role, User
 from domain.notifications import OutboxMessage

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy import Enum as SAEnum
 
 from domain.activities import ActivityKind
-from domain.deals import AmountSource, DealStatus
+from domain.model.deals import AmountSource, DealStatus
 from domain.model.leads import LeadStatus
 from domain.model.users import Role
 from domain.notifications import OutboxStatus

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from domain.activities import Activity
 from domain.credit_notes import CreditNote
-from domain.deals import Deal
 from domain.events import Event
 from domain.invoices import Invoice
 from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal
 from domain.model.leads import Lead
 from domain.model.users import Identity, Invite, User
 from domain.orders import Order

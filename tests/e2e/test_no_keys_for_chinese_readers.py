@@ -21,8 +21,8 @@ from sqlalchemy import select
 
 from bot.app import App
 from domain.activities import ActivityKind
-from domain.deals import DealStatus
 from domain.invoices import InvoiceStatus
+from domain.model.deals import DealStatus
 from domain.model.leads import LeadStatus
 from domain.orders import OrderStatus
 from domain.payments import PaymentMethod

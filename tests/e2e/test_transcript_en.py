@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.app import App
-from domain.deals import DealStatus
+from domain.model.deals import DealStatus
 from domain.quotes import QuoteStatus
 from tests.e2e.expected import (
     FRIDAY,

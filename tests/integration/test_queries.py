@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.activities import Activity, ActivityKind
-from domain.deals import Deal, DealStatus, StageChange
 from domain.model.customers import Customer
+from domain.model.deals import Deal, DealStatus, StageChange
 from domain.model.leads import Lead, LeadStatus
 from domain.model.users import Role, User
 from domain.names import normalise_company

@@ -15,11 +15,11 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 from domain.activities import Activity
 from domain.credit_notes import CreditNote
-from domain.deals import Deal, StageChange
 from domain.dunning import OpenInvoice
 from domain.events import Event
 from domain.invoices import Invoice
 from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal, StageChange
 from domain.model.leads import Lead, LeadStatus
 from domain.model.users import Identity, Invite, LinkCode, Role, User
 from domain.money import Money

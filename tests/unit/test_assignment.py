@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from domain.assignment import assign, change_team, hand_over, open_records
-from domain.deals import DealStatus
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import RecordsAssigned
 from domain.leads import NewLead, create_lead
 from domain.model.customers import Customer
+from domain.model.deals import DealStatus
 from domain.model.leads import Lead
 from domain.model.users import Role, User
 from domain.money import Money

@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.credit_notes import CreditNote, void_invoice
-from domain.deals import Deal
 from domain.deliveries import DeliveryInput, record_delivery
 from domain.errors import DomainError, InvalidInput
 from domain.invoices import Invoice, InvoiceStatus, issue_invoice
 from domain.model.customers import Customer
+from domain.model.deals import Deal
 from domain.model.users import Role, User
 from domain.money import Money, minor_units, quantize
 from domain.orders import Order, accept_quote

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from domain.corrections import correct
-from domain.deals import AmountSource, Deal
 from domain.errors import Conflict
 from domain.events import DealWon
+from domain.model.deals import AmountSource, Deal
 from domain.model.users import Role, User
 from domain.money import Money
 from domain.orders import accept_quote, signing_instant

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain.deals import DealStatus, lose_deal, move_stage, win_deal
+from domain.deals import lose_deal, move_stage, win_deal
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.events import DealLost, DealWon
+from domain.model.deals import DealStatus
 from domain.model.users import Role, User
 from domain.money import Money
 from domain.quotes import LineInput, draft_quote, withdraw_quote

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from domain.deals import Deal
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import LeadCreated, LeadQualified
 from domain.leads import NewLead, Qualified, create_lead, disqualify_lead, qualify_lead
 from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal
 from domain.model.leads import LeadStatus
 from domain.model.users import Role, User
 from domain.money import Money

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain.deals import DealStatus, lose_deal, win_deal
+from domain.deals import lose_deal, win_deal
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.events import DealWon, OrderCreated
+from domain.model.deals import DealStatus
 from domain.model.users import Role, User
 from domain.money import Money
 from domain.orders import Order, accept_quote

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from domain.deals import Deal
 from domain.errors import Forbidden
 from domain.leads import (
     NEW_CUSTOMER,
@@ -16,6 +15,7 @@ from domain.leads import (
     qualify_lead,
 )
 from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal
 from domain.model.users import Role, User
 from domain.settings import Settings
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
