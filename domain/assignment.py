@@ -19,8 +19,8 @@ from domain.events import RecordsAssigned
 from domain.model.customers import Customer
 from domain.model.deals import Deal
 from domain.model.leads import Lead
+from domain.model.quotes import OPEN_STATUSES
 from domain.model.users import Role, User
-from domain.quotes import OPEN_STATUSES
 from domain.records import writable
 from domain.reminders import Reminder
 from domain.unit_of_work import UnitOfWork

@@ -16,7 +16,7 @@ from domain.events import OrderCreated
 from domain.model.users import User
 from domain.money import Money
 from domain.plans import Trigger, parse_plan, split_total
-from domain.quotes import QuoteStatus, acceptable_quote
+from domain.quotes import acceptable_quote
 from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
@@ -214,8 +214,7 @@ def accept_quote(
         ],
     )
     uow.orders.add(order)
-    quote.status = QuoteStatus.ACCEPTED
-    quote.decided_at = quote.decided_at or now
+    quote.accept(now)
     uow.flush()
     deal.follow_order(order.id or 0, order.total)
     mark_won(uow, deal, actor, now, won_at=signing_instant(signed_on, today, now,

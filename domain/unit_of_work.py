@@ -17,11 +17,11 @@ if TYPE_CHECKING:
     from domain.model.customers import Contact, Customer
     from domain.model.deals import Deal, StageChange
     from domain.model.leads import Lead
+    from domain.model.quotes import Quote
     from domain.model.users import Identity, Invite, LinkCode, Role, User
     from domain.notifications import OutboxMessage
     from domain.orders import Order
     from domain.payments import Payment
-    from domain.quotes import Quote
     from domain.reminders import Reminder
     from domain.spend import Spend
 

@@ -11,9 +11,9 @@ from domain.dates import split_when
 from domain.errors import InvalidInput
 from domain.model.deals import AmountSource, Deal, DealStatus
 from domain.model.leads import LeadStatus
+from domain.model.quotes import LineInput, Quote, QuoteStatus
 from domain.model.users import Role
 from domain.orders import accept_quote
-from domain.quotes import LineInput, Quote, QuoteStatus
 from domain.references import Ref, looks_like_ref, parse_ref, reference
 from domain.vocabulary import Ambiguous, resolve
 from handlers.arguments import PER_PAGE, need, page_of, read_args

@@ -11,11 +11,11 @@ from domain.invoices import Invoice
 from domain.model.customers import Contact, Customer
 from domain.model.deals import Deal, StageChange
 from domain.model.leads import Lead
+from domain.model.quotes import Quote, QuoteLine
 from domain.model.users import Identity, Invite, LinkCode, User
 from domain.notifications import OutboxMessage
 from domain.orders import Installment, Order, OrderLine
 from domain.payments import Allocation, Payment
-from domain.quotes import Quote, QuoteLine
 from domain.reminders import Reminder
 from domain.spend import Spend
 from storage import tables, tables_cash, tables_doors, tables_reports

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from domain.model.customers import Contact, Customer
 from domain.model.deals import Deal, DealStatus, StageChange
 from domain.model.leads import Lead, LeadStatus
+from domain.model.quotes import OPEN_STATUSES, Quote
 from domain.model.users import Identity, Invite, Role, User
 from domain.notifications import OutboxMessage
-from domain.quotes import OPEN_STATUSES, Quote
 from domain.reminders import Reminder, ReminderStatus
 from storage import tables
 

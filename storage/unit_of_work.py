@@ -14,10 +14,10 @@ from domain.invoices import Invoice
 from domain.model.customers import Contact, Customer
 from domain.model.deals import Deal
 from domain.model.leads import Lead
+from domain.model.quotes import Quote
 from domain.model.users import Identity, Invite, User
 from domain.orders import Order
 from domain.payments import Payment
-from domain.quotes import Quote
 from domain.reminders import Reminder
 from domain.spend import Spend
 from storage import audit, search_index

@@ -24,10 +24,10 @@ from domain.activities import ActivityKind
 from domain.invoices import InvoiceStatus
 from domain.model.deals import DealStatus
 from domain.model.leads import LeadStatus
+from domain.model.quotes import QuoteStatus
 from domain.orders import OrderStatus
 from domain.payments import PaymentMethod
 from domain.plans import Trigger
-from domain.quotes import QuoteStatus
 from domain.reminders import ReminderStatus, queue_due_reminders
 from domain.settings import Settings
 from handlers.charts import Bar

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from bot.app import App
 from domain.model.deals import DealStatus
-from domain.quotes import QuoteStatus
+from domain.model.quotes import QuoteStatus
 from tests.e2e.expected import (
     FRIDAY,
     ZH_WEEKDAYS,

@@ -21,12 +21,13 @@ from domain.invoices import Invoice
 from domain.model.customers import Contact, Customer
 from domain.model.deals import Deal, StageChange
 from domain.model.leads import Lead, LeadStatus
+from domain.model.quotes import OPEN_STATUSES, LineInput, Quote
 from domain.model.users import Identity, Invite, LinkCode, Role, User
 from domain.money import Money
 from domain.notifications import OutboxMessage
 from domain.orders import Order, accept_quote
 from domain.payments import Payment, bank_ref_key
-from domain.quotes import OPEN_STATUSES, LineInput, Quote, draft_quote
+from domain.quotes import draft_quote
 from domain.reminders import Reminder, ReminderStatus
 from domain.search import Token
 from domain.settings import Settings

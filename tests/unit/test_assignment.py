@@ -14,10 +14,11 @@ from domain.leads import NewLead, create_lead
 from domain.model.customers import Customer
 from domain.model.deals import DealStatus
 from domain.model.leads import Lead
+from domain.model.quotes import LineInput
 from domain.model.users import Role, User
 from domain.money import Money
 from domain.notifications import queue_notifications
-from domain.quotes import LineInput, draft_quote
+from domain.quotes import draft_quote
 from domain.reminders import add_reminder
 from domain.settings import Settings
 from domain.subjects import resolve_subject

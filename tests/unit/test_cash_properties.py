@@ -27,11 +27,12 @@ from domain.errors import DomainError, InvalidInput
 from domain.invoices import Invoice, InvoiceStatus, issue_invoice
 from domain.model.customers import Customer
 from domain.model.deals import Deal
+from domain.model.quotes import LineInput
 from domain.model.users import Role, User
 from domain.money import Money, minor_units, quantize
 from domain.orders import Order, accept_quote
 from domain.payments import Payment, credit_of, record_payment
-from domain.quotes import LineInput, draft_quote
+from domain.quotes import draft_quote
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from handlers.unit_of_work import ChatUnitOfWork

@@ -24,9 +24,9 @@ import domain
 from domain.activities import ActivityKind
 from domain.errors import DomainError
 from domain.model.leads import LeadStatus
+from domain.model.quotes import QuoteStatus
 from domain.model.users import Role
 from domain.plans import Trigger
-from domain.quotes import QuoteStatus
 from handlers import dispatch  # noqa: F401  (registers every command)
 from handlers.commands import COMMANDS
 from handlers.i18n import LOCALES, catalog_paths
