@@ -30,8 +30,8 @@ from bot.config_terms import check_words, read_aliases, read_terms
 from domain.activities import ActivityKind
 from domain.dates import interval_text, parse_interval, parse_time, parse_time_range
 from domain.errors import InvalidInput
+from domain.model.payments import PaymentMethod
 from domain.money import KNOWN_CURRENCIES
-from domain.payments import PaymentMethod
 from domain.plans import parse_plan
 from domain.settings import DunningLevel, Settings, Stage
 

@@ -9,19 +9,19 @@ from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
 if TYPE_CHECKING:
     from domain.activities import Activity
-    from domain.credit_notes import CreditNote
     from domain.digests import Reports
     from domain.dunning import OpenInvoice
     from domain.events import Event
-    from domain.invoices import Invoice
+    from domain.model.credit_notes import CreditNote
     from domain.model.customers import Contact, Customer
     from domain.model.deals import Deal, StageChange
+    from domain.model.invoices import Invoice
     from domain.model.leads import Lead
+    from domain.model.orders import Order
+    from domain.model.payments import Payment
     from domain.model.quotes import Quote
     from domain.model.users import Identity, Invite, LinkCode, Role, User
     from domain.notifications import OutboxMessage
-    from domain.orders import Order
-    from domain.payments import Payment
     from domain.reminders import Reminder
     from domain.spend import Spend
 

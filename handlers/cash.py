@@ -9,19 +9,17 @@ from typing import Any
 
 from domain.credit_notes import void_invoice
 from domain.customers import get_customer
-from domain.deliveries import DeliveryInput, record_delivery
+from domain.deliveries import record_delivery
 from domain.errors import InvalidInput
-from domain.invoices import Invoice, get_invoice, issue_invoice
+from domain.invoices import get_invoice, issue_invoice
+from domain.model.deliveries import DeliveryInput
+from domain.model.invoices import Invoice
+from domain.model.orders import Installment, Order, OrderPosition
+from domain.model.payments import PaymentMethod, parse_method
 from domain.model.users import Role
 from domain.money import Money
-from domain.orders import Installment, Order, OrderPosition, get_order
-from domain.payments import (
-    PaymentMethod,
-    apply_customer_credit,
-    claim_payment,
-    parse_method,
-    record_payment,
-)
+from domain.orders import get_order
+from domain.payments import apply_customer_credit, claim_payment, record_payment
 from domain.references import looks_like_ref, reference
 from handlers.arguments import PER_PAGE, need, page_of, read_args
 from handlers.commands import command

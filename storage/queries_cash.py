@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from domain.invoices import InvoiceStatus
-from domain.orders import OrderStatus
+from domain.model.invoices import InvoiceStatus
+from domain.model.orders import OrderStatus
 from handlers.unit_of_work import Page
 from storage import tables as t
 from storage import tables_cash as c

@@ -8,16 +8,16 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.activities import Activity
-from domain.credit_notes import CreditNote
 from domain.events import Event
-from domain.invoices import Invoice
+from domain.model.credit_notes import CreditNote
 from domain.model.customers import Contact, Customer
 from domain.model.deals import Deal
+from domain.model.invoices import Invoice
 from domain.model.leads import Lead
+from domain.model.orders import Order
+from domain.model.payments import Payment
 from domain.model.quotes import Quote
 from domain.model.users import Identity, Invite, User
-from domain.orders import Order
-from domain.payments import Payment
 from domain.reminders import Reminder
 from domain.spend import Spend
 from storage import audit, search_index

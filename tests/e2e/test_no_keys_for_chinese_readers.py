@@ -21,12 +21,12 @@ from sqlalchemy import select
 
 from bot.app import App
 from domain.activities import ActivityKind
-from domain.invoices import InvoiceStatus
 from domain.model.deals import DealStatus
+from domain.model.invoices import InvoiceStatus
 from domain.model.leads import LeadStatus
+from domain.model.orders import OrderStatus
+from domain.model.payments import PaymentMethod
 from domain.model.quotes import QuoteStatus
-from domain.orders import OrderStatus
-from domain.payments import PaymentMethod
 from domain.plans import Trigger
 from domain.reminders import ReminderStatus, queue_due_reminders
 from domain.settings import Settings

@@ -14,19 +14,20 @@ from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 from domain.activities import Activity
-from domain.credit_notes import CreditNote
 from domain.dunning import OpenInvoice
 from domain.events import Event
-from domain.invoices import Invoice
+from domain.model.credit_notes import CreditNote
 from domain.model.customers import Contact, Customer
 from domain.model.deals import Deal, StageChange
+from domain.model.invoices import Invoice
 from domain.model.leads import Lead, LeadStatus
+from domain.model.orders import Order
+from domain.model.payments import Payment, bank_ref_key
 from domain.model.quotes import OPEN_STATUSES, LineInput, Quote
 from domain.model.users import Identity, Invite, LinkCode, Role, User
 from domain.money import Money
 from domain.notifications import OutboxMessage
-from domain.orders import Order, accept_quote
-from domain.payments import Payment, bank_ref_key
+from domain.orders import accept_quote
 from domain.quotes import draft_quote
 from domain.reminders import Reminder, ReminderStatus
 from domain.search import Token

@@ -6,9 +6,9 @@ from enum import StrEnum
 
 import pytest
 
-from domain.invoices import InvoiceStatus
-from domain.orders import OrderStatus
-from domain.payments import PaymentMethod
+from domain.model.invoices import InvoiceStatus
+from domain.model.orders import OrderStatus
+from domain.model.payments import PaymentMethod
 from handlers.cash import SCOPES
 from handlers.i18n import Translator
 

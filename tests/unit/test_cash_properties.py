@@ -21,17 +21,22 @@ from typing import Any, TypeVar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.credit_notes import CreditNote, void_invoice
-from domain.deliveries import DeliveryInput, record_delivery
+from domain.credit_notes import void_invoice
+from domain.deliveries import record_delivery
 from domain.errors import DomainError, InvalidInput
-from domain.invoices import Invoice, InvoiceStatus, issue_invoice
+from domain.invoices import issue_invoice
+from domain.model.credit_notes import CreditNote
 from domain.model.customers import Customer
 from domain.model.deals import Deal
+from domain.model.deliveries import DeliveryInput
+from domain.model.invoices import Invoice, InvoiceStatus
+from domain.model.orders import Order
+from domain.model.payments import Payment
 from domain.model.quotes import LineInput
 from domain.model.users import Role, User
 from domain.money import Money, minor_units, quantize
-from domain.orders import Order, accept_quote
-from domain.payments import Payment, credit_of, record_payment
+from domain.orders import accept_quote
+from domain.payments import credit_of, record_payment
 from domain.quotes import draft_quote
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
