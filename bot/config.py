@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.config_terms import check_words, read_aliases, read_terms
-from domain.activities import ActivityKind
 from domain.dates import interval_text, parse_interval, parse_time, parse_time_range
 from domain.errors import InvalidInput
+from domain.model.activities import ActivityKind
 from domain.model.payments import PaymentMethod
 from domain.money import KNOWN_CURRENCIES
 from domain.plans import parse_plan

@@ -12,8 +12,7 @@ from sqlalchemy import Engine, select
 
 from bot.metrics import observe_delivery
 from domain.model.users import Role
-from domain.notifications import OutboxMessage
-from domain.outbox import LEASE, QuietHours, retry_delay
+from domain.outbox import LEASE, OutboxMessage, QuietHours, retry_delay
 from domain.settings import Settings
 from handlers.i18n import Translator
 from handlers.notifications import render

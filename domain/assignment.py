@@ -19,10 +19,10 @@ from domain.events import RecordsAssigned
 from domain.model.customers import Customer
 from domain.model.deals import Deal
 from domain.model.leads import Lead
-from domain.model.quotes import OPEN_STATUSES
+from domain.model.quotes import OPEN_STATUSES, Quote
+from domain.model.reminders import Reminder
 from domain.model.users import Role, User
 from domain.records import writable
-from domain.reminders import Reminder
 from domain.unit_of_work import UnitOfWork
 
 ASSIGNABLE = ("lead", "deal", "customer")
@@ -85,10 +85,9 @@ def _new_owner(uow: UnitOfWork, actor: User | None, username: str) -> User:
     return user
 
 
-def _give(entities: Iterable[Any], to: User) -> None:
+def _give(entities: Iterable[Customer | Deal | Lead | Quote], to: User) -> None:
     for entity in entities:
-        entity.owner_id = to.id or 0
-        entity.team = to.team
+        entity.give_to(to.id or 0, to.team)
 
 
 def _follow_deals(uow: UnitOfWork, deals: list[Deal], to: User) -> None:
@@ -105,7 +104,7 @@ def _reminders_about(uow: UnitOfWork, user_id: int, refs: set[tuple[str, int]]) 
 
 def _move_reminders(reminders: list[Reminder], to: User) -> None:
     for reminder in reminders:
-        reminder.user_id = to.id or 0
+        reminder.give_to(to.id or 0)
 
 
 def _told(uow: UnitOfWork, actor: User | None, to: User, refs: list[str],

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from domain.errors import Forbidden, InvalidInput
 from domain.model.users import Role, User
 from domain.money import quantize
-from domain.notifications import OutboxMessage
+from domain.outbox import OutboxMessage
 from domain.references import reference
 from domain.settings import Settings
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from domain.model.users import Role
 from domain.money import quantize
-from domain.notifications import OutboxMessage
+from domain.outbox import OutboxMessage
 from domain.references import reference
 from domain.settings import DunningLevel, Settings
 from domain.unit_of_work import UnitOfWork

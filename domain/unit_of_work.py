@@ -8,10 +8,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
 if TYPE_CHECKING:
-    from domain.activities import Activity
     from domain.digests import Reports
     from domain.dunning import OpenInvoice
     from domain.events import Event
+    from domain.model.activities import Activity
     from domain.model.credit_notes import CreditNote
     from domain.model.customers import Contact, Customer
     from domain.model.deals import Deal, StageChange
@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     from domain.model.orders import Order
     from domain.model.payments import Payment
     from domain.model.quotes import Quote
+    from domain.model.reminders import Reminder
+    from domain.model.spend import Spend
     from domain.model.users import Identity, Invite, LinkCode, Role, User
-    from domain.notifications import OutboxMessage
-    from domain.reminders import Reminder
-    from domain.spend import Spend
+    from domain.outbox import OutboxMessage
 
 T = TypeVar("T")
 

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 from domain.errors import ConcurrentChange, DomainError, StorageUnavailable
 from domain.model.users import Role, User
-from domain.notifications import OutboxMessage, queue_notifications
+from domain.notifications import queue_notifications
+from domain.outbox import OutboxMessage
 from domain.settings import Settings
 from domain.users import link_chat_account
 from handlers import (  # noqa: F401  (registers the commands)

@@ -9,6 +9,7 @@ from typing import Any
 from domain import activities, deals, leads, quotes, reminders
 from domain.dates import split_when
 from domain.errors import InvalidInput
+from domain.model.activities import ActivityKind, parse_kind
 from domain.model.deals import AmountSource, Deal, DealStatus
 from domain.model.leads import LeadStatus
 from domain.model.quotes import LineInput, Quote, QuoteStatus
@@ -378,11 +379,11 @@ def _split_when(ctx: Ctx, text: str, default: time = DEFAULT_REMINDER_TIME
 _GLUE = " ,:;、"
 
 
-def _kind_and_text(ctx: Ctx, text: str, usage: str) -> tuple[activities.ActivityKind, str]:
+def _kind_and_text(ctx: Ctx, text: str, usage: str) -> tuple[ActivityKind, str]:
     """"call talked to Li", and as phones type it: "电话：沟通了价格", "电话沟通了价格"."""
     first, _, rest = text.partition(" ")
     try:
-        kind = activities.parse_kind(first, ctx.settings)
+        kind = parse_kind(first, ctx.settings)
     except Ambiguous:
         raise
     except InvalidInput as refused:
@@ -395,7 +396,7 @@ def _kind_and_text(ctx: Ctx, text: str, usage: str) -> tuple[activities.Activity
         if not glued:
             raise refused from None
         word, key = glued[0]
-        kind, rest = activities.ActivityKind(key), text[len(word):]
+        kind, rest = ActivityKind(key), text[len(word):]
     rest = rest.strip(_GLUE)
     if not rest:
         raise InvalidInput("activity.need_parts", usage=usage)

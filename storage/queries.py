@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.model.deals import DealStatus
+from domain.model.reminders import ReminderStatus
 from domain.names import normalise_company
-from domain.reminders import ReminderStatus
 from domain.search import Token
 from handlers.unit_of_work import Page
 from storage import history, search

@@ -15,9 +15,9 @@ from domain.model.customers import Contact, Customer
 from domain.model.deals import Deal, DealStatus, StageChange
 from domain.model.leads import Lead, LeadStatus
 from domain.model.quotes import OPEN_STATUSES, Quote
+from domain.model.reminders import Reminder, ReminderStatus
 from domain.model.users import Identity, Invite, Role, User
-from domain.notifications import OutboxMessage
-from domain.reminders import Reminder, ReminderStatus
+from domain.outbox import OutboxMessage
 from storage import tables
 
 T = TypeVar("T")

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from domain.activities import Activity
 from domain.events import Event
+from domain.model.activities import Activity
 from domain.model.credit_notes import CreditNote
 from domain.model.customers import Contact, Customer
 from domain.model.deals import Deal
@@ -17,9 +17,9 @@ from domain.model.leads import Lead
 from domain.model.orders import Order
 from domain.model.payments import Payment
 from domain.model.quotes import Quote
+from domain.model.reminders import Reminder
+from domain.model.spend import Spend
 from domain.model.users import Identity, Invite, User
-from domain.reminders import Reminder
-from domain.spend import Spend
 from storage import audit, search_index
 from storage.dialogs import SqlDialogs, SqlLinkCodes
 from storage.dunning import SqlDunningLog

@@ -17,7 +17,7 @@ from bot.delivery import Deliverer, SendFailed
 from bot.doors import DoorError, serve
 from bot.telegram_door import MAX_RETRIES
 from domain.model.quotes import QuoteStatus
-from domain.reminders import ReminderStatus
+from domain.model.reminders import ReminderStatus
 from handlers.i18n import Translator
 from handlers.outgoing import utf16_length
 from handlers.reply import Attachment, Button, Reply

@@ -23,8 +23,7 @@ from bot.app import App
 from bot.delivery import Deliverer
 from bot.slack_door import SlackSender
 from domain.model.users import Identity, Role
-from domain.notifications import OutboxMessage, OutboxStatus
-from domain.outbox import LEASE
+from domain.outbox import LEASE, OutboxMessage, OutboxStatus
 from domain.users import add_user
 from storage.database import make_engine
 from storage.tables import outbox

@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, cast
 
-from domain.activities import Activity
 from domain.dunning import OpenInvoice
 from domain.events import Event
+from domain.model.activities import Activity
 from domain.model.credit_notes import CreditNote
 from domain.model.customers import Contact, Customer
 from domain.model.deals import Deal, StageChange
@@ -24,15 +24,15 @@ from domain.model.leads import Lead, LeadStatus
 from domain.model.orders import Order
 from domain.model.payments import Payment, bank_ref_key
 from domain.model.quotes import OPEN_STATUSES, LineInput, Quote
+from domain.model.reminders import Reminder, ReminderStatus
+from domain.model.spend import Spend
 from domain.model.users import Identity, Invite, LinkCode, Role, User
 from domain.money import Money
-from domain.notifications import OutboxMessage
 from domain.orders import accept_quote
+from domain.outbox import OutboxMessage
 from domain.quotes import draft_quote
-from domain.reminders import Reminder, ReminderStatus
 from domain.search import Token
 from domain.settings import Settings
-from domain.spend import Spend
 from handlers.unit_of_work import ChatUnitOfWork, DialogState, Page
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Mon 10:00 in Shanghai

@@ -21,8 +21,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 import domain
-from domain.activities import ActivityKind
 from domain.errors import DomainError
+from domain.model.activities import ActivityKind
 from domain.model.leads import LeadStatus
 from domain.model.quotes import QuoteStatus
 from domain.model.users import Role

@@ -12,7 +12,8 @@ from domain.events import DealWon, LeadCreated, OrderCreated, QuoteApproved, Quo
 from domain.model.quotes import LineInput, Quote
 from domain.model.users import Role, User
 from domain.money import Money
-from domain.notifications import OutboxMessage, OutboxStatus, queue_notifications
+from domain.notifications import queue_notifications
+from domain.outbox import OutboxMessage, OutboxStatus
 from domain.quotes import draft_quote
 from domain.settings import Settings
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_deal

@@ -18,10 +18,11 @@ from domain.digests import (
     report_scope,
 )
 from domain.errors import Forbidden, InvalidInput
+from domain.model.spend import Spend
 from domain.model.users import Role
 from domain.money import Money
 from domain.settings import Settings
-from domain.spend import Spend, record_spend
+from domain.spend import record_spend
 from handlers.i18n import LOCALES, Translator
 from handlers.reports import AGING_BUCKETS, FUNNEL_BY
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
