@@ -24,11 +24,11 @@ from domain.model.customers import (
 from domain.model.deals import AmountSource, Deal
 from domain.model.users import User
 from domain.money import Money
-from domain.names import normalise_company
+from domain.names import NameMatch, normalise_company
 from domain.records import writable
 from domain.references import reference
 from domain.settings import Settings
-from domain.unit_of_work import NameMatch, UnitOfWork
+from domain.unit_of_work import UnitOfWork
 
 # The fields each kind of record takes in /edit, in the order help lists them.
 EDITABLE: dict[str, tuple[str, ...]] = {

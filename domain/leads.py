@@ -18,10 +18,10 @@ from domain.model.deals import AmountSource, Deal
 from domain.model.leads import MAX_NAME, Lead
 from domain.model.users import Role, User
 from domain.money import Money
-from domain.names import fragments, normalise_company, similar_names
+from domain.names import NameMatch, fragments, normalise_company, similar_names
 from domain.records import readable, writable
 from domain.settings import Settings
-from domain.unit_of_work import NameMatch, UnitOfWork
+from domain.unit_of_work import UnitOfWork
 from domain.vocabulary import resolve
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
 if TYPE_CHECKING:
-    from domain.digests import Reports
-    from domain.dunning import OpenInvoice
     from domain.events import Event
     from domain.model.activities import Activity
     from domain.model.credit_notes import CreditNote
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from domain.model.spend import Spend
     from domain.model.users import Identity, Invite, LinkCode, Role, User
     from domain.outbox import OutboxMessage
+    from domain.reports import Reports
 
 T = TypeVar("T")
 
@@ -54,16 +54,6 @@ class IdentityRepository(Repository["Identity"], Protocol):
 
 class InviteRepository(Repository["Invite"], Protocol):
     def by_code(self, code: str) -> Invite | None: ...
-
-
-@dataclass(frozen=True)
-class NameMatch:
-    """A lead or customer whose normalised name resembles the one asked about."""
-
-    kind: str  # "lead" or "customer"
-    id: int
-    name: str
-    score: float
 
 
 class LeadRepository(Protocol):
@@ -191,6 +181,21 @@ class Ledgers(Protocol):
     def currencies(self, customer_id: int) -> set[str]:
         """The currencies of the customer's orders."""
         ...
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    """An invoice with money still owed, as the chase sees it."""
+
+    id: int
+    number: str
+    customer_id: int
+    customer: str
+    owner_id: int
+    team: str | None
+    currency: str
+    outstanding: Decimal
+    due_on: date
 
 
 class DunningLog(Protocol):

@@ -18,26 +18,28 @@ from typing import Any
 from babel.numbers import format_compact_currency
 
 from domain.digests import (
-    EXPORT_COLUMNS,
     FINANCE_DIGEST,
     MANAGER_DIGEST,
-    SECONDS_PER_DAY,
-    SECONDS_PER_HOUR,
-    Scope,
-    Window,
     add_months,
-    average,
-    days_sales_outstanding,
     digest_for,
     finance_digest,
     manager_digest,
     month_windows,
-    rate,
-    report_scope,
 )
 from domain.errors import InvalidInput
 from domain.model.users import Role
 from domain.references import reference
+from domain.reports import (
+    EXPORT_COLUMNS,
+    SECONDS_PER_DAY,
+    SECONDS_PER_HOUR,
+    Scope,
+    Window,
+    average,
+    days_sales_outstanding,
+    rate,
+    report_scope,
+)
 from domain.spend import record_spend
 from handlers.arguments import need, read_args
 from handlers.charts import Bar, aging_chart, forecast_chart, pipeline_chart

@@ -36,10 +36,10 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
-from domain.digests import Scope, Window
 from domain.model.deals import DealStatus
 from domain.model.leads import LeadStatus
 from domain.references import PREFIX
+from domain.reports import Scope, Window
 from storage import tables as t
 from storage import tables_cash as c
 from storage.queries_cash import ZERO, _money, invoice_facts, per_invoice

@@ -25,8 +25,9 @@ from typing import Any
 import pytest
 
 from bot.app import App, build_app
-from domain.digests import Scope, Window, month_windows
+from domain.digests import month_windows
 from domain.model.users import Role
+from domain.reports import Scope, Window
 from domain.settings import Settings
 from domain.users import add_user
 from handlers.periods import parse_period

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, cast
 
-from domain.dunning import OpenInvoice
 from domain.events import Event
 from domain.model.activities import Activity
 from domain.model.credit_notes import CreditNote
@@ -33,6 +32,7 @@ from domain.outbox import OutboxMessage
 from domain.quotes import draft_quote
 from domain.search import Token
 from domain.settings import Settings
+from domain.unit_of_work import OpenInvoice
 from handlers.unit_of_work import ChatUnitOfWork, DialogState, Page
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Mon 10:00 in Shanghai

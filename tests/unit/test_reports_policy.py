@@ -7,20 +7,20 @@ from decimal import Decimal
 
 import pytest
 
-from domain.digests import (
+from domain.digests import digest_key
+from domain.errors import Forbidden, InvalidInput
+from domain.model.spend import Spend
+from domain.model.users import Role
+from domain.money import Money
+from domain.reports import (
     EXPORT_COLUMNS,
     SECONDS_PER_DAY,
     Scope,
     average,
     days_sales_outstanding,
-    digest_key,
     rate,
     report_scope,
 )
-from domain.errors import Forbidden, InvalidInput
-from domain.model.spend import Spend
-from domain.model.users import Role
-from domain.money import Money
 from domain.settings import Settings
 from domain.spend import record_spend
 from handlers.i18n import LOCALES, Translator
