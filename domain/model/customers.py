@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain.contact_points import clean_email, clean_phone, email_key, phone_key
 from domain.errors import Conflict, InvalidInput
+from domain.names import normalise_company
 from domain.references import reference
 
 MAX_CONTACTS_SHOWN = 20
@@ -107,6 +108,11 @@ class Customer:
                 raise Conflict("contact.exists", ref=other.number, name=other.name,
                                customer=self.number)
         return contact
+
+    def rename(self, name: str) -> None:
+        """A new name, and with it the key look-alikes are found by."""
+        self.name = name
+        self.name_key = normalise_company(name)
 
     def give_to(self, owner_id: int, team: str | None) -> None:
         """Another sales person owns the account from now on."""

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import Conflict, InvalidInput
+from domain.names import normalise_company
 from domain.references import reference
 from domain.vocabulary import Named
 
@@ -77,6 +78,11 @@ class Lead:
         self.reason = self.checked_reason(reason)
         self.status = LeadStatus.DISQUALIFIED
         self.closed_at = now
+
+    def rename(self, company: str) -> None:
+        """A new name, and with it the key look-alikes are found by."""
+        self.company = company
+        self.name_key = normalise_company(company)
 
     def give_to(self, owner_id: int, team: str | None) -> None:
         """Another sales person works the lead from now on."""
