@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.errors import Conflict, InvalidInput, NotFound
 from domain.events import PaymentClaimed, PaymentReceived
 from domain.model.customers import Customer
 from domain.model.invoices import Invoice
@@ -124,8 +124,7 @@ def claim_payment(
     actor.require(Role.REP, Role.MANAGER)
     invoice, customer, received_on, ref = _checked(
         uow, amount, today, invoice_number, customer_id, received_on, ref, lock=False)
-    if not actor.can_read(customer.owner_id, customer.team):
-        raise Forbidden("access.not_yours", ref=customer.number)
+    readable(uow, actor, "customer", customer.id or 0)
     claim = PaymentClaimed(
         customer_id=customer.id or 0, customer=customer.name, claimed_by=actor.id or 0,
         invoice=invoice.number if invoice is not None else None, amount=amount.amount,
