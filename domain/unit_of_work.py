@@ -1,4 +1,10 @@
-"""The unit of work and repository ports the use cases talk to; storage implements them."""
+"""The unit of work and repository ports the use cases talk to; storage implements them.
+
+It holds only what the domain uses: the records' repositories, document numbers, the
+customer ledgers, the dunning log and the reports' figures. What only the conversation needs
+(delivery log, dialogs, read-side lists) is the handlers' `ChatUnitOfWork`, which extends it.
+It names the entity types and imports no use case, so the domain has no import circle.
+"""
 
 from __future__ import annotations
 
