@@ -1,13 +1,14 @@
-"""What a report counts and over which days, the read port its figures come from, and the
-ratios made of them.
+"""What a report counts and over which days, the read port the digests' figures come from,
+and the ratios made of them.
 
-Every figure is a SQL aggregate behind `Reports` (storage implements it); the domain only
-divides two of them (a rate, an average) and decides who sees which scope.
+Every figure is a SQL aggregate (storage implements the port; the report commands read
+more of them through the handlers' `Reports`); the domain only divides two of them (a rate,
+an average) and decides who sees which scope.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,17 +21,7 @@ from domain.model.users import Role, User
 SCOPES = ("mine", "team", "all")
 SECONDS_PER_DAY = Decimal(86400)
 SECONDS_PER_HOUR = Decimal(3600)
-# The columns of each CSV export, in order; `Reports.export` yields its rows this way.
-EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "deals": ("deal", "title", "customer", "owner", "team", "stage", "status", "currency",
-              "amount", "probability", "close_date", "source", "created_at", "closed_at",
-              "last_activity_at", "lost_reason"),
-    "invoices": ("invoice", "customer", "order", "owner", "team", "currency", "total", "paid",
-                 "credited", "outstanding", "status", "issued_on", "due_on"),
-    "payments": ("payment", "customer", "owner", "currency", "amount", "allocated", "credit",
-                 "received_on", "method", "ref", "invoice"),
-    "activities": ("activity", "at", "user", "kind", "about", "customer", "text"),
-}
+
 
 
 # --------------------------------------------------------------------------- scope and time
@@ -118,32 +109,17 @@ def days_sales_outstanding(receivable: Decimal, invoiced: Decimal, days: int) ->
 # --------------------------------------------------------------------------- the read port
 
 
-class Reports(Protocol):
-    """Read-side SQL aggregates of the reports: sums, counts and groups, never row loops.
+class DigestFigures(Protocol):
+    """The report aggregates the weekly digests are made of: sums, counts and groups in SQL,
+    never row loops (the report commands read more: the handlers' `Reports`).
 
     Money columns come back as Decimal; `weighted` is the exact sum of amount x probability
     / 100; `seconds` are sums of whole-second differences for an average to divide.
     """
 
-    def pipeline(self, scope: Scope, close: Window | None) -> list[dict[str, Any]]:
-        """Open deals by stage and currency: stage, currency, deals, amount, weighted
-        (optionally only those expected to close within `close`); then one row per currency
-        with stage None: its totals."""
-        ...
-
     def forecast(self, scope: Scope, months: Sequence[Window]) -> list[dict[str, Any]]:
         """Per month key and currency: open deals expected to close in it (open_deals,
         open_amount, weighted) and deals won in it (won_deals, won_amount)."""
-        ...
-
-    def undated(self, scope: Scope) -> list[dict[str, Any]]:
-        """Open deals without an expected close date, per currency: deals, amount, weighted."""
-        ...
-
-    def funnel(self, scope: Scope, period: Window, by: str,
-               buckets: Sequence[Window] = ()) -> list[dict[str, Any]]:
-        """Leads created in the period, grouped `by` "source", "month" (the buckets) or "all":
-        key, leads, qualified, quoted, won."""
         ...
 
     def closed(self, scope: Scope, period: Window) -> dict[str, Any]:
@@ -154,32 +130,6 @@ class Reports(Protocol):
 
     def won_value(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
         """Deals won in the period per currency: deals (with an amount) and amount."""
-        ...
-
-    def lead_response(self, scope: Scope, period: Window) -> dict[str, Any]:
-        """Leads created in the period: leads, answered (with an activity after creation) and
-        the seconds to each one's first activity, summed."""
-        ...
-
-    def new_customers(self, period: Window) -> list[dict[str, Any]]:
-        """Customers whose first won deal closed in the period, by that deal's lead source."""
-        ...
-
-    def spend(self, period: Window) -> list[dict[str, Any]]:
-        """Spend booked for the months of the period: source, currency, amount."""
-        ...
-
-    def customer_value(self, scope: Scope, until: date) -> list[dict[str, Any]]:
-        """Orders signed before `until` per currency: revenue and distinct customers."""
-        ...
-
-    def receivables(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
-        """Per currency: outstanding at the period's end and net invoiced within it."""
-        ...
-
-    def aging(self, scope: Scope, today: date, limit: int) -> list[dict[str, Any]]:
-        """Outstanding by customer and currency in buckets current, days_1_30, days_31_60,
-        days_61_90, days_90_plus, with total; the largest totals first."""
         ...
 
     def aging_totals(self, scope: Scope, today: date) -> list[dict[str, Any]]:
@@ -215,16 +165,6 @@ class Reports(Protocol):
         outstanding, due_on."""
         ...
 
-    def spend_of(self, source: str, month: date) -> list[dict[str, Any]]:
-        """One source's spend in one month per currency: amount, entries."""
-        ...
-
     def queued(self, dedupe_keys: Sequence[str]) -> set[str]:
         """Which of these outbox dedupe keys are already taken."""
-        ...
-
-    def export(self, kind: str, scope: Scope, period: Window | None,
-               today: date) -> Iterator[tuple[Any, ...]]:
-        """The rows of a CSV export (deals, invoices, payments, activities), fetched from
-        the database in batches as the caller reads them."""
         ...

@@ -1,9 +1,10 @@
 """The unit of work and repository ports the use cases talk to; storage implements them.
 
 It holds only what the domain uses: the records' repositories, document numbers, the
-customer ledgers, the dunning log and the reports' figures. What only the conversation needs
-(delivery log, dialogs, read-side lists) is the handlers' `ChatUnitOfWork`, which extends it.
-It names the entity types and imports no use case, so the domain has no import circle.
+customer ledgers, the dunning log and the figures of the weekly digests. What only the
+conversation needs (delivery log, dialogs, read-side lists, the other report figures) is the
+handlers' `ChatUnitOfWork`, which extends it. It names the entity types and imports no use
+case, so the domain has no import circle.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from domain.model.spend import Spend
     from domain.model.users import Identity, Invite, LinkCode, Role, User
     from domain.outbox import OutboxMessage
-    from domain.reports import Reports
+    from domain.reports import DigestFigures
 
 T = TypeVar("T")
 
@@ -43,8 +44,6 @@ class Repository(Protocol[T]):
 class UserRepository(Repository["User"], Protocol):
     def by_username(self, username: str) -> User | None: ...
 
-    def count(self) -> int: ...
-
     def with_role(self, role: Role, team: str | None) -> list[User]: ...
 
     def first_joined(self) -> datetime | None:
@@ -54,8 +53,6 @@ class UserRepository(Repository["User"], Protocol):
 
 class IdentityRepository(Repository["Identity"], Protocol):
     def find(self, platform: str, external_id: str) -> Identity | None: ...
-
-    def of_user(self, user_id: int) -> list[Identity]: ...
 
 
 class InviteRepository(Repository["Invite"], Protocol):
@@ -264,7 +261,7 @@ class UnitOfWork(Protocol):
     @property
     def spend(self) -> Repository[Spend]: ...
     @property
-    def reports(self) -> Reports: ...
+    def reports(self) -> DigestFigures: ...
     @property
     def outbox(self) -> OutboxRepository: ...
 

@@ -30,7 +30,6 @@ from domain.errors import InvalidInput
 from domain.model.users import Role
 from domain.references import reference
 from domain.reports import (
-    EXPORT_COLUMNS,
     SECONDS_PER_DAY,
     SECONDS_PER_HOUR,
     Scope,
@@ -50,6 +49,7 @@ from handlers.option_names import shown_option
 from handlers.parsing import Args
 from handlers.periods import Period, parse_period
 from handlers.reply import Attachment, Button, Reply
+from handlers.unit_of_work import EXPORT_COLUMNS
 
 READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
 DIGEST_READERS = (Role.MANAGER, Role.FINANCE)

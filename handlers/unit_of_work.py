@@ -1,18 +1,20 @@
 """The unit of work the conversation talks to: the domain's, and what only chat needs.
 
 Handlers remember which deliveries they served and where an unfinished dialog stands, and
-read lists and cards through read-side SQL (`Queries`, `CashQueries`), a page at a time. No
-use case needs any of it, so it is no part of the domain's port; storage implements both.
+read lists and cards through read-side SQL (`Queries`, `CashQueries`), a page at a time, and
+reports through `Reports` (the digests' figures, which the domain reads too, and more). No
+use case needs the rest, so it is no part of the domain's port; storage implements both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from domain.reports import DigestFigures, Scope, Window
 from domain.search import Token
 from domain.unit_of_work import UnitOfWork
 
@@ -125,8 +127,80 @@ class CashQueries(Protocol):
         ...
 
 
+# The columns of each CSV export, in order; `Reports.export` yields its rows this way.
+EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "deals": ("deal", "title", "customer", "owner", "team", "stage", "status", "currency",
+              "amount", "probability", "close_date", "source", "created_at", "closed_at",
+              "last_activity_at", "lost_reason"),
+    "invoices": ("invoice", "customer", "order", "owner", "team", "currency", "total", "paid",
+                 "credited", "outstanding", "status", "issued_on", "due_on"),
+    "payments": ("payment", "customer", "owner", "currency", "amount", "allocated", "credit",
+                 "received_on", "method", "ref", "invoice"),
+    "activities": ("activity", "at", "user", "kind", "about", "customer", "text"),
+}
+
+
+class Reports(DigestFigures, Protocol):
+    """Every report's aggregates: the digests' figures and those the report commands and the
+    CSV export read (storage implements it; see `DigestFigures` for the units).
+    """
+
+    def pipeline(self, scope: Scope, close: Window | None) -> list[dict[str, Any]]:
+        """Open deals by stage and currency: stage, currency, deals, amount, weighted
+        (optionally only those expected to close within `close`); then one row per currency
+        with stage None: its totals."""
+        ...
+
+    def undated(self, scope: Scope) -> list[dict[str, Any]]:
+        """Open deals without an expected close date, per currency: deals, amount, weighted."""
+        ...
+
+    def funnel(self, scope: Scope, period: Window, by: str,
+               buckets: Sequence[Window] = ()) -> list[dict[str, Any]]:
+        """Leads created in the period, grouped `by` "source", "month" (the buckets) or "all":
+        key, leads, qualified, quoted, won."""
+        ...
+
+    def lead_response(self, scope: Scope, period: Window) -> dict[str, Any]:
+        """Leads created in the period: leads, answered (with an activity after creation) and
+        the seconds to each one's first activity, summed."""
+        ...
+
+    def new_customers(self, period: Window) -> list[dict[str, Any]]:
+        """Customers whose first won deal closed in the period, by that deal's lead source."""
+        ...
+
+    def spend(self, period: Window) -> list[dict[str, Any]]:
+        """Spend booked for the months of the period: source, currency, amount."""
+        ...
+
+    def customer_value(self, scope: Scope, until: date) -> list[dict[str, Any]]:
+        """Orders signed before `until` per currency: revenue and distinct customers."""
+        ...
+
+    def receivables(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
+        """Per currency: outstanding at the period's end and net invoiced within it."""
+        ...
+
+    def aging(self, scope: Scope, today: date, limit: int) -> list[dict[str, Any]]:
+        """Outstanding by customer and currency in buckets current, days_1_30, days_31_60,
+        days_61_90, days_90_plus, with total; the largest totals first."""
+        ...
+
+    def spend_of(self, source: str, month: date) -> list[dict[str, Any]]:
+        """One source's spend in one month per currency: amount, entries."""
+        ...
+
+    def export(self, kind: str, scope: Scope, period: Window | None,
+               today: date) -> Iterator[tuple[Any, ...]]:
+        """The rows of a CSV export (deals, invoices, payments, activities), fetched from
+        the database in batches as the caller reads them."""
+        ...
+
+
 class ChatUnitOfWork(UnitOfWork, Protocol):
-    """The domain's unit of work with the delivery log, dialogs and read-side queries."""
+    """The domain's unit of work with the delivery log, dialogs, read-side queries and every
+    report's aggregates."""
 
     @property
     def deliveries(self) -> DeliveryLog: ...
@@ -136,3 +210,5 @@ class ChatUnitOfWork(UnitOfWork, Protocol):
     def queries(self) -> Queries: ...
     @property
     def cash_queries(self) -> CashQueries: ...
+    @property
+    def reports(self) -> Reports: ...

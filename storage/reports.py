@@ -55,7 +55,8 @@ WON, LOST, OPEN = DealStatus.WON.value, DealStatus.LOST.value, DealStatus.OPEN.v
 
 
 class SqlReports(CashReports, Exports):
-    """Implements domain.reports.Reports (the cash side and the exports in their own files)."""
+    """Implements handlers.unit_of_work.Reports, and with it the domain's DigestFigures (the
+    cash side and the exports in their own files)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session

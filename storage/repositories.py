@@ -52,6 +52,7 @@ class SqlUsers(SqlRepository[User]):
         return self.session.scalars(select(User).filter_by(username=username)).first()
 
     def count(self) -> int:
+        """How many users there are (the console asks before it offers to set one up)."""
         return self.session.scalar(select(func.count()).select_from(tables.users)) or 0
 
     def with_role(self, role: Role, team: str | None) -> list[User]:
@@ -69,9 +70,6 @@ class SqlIdentities(SqlRepository[Identity]):
         return self.session.scalars(
             select(Identity).filter_by(platform=platform, external_id=external_id)
         ).first()
-
-    def of_user(self, user_id: int) -> list[Identity]:
-        return list(self.session.scalars(select(Identity).filter_by(user_id=user_id)))
 
 
 class SqlInvites(SqlRepository[Invite]):

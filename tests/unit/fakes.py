@@ -127,9 +127,6 @@ class FakeIdentities(FakeRepository[Identity]):
         return next((i for i in self.all()
                      if i.platform == platform and i.external_id == external_id), None)
 
-    def of_user(self, user_id: int) -> list[Identity]:
-        return [i for i in self.all() if i.user_id == user_id]
-
 
 class FakeInvites(FakeRepository[Invite]):
     def by_code(self, code: str) -> Invite | None:

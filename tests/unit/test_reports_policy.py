@@ -13,7 +13,6 @@ from domain.model.spend import Spend
 from domain.model.users import Role
 from domain.money import Money
 from domain.reports import (
-    EXPORT_COLUMNS,
     SECONDS_PER_DAY,
     Scope,
     average,
@@ -25,6 +24,7 @@ from domain.settings import Settings
 from domain.spend import record_spend
 from handlers.i18n import LOCALES, Translator
 from handlers.reports import AGING_BUCKETS, FUNNEL_BY
+from handlers.unit_of_work import EXPORT_COLUMNS
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
 
 
