@@ -54,6 +54,7 @@ from bench.receivables import NOW, TODAY, Bill, Sale, seed_invoices, seed_orders
 from bench.seeding import bulk_insert  # noqa: E402
 from bench.statements import StatementLog  # noqa: E402
 from bot.app import App, build_app  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
 from domain.settings import Settings  # noqa: E402
 from handlers.dispatch import Dispatcher  # noqa: E402
 from handlers.reply import Button, Reply  # noqa: E402
@@ -246,7 +247,7 @@ def _without_work(app: App) -> App:
                            for n in range(8)),
                  [[Button("Done R-1", "/done R-1"), Button("Snooze", "/snooze R-1 tomorrow")]])
     dispatcher.handle = lambda incoming: card  # type: ignore[method-assign]
-    return App(app.settings, app.engine, dispatcher)
+    return App(app.settings, app.runtime, app.engine, dispatcher)
 
 
 class DispatcherClock:
@@ -435,8 +436,8 @@ def worker(plan_path: str) -> int:
     plan = json.loads(Path(plan_path).read_text())
     app = None
     if plan["kind"] == "ltcbot":
-        app = build_app(Settings(company_name="Bench", database_url=plan["url"]), lambda: NOW,
-                        run_migrations=False)
+        app = build_app(Settings(company_name="Bench"), Runtime(database_url=plan["url"]),
+                        lambda: NOW, run_migrations=False)
     refused = 0
 
     def count_refusals() -> None:
@@ -549,8 +550,8 @@ def main(argv: list[str] | None = None) -> int:
     for backend in backends:
         kept = seeded(backend, size.key, seeder(size, args.seed), fresh=args.fresh)
         with scratch(kept) as url:
-            app = build_app(Settings(company_name="Bench", database_url=url), lambda: NOW,
-                            run_migrations=False)
+            app = build_app(Settings(company_name="Bench"), Runtime(database_url=url),
+                            lambda: NOW, run_migrations=False)
             load = _load()
             print(f"\n{backend}: {size.describe()}; {args.repeat} rounds; load {load}",
                   flush=True)

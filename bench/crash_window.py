@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.seeding import reset  # noqa: E402
 from bot.app import build_app  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
 from domain.model.users import Role  # noqa: E402
 from domain.settings import Settings  # noqa: E402
 from domain.users import add_user
@@ -45,7 +46,7 @@ def main() -> None:
         engine = make_engine(url)
         reset(engine)
         engine.dispose()
-    app = build_app(Settings(database_url=url), lambda: NOW)
+    app = build_app(Settings(), Runtime(database_url=url), lambda: NOW)
     with app.uow() as uow:
         if uow.users.count() == 0:
             add_user(uow, "boss", Role.ADMIN, NOW, locale="en", timezone="Asia/Shanghai")

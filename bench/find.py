@@ -32,6 +32,7 @@ from bench import sales_lists  # noqa: E402
 from bench.sales_lists import NOW, Shape, StatementLog, explain, measure, say, seed  # noqa: E402
 from bench.seeding import bulk_insert, is_empty, reset  # noqa: E402
 from bot.app import build_app  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
 from domain.search import query_tokens  # noqa: E402
 from domain.settings import Settings  # noqa: E402
 from storage import search_index  # noqa: E402
@@ -101,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
 
-    app = build_app(Settings(company_name="Bench", database_url=args.url), lambda: NOW,
-                    run_migrations=False)
+    app = build_app(Settings(company_name="Bench"), Runtime(database_url=args.url),
+                    lambda: NOW, run_migrations=False)
     log = StatementLog(app.engine)
     with app.engine.connect() as conn:
         counts = {table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()

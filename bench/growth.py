@@ -40,6 +40,7 @@ from bot.app import App, build_app  # noqa: E402
 from bot.console import ConsoleSender  # noqa: E402
 from bot.delivery import Deliverer  # noqa: E402
 from bot.jobs import Jobs  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
 from domain.settings import Settings  # noqa: E402
 from storage import tables as t  # noqa: E402
 from storage import tables_cash as c  # noqa: E402
@@ -274,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             kept = seeded(backend, key, seeder(args.overdue, paid, args.customers, args.seed),
                           fresh=args.fresh)
             with scratch(kept) as url:
-                app = build_app(Settings(company_name="Bench", database_url=url),
+                app = build_app(Settings(company_name="Bench"), Runtime(database_url=url),
                                 lambda: TICK_AT, run_migrations=False)
                 load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
                 prefix = args.profile / f"growth-{backend}-p{paid}" if args.profile else None

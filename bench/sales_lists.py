@@ -32,6 +32,7 @@ from sqlalchemy import Engine, event, func, select, text  # noqa: E402
 
 from bench.seeding import bulk_insert, is_empty, reset  # noqa: E402
 from bot.app import App, build_app  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
 from domain.leads import find_similar  # noqa: E402
 from domain.names import normalise_company  # noqa: E402
 from domain.settings import Settings  # noqa: E402
@@ -324,8 +325,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label:<36} {seconds:7.1f} s", flush=True)
         print(f"  {'total':<36} {time.perf_counter() - started:7.1f} s")
 
-    app = build_app(Settings(company_name="Bench", database_url=args.url), lambda: NOW,
-                    run_migrations=False)
+    app = build_app(Settings(company_name="Bench"), Runtime(database_url=args.url),
+                    lambda: NOW, run_migrations=False)
     log = StatementLog(app.engine)
     with app.engine.connect() as conn:
         deals_total = conn.execute(select(func.count()).select_from(t.deals)).scalar_one()

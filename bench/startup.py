@@ -104,16 +104,17 @@ def mark(name):
     marks.append((name, time.perf_counter()))
 import bot.cli
 mark("import bot.cli (everything a start imports)")
-from bot.config import load_settings
-settings = load_settings(None)
+from bot.config import load_config
+config = load_config(None)
+settings = config.settings
 mark("read config.toml")
 from storage.database import make_engine, migrate
-engine = make_engine(settings.database_url)
+engine = make_engine(config.runtime.database_url)
 migrate(engine)
 engine.dispose()
 mark("migrate (schema already at head)")
 from bot.app import build_app
-app = build_app(settings, run_migrations=False)
+app = build_app(settings, config.runtime, run_migrations=False)
 mark("build the app")
 from handlers.incoming import Incoming
 app.dispatcher.handle(Incoming(platform="console", user_id="boss", chat_id="c", text="/lang en"))

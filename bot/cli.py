@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import make_url
 
 from bot.app import App, build_app
-from bot.config import ConfigError, load_settings
+from bot.config import Config, ConfigError, load_config
 from bot.console import ConsoleSender, default_username, run_console
-from bot.delivery import Deliverer, Sender
+from bot.delivery import Sender
 from bot.doors import DoorError, Secrets, run_doors, senders
 from bot.jobs import Jobs
 from bot.logs import LogLevelError, configure_logging
@@ -23,7 +23,6 @@ from domain.assignment import change_team, hand_over, open_records
 from domain.errors import DomainError, StorageUnavailable
 from domain.model.users import check_timezone, parse_locale, parse_role
 from domain.notifications import queue_notifications
-from domain.settings import Settings
 from domain.users import add_user, set_active, set_role
 from handlers.dispatch import Handled
 from handlers.i18n import Translator
@@ -158,8 +157,7 @@ def _tick(app: App, args: argparse.Namespace) -> int:
             at = at.replace(tzinfo=ZoneInfo(app.settings.timezone))
         at = at.astimezone(UTC)
         app.dispatcher.clock = clock = lambda: at
-    deliverer = Deliverer(app.engine, app.settings, [ConsoleSender(sys.stdout), *door_senders(app)],
-                          clock)
+    deliverer = app.deliverer([ConsoleSender(sys.stdout), *door_senders(app)])
     report = Jobs(app, deliverer).tick(clock())
     d = report.delivered
     print(f"reminders queued: {report.reminders}; chasing messages: {report.dunning}; "
@@ -169,11 +167,12 @@ def _tick(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def unreachable(settings: Settings, error: BaseException) -> str:
+def unreachable(config: Config, error: BaseException) -> str:
     """The message for an operator whose database cannot be reached: what it means in the
     company's language, then the cause in one line, never a traceback."""
+    settings = config.settings
     t = Translator(settings.locale, settings.timezone, settings)
-    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    where = make_url(config.runtime.database_url).render_as_string(hide_password=True)
     cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300]
     return f"{t('ops.database_unavailable')}\n({where}: {cause})"
 
@@ -188,25 +187,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     use_directory(os.environ)  # before the first metric: counters outlive the process
     try:
-        settings = load_settings(args.config)
+        config = load_config(args.config)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
     try:
-        return _run(args, settings)
+        return _run(args, config)
     except DoorError as error:
         print(error, file=sys.stderr)
         return 2
     except Exception as error:
         if not isinstance(translated(error), StorageUnavailable):
             raise
-        print(unreachable(settings, error), file=sys.stderr)
+        print(unreachable(config, error), file=sys.stderr)
         return EXIT_UNAVAILABLE
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, config: Config) -> int:
     command = args.command or "console"
-    app = build_app(settings)
+    app = build_app(config.settings, config.runtime)
     try:
         if command == "migrate":
             print("ok")

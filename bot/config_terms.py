@@ -1,5 +1,5 @@
-"""Reading a list of configured values from config.toml: lead sources, payment methods and
-kinds of activity, each a key with its English and Chinese names and other words for it.
+"""Configured values in config.toml: lead sources, payment methods and kinds of activity,
+each a key with its English and Chinese names and other words for it.
 
 Two shapes are accepted: a plain list of keys (`sources = ["website", "fair"]`, names then
 come from the built-in ones, or are the key itself), and a list of tables
@@ -8,101 +8,104 @@ come from the built-in ones, or are the key itself), and a list of tables
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Annotated, Any, ClassVar
 
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
+
+from bot.config_errors import listing, mistake, show, type_of
+from bot.config_values import Table
+from domain.model.activities import ActivityKind
+from domain.model.payments import PaymentMethod
 from domain.settings import BUILT_IN
 from domain.vocabulary import Term, fold
 
-TERM_KEYS = ("key", "name_en", "name_zh", "aliases")
 _WHAT = {"source": "lead source", "method": "payment method", "kind": "kind of activity",
          "stage": "stage"}
 
 
-class Failing(Protocol):
-    """The part of the settings loader this module uses to read values and report errors."""
+class TermEntry(Table):
+    """One lead source: a plain key ("website") or a table with names and other words."""
 
-    def fail(self, key: str | None, problem: str, fix: str) -> Exception: ...
+    model_config = ConfigDict(title="value")
+    kind: ClassVar[str] = "source"
+    known: ClassVar[tuple[str, ...]] = ()  # the keys the bot knows; empty: any key
 
-    def array(self, value: Any, key: str, example: str) -> list[Any]: ...
+    key: str = Field(examples=["website"], description="a short single word")
+    name_en: str | None = Field(default=None, examples=["Website"])
+    name_zh: str | None = Field(default=None, examples=["官网"])
+    aliases: list[str] | None = Field(default=None, examples=[["展会", "trade show"]])
 
-    def table(self, value: Any, key: str, example: str) -> dict[str, Any]: ...
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_key(cls, value: Any) -> Any:
+        """A plain key is a table with only a key; either way the key must be one we know."""
+        if isinstance(value, str):
+            cls._check_known(value.strip(), ())
+            return {"key": value}
+        if isinstance(value, dict):
+            if isinstance(value.get("key"), str):
+                cls._check_known(value["key"].strip(), ("key",))
+            return value
+        raise mistake(f"this must be a key in double quotes or a table, but it is {type_of(value)} "
+                      f"({show(value)})",
+                      'write it like "website" or { key = "website", name_zh = "官网" }')
 
-    def string(self, value: Any, key: str, example: str, *, allow_empty: bool = False) -> str: ...
+    @classmethod
+    def _check_known(cls, key: str, at: tuple[str, ...]) -> None:
+        if cls.known and key not in cls.known:
+            raise mistake(f'"{key}" is not a {_WHAT[cls.kind]} the bot knows',
+                          f"use one of {listing(cls.known)}", at)
 
-    def check_keys(self, table: Any, known: tuple[str, ...], where: str) -> None: ...
-
-
-def _listing(choices: Iterable[str]) -> str:
-    return ", ".join(f'"{choice}"' for choice in choices)
-
-
-def read_aliases(loader: Failing, value: Any, where: str) -> tuple[str, ...]:
-    """Other words for a value: an array of non-empty strings."""
-    items = loader.array(value, where, '["展会", "trade show"]')
-    return tuple(loader.string(item, f"{where}[{i}]", '"展会"') for i, item in enumerate(items))
-
-
-def read_terms(loader: Failing, value: Any, where: str, kind: str,
-               valid: Callable[[str], bool] | None = None,
-               known: Sequence[str] = ()) -> tuple[Term, ...]:
-    """The list at `where`: keys or tables, each key once, no word naming two values.
-
-    `valid` limits the keys (payment methods and kinds of activity are fixed sets, `known`).
-    """
-    built_in = {term.key: term for term in BUILT_IN.get(kind, ())}
-    example = (f'[{{ key = "{next(iter(built_in), "x")}", name_en = "...", name_zh = "..." }}]'
-               if built_in else '["website"]')
-    items = loader.array(value, where, example)
-    if not items:
-        raise loader.fail(where, "the list is empty",
-                          f"list at least one {_WHAT[kind]}, like {example}")
-    terms: list[Term] = []
-    for index, item in enumerate(items):
-        at = f"{where}[{index}]"
-        if isinstance(item, dict):
-            term = _table_term(loader, item, at, built_in)
-        else:
-            key = loader.string(item, at, '"website"')
-            term = built_in.get(key) or Term(key, key.replace("_", " "), key.replace("_", " "))
-        if valid is not None and not valid(term.key):
-            raise loader.fail(f"{at}.key" if isinstance(item, dict) else at,
-                              f'"{term.key}" is not a {_WHAT[kind]} the bot knows',
-                              f"use one of {_listing(known)}")
-        if any(t.key == term.key for t in terms):
-            raise loader.fail(at, f'the {_WHAT[kind]} "{term.key}" is listed twice',
-                              "remove the repetition")
-        terms.append(term)
-    check_words(loader, terms, where, kind)
-    return tuple(terms)
+    def term(self) -> Term:
+        """The value with what the file leaves out taken from the built-in one of its key."""
+        base = next((t for t in BUILT_IN.get(self.kind, ()) if t.key == self.key), None)
+        name_en = self.name_en or (base.name_en if base else self.key.replace("_", " "))
+        name_zh = self.name_zh or (base.name_zh if base else name_en)
+        aliases = tuple(self.aliases) if self.aliases is not None \
+            else (base.aliases if base else ())
+        return Term(self.key, name_en, name_zh, aliases)
 
 
-def _table_term(loader: Failing, item: dict[str, Any], at: str,
-                built_in: dict[str, Term]) -> Term:
-    loader.check_keys(item, TERM_KEYS, at)
-    if "key" not in item:
-        raise loader.fail(f"{at}.key", "this value has no key",
-                          'add key = "..." with a short single word, like key = "website"')
-    key = loader.string(item["key"], f"{at}.key", '"website"')
-    base = built_in.get(key)
-    name_en = loader.string(item["name_en"], f"{at}.name_en", '"Website"') \
-        if "name_en" in item else (base.name_en if base else key.replace("_", " "))
-    name_zh = loader.string(item["name_zh"], f"{at}.name_zh", '"官网"') \
-        if "name_zh" in item else (base.name_zh if base else name_en)
-    aliases = read_aliases(loader, item["aliases"], f"{at}.aliases") if "aliases" in item \
-        else (base.aliases if base else ())
-    return Term(key, name_en, name_zh, aliases)
+class MethodEntry(TermEntry):
+    """One payment method; the keys are fixed, the names are the company's."""
+
+    kind: ClassVar[str] = "method"
+    known: ClassVar[tuple[str, ...]] = tuple(m.value for m in PaymentMethod)
 
 
-def check_words(loader: Failing, terms: Sequence[Term], where: str, kind: str) -> None:
+class KindEntry(TermEntry):
+    """One kind of activity; the keys are fixed, the names are the company's."""
+
+    kind: ClassVar[str] = "kind"
+    known: ClassVar[tuple[str, ...]] = tuple(k.value for k in ActivityKind)
+
+
+def check_words(terms: Sequence[Term], kind_of: str) -> None:
     """A key, name or other word may stand for one value only, or it could not be chosen."""
     owner: dict[str, str] = {}
     for term in terms:
         for word in dict.fromkeys(fold(w) for w in term.words):
             if word in owner and owner[word] != term.key:
-                raise loader.fail(
-                    where, f'the word "{word}" names both the {_WHAT[kind]} "{owner[word]}" '
-                    f'and "{term.key}", so it could not be chosen',
-                    "give each value its own names and other words",
-                )
+                raise mistake(f'the word "{word}" names both the {_WHAT[kind_of]} '
+                              f'"{owner[word]}" and "{term.key}", so it could not be chosen',
+                              "give each value its own names and other words")
             owner[word] = term.key
+
+
+def _distinct(entries: list[TermEntry]) -> list[TermEntry]:
+    """Each key once, each word for one value."""
+    keys: list[str] = []
+    for index, entry in enumerate(entries):
+        if entry.key in keys:
+            raise mistake(f'the {_WHAT[entry.kind]} "{entry.key}" is listed twice',
+                          "remove the repetition", (index,))
+        keys.append(entry.key)
+    if entries:
+        check_words([entry.term() for entry in entries], entries[0].kind)
+    return entries
+
+
+Sources = Annotated[list[TermEntry], AfterValidator(_distinct)]
+Methods = Annotated[list[MethodEntry], AfterValidator(_distinct)]
+Kinds = Annotated[list[KindEntry], AfterValidator(_distinct)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -64,12 +64,18 @@ _CHANNEL_ROLES = {"managers": Role.MANAGER, "wins": Role.MANAGER, "finance": Rol
 
 
 class Deliverer:
-    """Sends what the outbox holds through the doors that are running."""
+    """Sends what the outbox holds through the doors that are running.
+
+    `chats` says where each shared channel is on each platform (`Runtime.channel_chats`); a
+    channel without a chat there goes to its people by role.
+    """
 
     def __init__(self, engine: Engine, settings: Settings, senders: list[Sender],
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], *,
+                 chats: Mapping[str, Mapping[str, str]] | None = None) -> None:
         self.engine = engine
         self.settings = settings
+        self.chats = chats or {}
         self.senders = {s.platform: s for s in senders}
         self.clock = clock
         self.store = OutboxStore(engine)
@@ -105,7 +111,7 @@ class Deliverer:
         return found[:1], quiet
 
     def _channel_targets(self, name: str) -> list[Target]:
-        chats = self.settings.channels.get(name, {})
+        chats = self.chats.get(name, {})
         found = [Target(p, chat, self.settings.locale, self.settings.timezone, f"#{name}")
                  for p, chat in chats.items() if p in self.senders]
         if found:

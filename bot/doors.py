@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 
 from bot.app import App
 from bot.console import ConsoleSender
-from bot.delivery import Deliverer, Sender
+from bot.delivery import Sender
 from bot.jobs import Jobs
 from bot.scheduler import build_scheduler
 from bot.slack_door import SlackDoor, SlackSender, with_retries
@@ -59,7 +59,7 @@ class Door(Sender, Protocol):
 
 def check(app: App, secrets: Secrets) -> None:
     """Refuse half-configured doors before anything starts."""
-    if secrets.telegram_token and app.settings.telegram_webhook_url \
+    if secrets.telegram_token and app.runtime.telegram_webhook_url \
             and not secrets.telegram_webhook_secret:
         raise DoorError("telegram.webhook_url is set in config.toml, so "
                               "TELEGRAM_WEBHOOK_SECRET must be set too (any long random text)")
@@ -96,7 +96,7 @@ def senders(app: App, secrets: Secrets) -> list[Sender]:
         found.append(TelegramDoor(app, secrets.telegram_token))
     if secrets.slack_bot_token:
         found.append(SlackSender(with_retries(WebClient(
-            token=secrets.slack_bot_token, base_url=app.settings.slack_api_base_url))))
+            token=secrets.slack_bot_token, base_url=app.runtime.slack_api_base_url))))
     return found
 
 
@@ -128,8 +128,7 @@ def run_doors(app: App, secrets: Secrets, console: Callable[[], None]) -> None:
     if not doors:
         log.warning("no TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN set: starting the console")
         # Reminders and alerts for console users appear in the terminal while they type.
-        printer = Deliverer(app.engine, app.settings, [ConsoleSender(sys.stdout)],
-                            app.dispatcher.clock)
+        printer = app.deliverer([ConsoleSender(sys.stdout)])
         background = build_scheduler(Jobs(app, printer))
         background.start()
         try:
@@ -137,7 +136,7 @@ def run_doors(app: App, secrets: Secrets, console: Callable[[], None]) -> None:
         finally:
             background.shutdown(wait=False)
         return
-    deliverer = Deliverer(app.engine, app.settings, list(doors), app.dispatcher.clock)
+    deliverer = app.deliverer(doors)
     scheduler = build_scheduler(Jobs(app, deliverer))
     scheduler.start()
     try:

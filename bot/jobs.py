@@ -70,7 +70,7 @@ class Jobs:
     def dunning_due(self, now: datetime) -> bool:
         """The daily chase is due once the company clock has passed `schedule.dunning_at`."""
         local = now.astimezone(ZoneInfo(self.app.settings.timezone))
-        at = parse_time(self.app.settings.dunning_at)
+        at = parse_time(self.app.runtime.dunning_at)
         return at is not None and local.time() >= at
 
     def digest_fired(self, now: datetime) -> datetime | None:
@@ -79,7 +79,7 @@ class Jobs:
         local = now.astimezone(tz)
         monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time(0),
                                   tzinfo=tz)
-        trigger = CronTrigger.from_crontab(self.app.settings.digest_cron, timezone=tz)
+        trigger = CronTrigger.from_crontab(self.app.runtime.digest_cron, timezone=tz)
         fired: datetime | None = None
         following = trigger.get_next_fire_time(None, monday)
         while following is not None and following <= now:

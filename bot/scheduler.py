@@ -47,25 +47,25 @@ def guarded(name: str, job: Callable[[], object]) -> Callable[[], None]:
 
 def build_scheduler(jobs: Jobs) -> BackgroundScheduler:
     """A scheduler with every job; missed runs after downtime are caught up once (coalesced)."""
-    settings = jobs.app.settings
+    settings, runtime = jobs.app.settings, jobs.app.runtime
     scheduler = BackgroundScheduler(
         timezone=settings.timezone,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
     clock = jobs.app.dispatcher.clock
     scheduler.add_job(guarded("reminders", lambda: jobs.reminders(clock())), IntervalTrigger(
-        seconds=every(settings.reminders_every).total_seconds()), id="reminders")
+        seconds=every(runtime.reminders_every).total_seconds()), id="reminders")
     scheduler.add_job(guarded("deliver", jobs.deliver),
                       IntervalTrigger(seconds=DELIVER_EVERY.total_seconds()), id="deliver")
     # A full pass at start-up and then hourly catches up whatever a downtime made the timed
     # jobs miss; every job is idempotent, so the extra passes send nothing twice.
     scheduler.add_job(guarded("catch-up", lambda: jobs.tick(clock())), IntervalTrigger(hours=1),
                       id="catch-up", next_run_time=datetime.now(ZoneInfo(settings.timezone)))
-    at = parse_time(settings.dunning_at)
+    at = parse_time(runtime.dunning_at)
     if at is None:
-        raise ValueError(f"not a time of day: {settings.dunning_at!r}")
+        raise ValueError(f"not a time of day: {runtime.dunning_at!r}")
     scheduler.add_job(guarded("dunning", lambda: jobs.dunning(clock())), CronTrigger(
         hour=at.hour, minute=at.minute, timezone=settings.timezone), id="dunning")
     scheduler.add_job(guarded("digests", lambda: jobs.digests(clock())), CronTrigger.from_crontab(
-        settings.digest_cron, timezone=settings.timezone), id="digests")
+        runtime.digest_cron, timezone=settings.timezone), id="digests")
     return scheduler

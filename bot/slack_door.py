@@ -237,9 +237,9 @@ class SlackDoor:
                  executor: Executor | None = None) -> None:
         self.app = app
         self.settings = app.settings
-        self.host = host or self.settings.slack_http_host
+        self.host = host or app.runtime.slack_http_host
         self.client = client or WebClient(token=bot_token,
-                                          base_url=self.settings.slack_api_base_url)
+                                          base_url=app.runtime.slack_api_base_url)
         if self.client.token is None:
             self.client.token = bot_token
         with_retries(self.client)
@@ -261,7 +261,7 @@ class SlackDoor:
         if self.socket is not None:
             self.socket.connect()
             return
-        self.server = HttpServer(self.host, self.settings.slack_http_port,
+        self.server = HttpServer(self.host, self.app.runtime.slack_http_port,
                                  {**ops_routes(self.app.engine, self.app.dispatcher.clock),
                                   EVENTS_PATH: self.handle_http})
         self.server.start()

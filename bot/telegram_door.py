@@ -126,11 +126,11 @@ class TelegramDoor:
         self.app = app
         self.settings = app.settings
         self.webhook_secret = webhook_secret or None
-        self.host = host or self.settings.telegram_webhook_host
+        self.host = host or app.runtime.telegram_webhook_host
         self.payloads = ButtonPayloads(app.engine)
         self.bot_id = token.split(":", 1)[0]
         builder = (Application.builder().token(token)
-                   .base_url(self.settings.telegram_api_base_url)
+                   .base_url(app.runtime.telegram_api_base_url)
                    .concurrent_updates(32)
                    .rate_limiter(rate_limiter or flood_control()))
         if request is not None:
@@ -154,7 +154,7 @@ class TelegramDoor:
 
     @property
     def webhook_mode(self) -> bool:
-        return bool(self.settings.telegram_webhook_url)
+        return bool(self.app.runtime.telegram_webhook_url)
 
     # ----------------------------------------------------------------- life cycle
 
@@ -203,11 +203,11 @@ class TelegramDoor:
             await self._close()
 
     async def _open_webhook(self) -> None:
-        url = self.settings.telegram_webhook_url
+        url = self.app.runtime.telegram_webhook_url
         await self.bot.set_webhook(url=url, secret_token=self.webhook_secret,
                                    allowed_updates=ALLOWED_UPDATES)
         path = urlsplit(url).path or "/"
-        self.server = HttpServer(self.host, self.settings.telegram_webhook_port,
+        self.server = HttpServer(self.host, self.app.runtime.telegram_webhook_port,
                                  {**ops_routes(self.app.engine, self.app.dispatcher.clock),
                                   path: self.webhook})
         self.server.start()

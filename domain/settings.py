@@ -1,4 +1,7 @@
-"""The company's settings as plain values; `bot.config` reads them from config.toml."""
+"""The company's business settings as plain values; `bot.config` reads them from config.toml.
+
+How the installation runs (database, chat doors, the times of its jobs, chat ids) is
+`bot.runtime.Runtime`, not this."""
 
 from __future__ import annotations
 
@@ -83,13 +86,12 @@ def _default_dunning() -> tuple[DunningLevel, ...]:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a company sets; every field has a sensible default."""
+    """How the company does business; every field has a sensible default."""
 
     company_name: str = "My Company"
     currency: str = "CNY"
     timezone: str = "Asia/Shanghai"
     locale: str = "zh_Hans_CN"
-    database_url: str = "sqlite:///data/ltc.db"
     stages: tuple[Stage, ...] = field(default_factory=_default_stages)
     stale_after_days: int = 14
     sources: tuple[Term, ...] = SOURCES
@@ -103,19 +105,11 @@ class Settings:
         default_factory=lambda: {"standard": "30/60/10", "net30": "net30"}
     )
     dunning: tuple[DunningLevel, ...] = field(default_factory=_default_dunning)
-    reminders_every: str = "1m"
-    dunning_at: str = "09:00"
-    digest_cron: str = "0 9 * * mon"
-    quiet_hours: str = "21:00-08:00"
-    channels: dict[str, dict[str, str]] = field(default_factory=dict)
+    quiet_hours: str = "21:00-08:00"  # the default for people who set none
+    # The shared channels ("finance", "managers", "wins") the company posts to; where each
+    # one is on which platform is the installation's business, not the domain's.
+    channels: frozenset[str] = frozenset()
     targets: dict[str, Decimal] = field(default_factory=dict)
-    telegram_api_base_url: str = "https://api.telegram.org/bot"
-    telegram_webhook_url: str = ""
-    telegram_webhook_port: int = 8443
-    telegram_webhook_host: str = "127.0.0.1"  # the address the webhook listens on
-    slack_api_base_url: str = "https://slack.com/api/"
-    slack_http_port: int = 3000
-    slack_http_host: str = "127.0.0.1"  # the address the HTTP mode listens on
 
     def stage(self, key: str) -> Stage | None:
         """The stage with this key, or None."""

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from bot.app import App, build_app
+from bot.runtime import Runtime
 from domain.model.users import Role
 from domain.settings import Settings
 from domain.users import add_user
@@ -114,15 +115,20 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(company_name="Test Co", database_url=database_url)
+def settings() -> Settings:
+    return Settings(company_name="Test Co")
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FakeClock) -> Iterator[App]:
+def runtime(database_url: str) -> Runtime:
+    return Runtime(database_url=database_url)
+
+
+@pytest.fixture
+def app(settings: Settings, runtime: Runtime, clock: FakeClock) -> Iterator[App]:
     """The wired application with users: boss (admin), mgr (manager, team east),
     rep and rep2 (reps, team east), other (rep, team west), fin (finance); English."""
-    application = build_app(settings, clock, run_migrations=False)
+    application = build_app(settings, runtime, clock, run_migrations=False)
     with application.uow() as uow:
         uow.action = "test setup"
         for username, role, team in [

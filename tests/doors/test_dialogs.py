@@ -116,7 +116,7 @@ def test_the_dialog_continues_on_another_instance_after_a_restart(
     tg(app, "/lead")
     tg(app, "Harbour Foods")
     app.close()
-    restarted = build_app(app.settings, clock, run_migrations=False)
+    restarted = build_app(app.settings, app.runtime, clock, run_migrations=False)
     try:
         tg(restarted, "Ms Chen")
         assert tg(restarted, "website").ok

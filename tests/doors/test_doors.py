@@ -44,7 +44,7 @@ def test_no_secrets_no_doors_and_run_falls_back_to_the_console(app: App) -> None
 
 
 def test_every_door_with_secrets_opens(app: App, api: SlackApi) -> None:
-    app.settings = dataclasses.replace(app.settings, slack_api_base_url=api.url)
+    app.runtime = dataclasses.replace(app.runtime, slack_api_base_url=api.url)
     doors = build_doors(app, Secrets(telegram_token="1:abc", slack_bot_token="xoxb-1",
                                      slack_signing_secret="s"))
     assert [type(d) for d in doors] == [TelegramDoor, SlackDoor]
@@ -54,7 +54,7 @@ def test_every_door_with_secrets_opens(app: App, api: SlackApi) -> None:
 
 
 def test_slack_app_token_means_socket_mode(app: App, api: SlackApi) -> None:
-    app.settings = dataclasses.replace(app.settings, slack_api_base_url=api.url)
+    app.runtime = dataclasses.replace(app.runtime, slack_api_base_url=api.url)
     (door,) = build_doors(app, Secrets(slack_bot_token="xoxb-1", slack_app_token="xapp-1"))
     assert isinstance(door, SlackDoor) and door.socket is not None
     door.stop()
@@ -71,8 +71,8 @@ def test_half_configured_slack_is_refused_with_what_is_missing(
 
 
 def test_telegram_webhook_needs_its_secret(app: App) -> None:
-    app.settings = dataclasses.replace(app.settings,
-                                       telegram_webhook_url="https://bot.example.test/tg")
+    app.runtime = dataclasses.replace(app.runtime,
+                                      telegram_webhook_url="https://bot.example.test/tg")
     with pytest.raises(DoorError, match="TELEGRAM_WEBHOOK_SECRET"):
         build_doors(app, Secrets(telegram_token="1:abc"))
 

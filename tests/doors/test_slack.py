@@ -380,7 +380,7 @@ def test_an_export_asked_in_a_channel_is_uploaded_to_the_askers_dm(slack: SlackH
 
 def test_http_mode_serves_signed_requests_on_its_port(app: App, api: SlackApi) -> None:
     link(app, "rep", "slack", REP)
-    app.settings = dataclasses.replace(app.settings, slack_http_port=0)
+    app.runtime = dataclasses.replace(app.runtime, slack_http_port=0)
     harness = _harness(app, api)
     harness.door.start()
     try:

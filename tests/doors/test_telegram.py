@@ -89,7 +89,7 @@ def test_an_update_seen_before_a_restart_is_not_applied_again(
     update = message(8, REP, "/lead Before Restart")
     telegram.feed(update)
     telegram.door.stop()
-    restarted = build_app(app.settings, clock, run_migrations=False)
+    restarted = build_app(app.settings, app.runtime, clock, run_migrations=False)
     again = TelegramHarness(restarted)
     again.door.start()
     try:
@@ -370,8 +370,8 @@ def test_a_chart_goes_as_a_photo_and_an_export_as_a_document(
 
 @pytest.fixture
 def webhook(app: App) -> Iterator[TelegramHarness]:
-    app.settings = dataclasses.replace(
-        app.settings, telegram_webhook_url="https://bot.example.test/telegram/hook",
+    app.runtime = dataclasses.replace(
+        app.runtime, telegram_webhook_url="https://bot.example.test/telegram/hook",
         telegram_webhook_port=0)
     harness = TelegramHarness(app)
     harness.door.webhook_secret = "long-random-secret"
@@ -416,8 +416,8 @@ def test_webhook_refuses_requests_without_the_right_secret(
 
 
 def test_webhook_without_a_secret_does_not_start(app: App) -> None:
-    app.settings = dataclasses.replace(
-        app.settings, telegram_webhook_url="https://bot.example.test/telegram/hook")
+    app.runtime = dataclasses.replace(
+        app.runtime, telegram_webhook_url="https://bot.example.test/telegram/hook")
     harness = TelegramHarness(app)
     with pytest.raises(RuntimeError, match="TELEGRAM_WEBHOOK_SECRET"):
         harness.door.start()

@@ -11,7 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 
 from bot.app import build_app
-from bot.config import load_settings
+from bot.config import load_config
+from bot.runtime import Runtime
 from domain.model.users import Role
 from domain.settings import Settings
 from domain.users import add_user
@@ -34,7 +35,7 @@ def run_bot(tmp_path: Path, *args: str, stdin: str = "",
 
 def company_translator() -> Translator:
     """The shipped company's language: what the CLI speaks before anyone chose one."""
-    settings = load_settings(SHIPPED_CONFIG, env={})
+    settings = load_config(SHIPPED_CONFIG, env={}).settings
     return Translator(settings.locale, settings.timezone)
 
 
@@ -68,7 +69,7 @@ def test_users_add_then_list_shows_the_new_user(tmp_path: Path) -> None:
 def test_users_are_deactivated_moved_and_handed_over_from_the_command_line(
         tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ltc.db'}"
-    app = build_app(Settings(database_url=url, locale="en"))
+    app = build_app(Settings(locale="en"), Runtime(database_url=url))
     with app.uow() as uow:
         for name in ("li", "wang"):
             add_user(uow, name, Role.REP, app.dispatcher.clock(), team="east", locale="en",

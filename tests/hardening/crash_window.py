@@ -84,7 +84,7 @@ def _queue(app: App, run: int, rows: int, now: datetime) -> dict[str, int]:
 
 def _sender(app: App, api: SlackApi, at: datetime) -> Deliverer:
     client = WebClient(token=BOT_TOKEN, base_url=api.url)
-    return Deliverer(make_engine(app.settings.database_url), app.settings,
+    return Deliverer(make_engine(app.runtime.database_url), app.settings,
                      [SlackSender(client)], lambda: at)
 
 

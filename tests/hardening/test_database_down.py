@@ -45,7 +45,7 @@ def test_a_message_while_the_database_is_down_gets_a_friendly_answer(hint: str |
     engine = make_engine(NOWHERE)
     seen: list[Handled] = []
     dispatcher = Dispatcher(lambda: SqlUnitOfWork(session_factory(engine)),
-                            Settings(locale="en", database_url=NOWHERE), translate=translated,
+                            Settings(locale="en"), translate=translated,
                             observers=[seen.append])
     reply = dispatcher.handle(Incoming(platform="telegram", user_id="42", chat_id="42",
                                        text="/lead Acme", delivery_id="1:7",

@@ -24,7 +24,8 @@ MESSAGES = 7
 
 @pytest.fixture
 def paced(app: App) -> Iterator[TelegramHarness]:
-    app.settings = dataclasses.replace(app.settings, channels={"managers": {"telegram": GROUP}})
+    app.settings = dataclasses.replace(app.settings, channels=frozenset({"managers"}))
+    app.runtime = dataclasses.replace(app.runtime, channel_chats={"managers": {"telegram": GROUP}})
     harness = TelegramHarness(app, rate_limiter=AIORateLimiter(
         overall_max_rate=1000, overall_time_period=1, group_max_rate=PER_SECOND,
         group_time_period=1))
@@ -51,7 +52,8 @@ def test_the_outbox_burst_to_a_group_is_paced_not_refused(paced: TelegramHarness
                 params={"what": f"m{n}", "to": "x", "error": "e", "attempts": 1},
                 dedupe_key=f"burst:{n}", created_at=clock(), next_attempt_at=clock()))
         uow.commit()
-    stats = Deliverer(app.engine, app.settings, [paced.door], clock).run_once()
+    stats = Deliverer(app.engine, app.settings, [paced.door], clock,
+                      chats=app.runtime.channel_chats).run_once()
     assert stats.sent == MESSAGES
     calls = [c for c in paced.api.calls if c.method == "sendMessage"]
     assert len(calls) == MESSAGES and {c.params["chat_id"] for c in calls} == {GROUP}

@@ -189,7 +189,7 @@ def test_unknown_paths_get_404(server: HttpServer) -> None:
 
 
 def _slack_http(app: App, api: SlackApi) -> Iterator[tuple[int, App]]:
-    app.settings = dataclasses.replace(app.settings, slack_http_port=0)
+    app.runtime = dataclasses.replace(app.runtime, slack_http_port=0)
     harness = _harness(app, api)
     harness.door.start()
     try:
@@ -207,7 +207,7 @@ def slack_port(app: App, slack_api: SlackApi) -> Iterator[int]:
 
 
 def test_the_slack_door_listens_on_127_0_0_1_by_default(app: App, slack_api: SlackApi) -> None:
-    app.settings = dataclasses.replace(app.settings, slack_http_port=0)
+    app.runtime = dataclasses.replace(app.runtime, slack_http_port=0)
     harness = _harness(app, slack_api)
     harness.door.start()
     try:

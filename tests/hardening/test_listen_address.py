@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from domain.settings import Settings
+from bot.config import load_config
+from bot.runtime import Runtime
 from tests.unit.test_config import error_for, write
 
 
 def test_both_doors_listen_on_this_machine_only_by_default(tmp_path: Path) -> None:
-    settings = load_settings(write(tmp_path, '[company]\nname = "Acme"\n'), env={})
-    assert settings.slack_http_host == settings.telegram_webhook_host == "127.0.0.1"
-    assert Settings().slack_http_host == Settings().telegram_webhook_host == "127.0.0.1"
+    runtime = load_config(write(tmp_path, '[company]\nname = "Acme"\n'), env={}).runtime
+    assert runtime.slack_http_host == runtime.telegram_webhook_host == "127.0.0.1"
+    assert Runtime().slack_http_host == Runtime().telegram_webhook_host == "127.0.0.1"
 
 
 @pytest.mark.parametrize("written, read", [("0.0.0.0", "0.0.0.0"), ("::", "::"),
@@ -23,8 +23,8 @@ def test_both_doors_listen_on_this_machine_only_by_default(tmp_path: Path) -> No
 def test_a_listen_address_may_be_set(tmp_path: Path, written: str, read: str) -> None:
     path = write(tmp_path, f'[slack]\nhttp_host = "{written}"\n'
                            f'[telegram]\nwebhook_host = "{written}"\n')
-    settings = load_settings(path, env={})
-    assert settings.slack_http_host == settings.telegram_webhook_host == read
+    runtime = load_config(path, env={}).runtime
+    assert runtime.slack_http_host == runtime.telegram_webhook_host == read
 
 
 @pytest.mark.parametrize("key, section", [("slack.http_host", "[slack]\nhttp_host"),

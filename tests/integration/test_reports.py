@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from bot.app import App, build_app
+from bot.runtime import Runtime
 from domain.digests import month_windows
 from domain.model.users import Role
 from domain.reports import Scope, Window
@@ -99,8 +100,8 @@ def seed(app: App, clock: FakeClock) -> None:
 
 def make_app(url: str, clock: FakeClock) -> App:
     """The wired app on an empty database with the cast of tests/conftest.py."""
-    app = build_app(Settings(company_name="Test Co", database_url=url, targets=TARGETS),
-                    clock, run_migrations=False)
+    app = build_app(Settings(company_name="Test Co", targets=TARGETS),
+                    Runtime(database_url=url), clock, run_migrations=False)
     with app.uow() as uow:
         uow.action = "test setup"
         for username, role, team in [

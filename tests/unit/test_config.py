@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import Config, ConfigError, load_config
+from bot.runtime import Runtime
 from domain.settings import DunningLevel, Settings, Stage
 
 SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "config.toml"
@@ -21,14 +22,18 @@ def write(tmp_path: Path, text: str, name: str = "config.toml") -> Path:
 
 
 def load(tmp_path: Path, text: str) -> Settings:
-    return load_settings(write(tmp_path, text), env={})
+    return load_config(write(tmp_path, text), env={}).settings
+
+
+def load_runtime(tmp_path: Path, text: str) -> Runtime:
+    return load_config(write(tmp_path, text), env={}).runtime
 
 
 def error_for(tmp_path: Path, text: str, key: str) -> str:
     """Load a broken file and return the message, which must name the file and the key."""
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
-        load_settings(path, env={})
+        load_config(path, env={})
     message = str(caught.value)
     assert str(path) in message
     assert key in message
@@ -47,7 +52,7 @@ def test_no_file_anywhere_gives_all_defaults(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert load_settings(env={}) == Settings()
+    assert load_config(env={}) == Config()
 
 
 def test_config_toml_in_current_directory_is_used_when_no_path_given(
@@ -55,20 +60,20 @@ def test_config_toml_in_current_directory_is_used_when_no_path_given(
 ) -> None:
     write(tmp_path, '[company]\nname = "Here Ltd"\n')
     monkeypatch.chdir(tmp_path)
-    assert load_settings(env={}).company_name == "Here Ltd"
+    assert load_config(env={}).settings.company_name == "Here Ltd"
 
 
 def test_ltc_config_env_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, '[company]\nname = "Ignored"\n')
     other = write(tmp_path, '[company]\nname = "From Env"\n', name="etc/ltc.toml")
     monkeypatch.chdir(tmp_path)
-    assert load_settings(env={"LTC_CONFIG": str(other)}).company_name == "From Env"
+    assert load_config(env={"LTC_CONFIG": str(other)}).settings.company_name == "From Env"
 
 
 def test_explicit_path_wins_over_ltc_config(tmp_path: Path) -> None:
     chosen = write(tmp_path, '[company]\nname = "Chosen"\n', name="a.toml")
     other = write(tmp_path, '[company]\nname = "Other"\n', name="b.toml")
-    settings = load_settings(chosen, env={"LTC_CONFIG": str(other)})
+    settings = load_config(chosen, env={"LTC_CONFIG": str(other)}).settings
     assert settings.company_name == "Chosen"
 
 
@@ -76,22 +81,22 @@ def test_env_defaults_to_os_environ(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     path = write(tmp_path, '[company]\nname = "Env"\n')
     monkeypatch.setenv("LTC_CONFIG", str(path))
     monkeypatch.setenv("LTC_DATABASE_URL", "postgresql+psycopg://u@h/db")
-    settings = load_settings()
-    assert settings.company_name == "Env"
-    assert settings.database_url == "postgresql+psycopg://u@h/db"
+    config = load_config()
+    assert config.settings.company_name == "Env"
+    assert config.runtime.database_url == "postgresql+psycopg://u@h/db"
 
 
 def test_missing_explicit_file_is_an_error_naming_it(tmp_path: Path) -> None:
     missing = tmp_path / "nope.toml"
     with pytest.raises(ConfigError, match="does not exist") as caught:
-        load_settings(missing, env={})
+        load_config(missing, env={})
     assert str(missing) in str(caught.value)
 
 
 def test_invalid_toml_is_an_error_with_the_line(tmp_path: Path) -> None:
     path = write(tmp_path, "[company]\nname = Acme\n")
     with pytest.raises(ConfigError, match="not valid TOML.*line 2") as caught:
-        load_settings(path, env={})
+        load_config(path, env={})
     assert str(path) in str(caught.value)
 
 
@@ -99,13 +104,14 @@ def test_invalid_toml_is_an_error_with_the_line(tmp_path: Path) -> None:
 
 
 def test_shipped_config_loads_with_its_values() -> None:
-    settings = load_settings(SHIPPED_CONFIG, env={})
+    config = load_config(SHIPPED_CONFIG, env={})
+    settings, runtime = config.settings, config.runtime
     assert settings.company_name == "Acme Trading"
     assert settings.currency == "CNY"
     assert settings.timezone == "Asia/Shanghai"
     assert settings.locale == "zh_Hans_CN"
     expected_db = (SHIPPED_CONFIG.parent / "data" / "ltc.db").resolve().as_posix()
-    assert settings.database_url == f"sqlite:///{expected_db}"
+    assert runtime.database_url == f"sqlite:///{expected_db}"
     assert [stage.key for stage in settings.stages] == ["qualification", "proposal", "negotiation"]
     assert settings.stages[1] == Stage("proposal", "Proposal", "方案报价", 50, ("报价",))
     assert settings.stale_after_days == 14
@@ -117,17 +123,18 @@ def test_shipped_config_loads_with_its_values() -> None:
     assert settings.plans["standard"] == "30/60/10"
     assert settings.plans["net30"] == "net30"
     assert settings.dunning == Settings().dunning
-    assert settings.reminders_every == "1m"
-    assert settings.dunning_at == "09:00"
-    assert settings.digest_cron == "0 9 * * mon"
+    assert runtime.reminders_every == "1m"
+    assert runtime.dunning_at == "09:00"
+    assert runtime.digest_cron == "0 9 * * mon"
     assert settings.quiet_hours == "21:00-08:00"
-    assert settings.channels == {}
+    assert settings.channels == frozenset()
+    assert runtime.channel_chats == {}
     assert settings.targets == {"2026-12": Decimal("500000"), "2027-01": Decimal("400000")}
-    assert settings.telegram_api_base_url == "https://api.telegram.org/bot"
-    assert settings.telegram_webhook_url == ""
-    assert settings.telegram_webhook_port == 8443
-    assert settings.slack_api_base_url == "https://slack.com/api/"
-    assert settings.slack_http_port == 3000
+    assert runtime.telegram_api_base_url == "https://api.telegram.org/bot"
+    assert runtime.telegram_webhook_url == ""
+    assert runtime.telegram_webhook_port == 8443
+    assert runtime.slack_api_base_url == "https://slack.com/api/"
+    assert runtime.slack_http_port == 3000
 
 
 def test_file_with_only_company_keeps_every_other_default(tmp_path: Path) -> None:
@@ -146,7 +153,7 @@ def test_locale_zh_means_simplified_chinese(tmp_path: Path) -> None:
 
 
 def test_every_section_maps_to_its_settings_field(tmp_path: Path) -> None:
-    settings = load(
+    config = load_config(write(
         tmp_path,
         """
 [company]
@@ -187,11 +194,12 @@ webhook_port = 8443
 api_base_url = "http://localhost:9000/api/"
 http_port = 3001
 """,
-    )
+    ), env={})
+    settings, runtime = config.settings, config.runtime
     assert settings.company_name == "Full"
     assert settings.currency == "EUR"
     assert settings.timezone == "Europe/Berlin"
-    assert settings.database_url == "postgresql+psycopg://user@db/ltc"
+    assert runtime.database_url == "postgresql+psycopg://user@db/ltc"
     assert settings.stages == (Stage("demo", "Demo", "演示", 30),)
     assert settings.stale_after_days == 7
     assert settings.lead_sources == ("fair",)
@@ -204,16 +212,17 @@ http_port = 3001
         DunningLevel(-1, ("owner", "admin")),
         DunningLevel(14, ("finance",)),
     )
-    assert settings.reminders_every == "30s"
-    assert settings.dunning_at == "08:30"
-    assert settings.digest_cron == "30 8 * * fri"
+    assert runtime.reminders_every == "30s"
+    assert runtime.dunning_at == "08:30"
+    assert runtime.digest_cron == "30 8 * * fri"
     assert settings.quiet_hours == "22:00-07:00"
-    assert settings.channels == {"finance": {"telegram": "-1001234567890", "slack": "C0FIN"}}
+    assert settings.channels == {"finance"}
+    assert runtime.channel_chats == {"finance": {"telegram": "-1001234567890", "slack": "C0FIN"}}
     assert settings.targets == {"2026-12": Decimal("0.1")}
-    assert settings.telegram_api_base_url == "http://localhost:8081/bot"
-    assert settings.telegram_webhook_url == "https://bot.example.com/tg"
-    assert settings.slack_api_base_url == "http://localhost:9000/api/"
-    assert settings.slack_http_port == 3001
+    assert runtime.telegram_api_base_url == "http://localhost:8081/bot"
+    assert runtime.telegram_webhook_url == "https://bot.example.com/tg"
+    assert runtime.slack_api_base_url == "http://localhost:9000/api/"
+    assert runtime.slack_http_port == 3001
 
 
 def test_stage_names_default_from_the_key(tmp_path: Path) -> None:
@@ -232,16 +241,16 @@ def test_money_and_percent_values_are_exact_decimals(tmp_path: Path) -> None:
 
 def test_ltc_database_url_overrides_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, '[database]\nurl = "sqlite:///data/ltc.db"\n')
-    settings = load_settings(path, env={"LTC_DATABASE_URL": "postgresql+psycopg://u@h/db"})
-    assert settings.database_url == "postgresql+psycopg://u@h/db"
+    runtime = load_config(path, env={"LTC_DATABASE_URL": "postgresql+psycopg://u@h/db"}).runtime
+    assert runtime.database_url == "postgresql+psycopg://u@h/db"
 
 
 def test_ltc_database_url_overrides_defaults_without_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    settings = load_settings(env={"LTC_DATABASE_URL": "sqlite://"})
-    assert settings.database_url == "sqlite://"
+    runtime = load_config(env={"LTC_DATABASE_URL": "sqlite://"}).runtime
+    assert runtime.database_url == "sqlite://"
 
 
 def test_relative_sqlite_path_is_resolved_against_the_config_directory(
@@ -249,15 +258,15 @@ def test_relative_sqlite_path_is_resolved_against_the_config_directory(
 ) -> None:
     path = write(tmp_path, '[database]\nurl = "sqlite:///var/ltc.db"\n', name="conf/config.toml")
     monkeypatch.chdir(tmp_path)
-    settings = load_settings(path, env={})
+    runtime = load_config(path, env={}).runtime
     expected = (tmp_path / "conf" / "var" / "ltc.db").resolve().as_posix()
-    assert settings.database_url == f"sqlite:///{expected}"
+    assert runtime.database_url == f"sqlite:///{expected}"
 
 
 def test_default_sqlite_path_is_resolved_against_the_config_directory(tmp_path: Path) -> None:
-    settings = load(tmp_path, '[company]\nname = "X"\n')
+    runtime = load_runtime(tmp_path, '[company]\nname = "X"\n')
     expected = (tmp_path / "data" / "ltc.db").resolve().as_posix()
-    assert settings.database_url == f"sqlite:///{expected}"
+    assert runtime.database_url == f"sqlite:///{expected}"
 
 
 @pytest.mark.parametrize(
@@ -270,7 +279,7 @@ def test_default_sqlite_path_is_resolved_against_the_config_directory(tmp_path: 
     ],
 )
 def test_absolute_in_memory_and_other_urls_are_untouched(tmp_path: Path, url: str) -> None:
-    assert load(tmp_path, f'[database]\nurl = "{url}"\n').database_url == url
+    assert load_runtime(tmp_path, f'[database]\nurl = "{url}"\n').database_url == url
 
 
 # ------------------------------------------------------------------------- errors
@@ -452,8 +461,8 @@ def test_bad_reminder_interval_is_an_error(tmp_path: Path, value: str) -> None:
 ])
 def test_schedule_times_are_read_by_the_chat_grammar(tmp_path: Path, field: str, value: str,
                                                      kept: str) -> None:
-    settings = load(tmp_path, f'[schedule]\n{field} = "{value}"\n')
-    assert getattr(settings, field) == kept
+    config = load_config(write(tmp_path, f'[schedule]\n{field} = "{value}"\n'), env={})
+    assert getattr(config.settings if field == "quiet_hours" else config.runtime, field) == kept
 
 
 def test_bad_digest_cron_is_an_error(tmp_path: Path) -> None:
@@ -539,7 +548,7 @@ def test_error_message_says_what_is_wrong_and_how_to_fix_it(tmp_path: Path) -> N
 ])
 def test_plans_use_the_same_grammar_as_plan_in_chat(tmp_path: Path, plan: str, stored: str) -> None:
     path = write(tmp_path, f'[plans]\nmine = "{plan}"\n')
-    assert load_settings(path, env={}).plans == {"mine": stored}
+    assert load_config(path, env={}).settings.plans == {"mine": stored}
 
 
 @pytest.mark.parametrize(("cron", "stored"), [
@@ -550,4 +559,4 @@ def test_plans_use_the_same_grammar_as_plan_in_chat(tmp_path: Path, plan: str, s
 def test_numeric_cron_weekdays_keep_their_standard_meaning(tmp_path: Path, cron: str,
                                                            stored: str) -> None:
     path = write(tmp_path, f'[schedule]\ndigest_cron = "{cron}"\n')
-    assert load_settings(path, env={}).digest_cron == stored
+    assert load_config(path, env={}).runtime.digest_cron == stored

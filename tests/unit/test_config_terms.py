@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import load_config
 from domain.settings import PAYMENT_METHODS, SOURCES
 from domain.vocabulary import Term, resolve
 from tests.unit.test_config import SHIPPED_CONFIG, error_for, load
 
 
 def test_the_shipped_file_names_every_value_in_both_languages() -> None:
-    settings = load_settings(SHIPPED_CONFIG, env={})
+    settings = load_config(SHIPPED_CONFIG, env={}).settings
     for kind in ("stage", "source", "method", "kind"):
         terms = settings.terms(kind)
         assert terms, kind

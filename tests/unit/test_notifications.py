@@ -19,8 +19,8 @@ from domain.settings import Settings
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_deal
 
 SETTINGS = Settings()
-WITH_WINS = Settings(channels={"wins": {"slack": "C0WINS"}})
-WITH_MANAGERS = Settings(channels={"managers": {"telegram": "-100"}})
+WITH_WINS = Settings(channels=frozenset({"wins"}))
+WITH_MANAGERS = Settings(channels=frozenset({"managers"}))
 
 
 @pytest.fixture
