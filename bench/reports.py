@@ -31,7 +31,8 @@ from sqlalchemy import Engine, text  # noqa: E402
 
 from bench.databases import BACKENDS, seeded  # noqa: E402
 from bench.seeding import bulk_insert, is_empty, reset  # noqa: E402
-from domain.digests import add_months, month_windows
+from domain.dates import add_months  # noqa: E402
+from domain.digests import month_windows
 from domain.names import normalise_company  # noqa: E402
 from domain.reports import Scope, Window  # noqa: E402
 from storage import tables as t  # noqa: E402
@@ -216,7 +217,7 @@ def seed(engine: Engine, shape: Shape, rng: random.Random) -> dict[str, float]:
 
     def spending() -> Iterator[dict[str, Any]]:
         for months in range(24):
-            first = add_months(TODAY, -months)
+            first = add_months(TODAY.replace(day=1), -months)
             for name in SOURCES[:-1]:
                 yield {"source": name, "month": first, "currency": "CNY",
                        "amount": Decimal(rng.randrange(1000, 100_000)), "recorded_by": 1,

@@ -23,7 +23,8 @@ from domain.dates import parse_when, split_when  # noqa: E402
 from domain.names import normalise_company  # noqa: E402
 from domain.settings import Settings  # noqa: E402
 from domain.vocabulary import resolve  # noqa: E402
-from handlers.parsing import normalise, tokenize  # noqa: E402
+from handlers.arguments import tokenize  # noqa: E402
+from handlers.command_line import normalise  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 COMMANDS = [

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from handlers.dispatch import Handled
 from storage.outbox import OutboxStore
 
 if TYPE_CHECKING:
     from prometheus_client import Counter, Histogram
+
+    from handlers.dispatch import Handled  # a type only: sending needs no command modules
 
 log = logging.getLogger(__name__)
 

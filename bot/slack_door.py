@@ -32,11 +32,13 @@ from bot.health import ops_routes
 from bot.http_server import HttpRequest, HttpResponse, HttpServer
 from domain.errors import DomainError
 from domain.references import looks_like_ref
+from handlers.arguments import tokenize
+from handlers.command_line import split_command
 from handlers.commands import find
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
+from handlers.item_lines import parse_quote_lines
 from handlers.outgoing import SLACK_LIMIT, is_personal, split_text, translator_for
-from handlers.parsing import parse_quote_lines, split_command, tokenize
 from handlers.reply import Attachment, Button, Reply
 
 log = logging.getLogger(__name__)

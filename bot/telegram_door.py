@@ -52,6 +52,7 @@ from bot.app import App
 from bot.delivery import SendFailed
 from bot.health import ops_routes
 from bot.http_server import HttpRequest, HttpResponse, HttpServer
+from handlers.command_line import split_command
 from handlers.commands import COMMANDS
 from handlers.i18n import Translator, locale_of
 from handlers.incoming import Incoming
@@ -62,7 +63,6 @@ from handlers.outgoing import (
     translator_for,
     utf16_length,
 )
-from handlers.parsing import split_command
 from handlers.reply import Attachment, Button, Reply
 from storage.dialogs import ButtonPayloads
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.dates import add_months
 from domain.model.users import Role, User
 from domain.money import quantize
 from domain.outbox import OutboxMessage
@@ -32,14 +33,9 @@ CASH_WEEKS = 4
 # --------------------------------------------------------------------------- months and weeks
 
 
-def add_months(day: date, months: int) -> date:
-    """The first day of the month `months` after `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def month_windows(start: date, end: date, tz_name: str) -> list[Window]:
-    """The calendar months that touch [start, end), each whole, keyed "YYYY-MM"."""
+    """The calendar months that touch [start, end), each whole, keyed "YYYY-MM": the one
+    builder of month buckets (forecasts, funnels by month, digests)."""
     months: list[Window] = []
     first = start.replace(day=1)
     while first < end:
@@ -84,7 +80,7 @@ def manager_digest(uow: UnitOfWork, settings: Settings, scope: Scope,
     week = digest_week(fired_at, settings)
     closed = reports.closed(scope, week)
     today = week.end
-    months = month_windows(today, add_months(today, 2), settings.timezone)
+    months = month_windows(today, add_months(today.replace(day=1), 2), settings.timezone)
     forecast = {(r["month"], r["currency"]): r for r in reports.forecast(scope, months)}
     c = settings.currency
     stale_before = fired_at - timedelta(days=settings.stale_after_days)

@@ -4,6 +4,8 @@ Drawn with matplotlib's object API on the Agg canvas (no pyplot, no display). La
 already translated; Chinese ones are set in Noto Sans CJK SC, a font file shipped by the
 `mplfonts` package and registered with matplotlib here, so a fresh machine draws 汉字, not boxes.
 One lock keeps rendering to one thread at a time: matplotlib's font cache is shared state.
+matplotlib is loaded by the first chart drawn, not on import: a process that only sends
+reminders or answers other commands never pays for it.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ from decimal import Decimal
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 FALLBACK_FAMILY = "DejaVu Sans"
@@ -51,6 +52,8 @@ def cjk_font_path() -> Path:
 @cache
 def font_families() -> tuple[str, ...]:
     """Register the CJK font with matplotlib once; the families to draw text with."""
+    from matplotlib import font_manager
+
     path = cjk_font_path()
     font_manager.fontManager.addfont(str(path))
     name = font_manager.FontProperties(fname=str(path)).get_name()
@@ -67,6 +70,9 @@ class Bar:
 
 
 def _figure(width: float, height: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
@@ -79,12 +85,16 @@ def _png(figure: Figure) -> bytes:
 
 
 def _render(draw: Callable[[], Figure]) -> bytes:
+    import matplotlib
+
     with _LOCK, matplotlib.rc_context({"font.family": list(font_families()),
                                        "axes.unicode_minus": False}):
         return _png(draw())
 
 
 def _axis_money(fmt: Format) -> FuncFormatter:
+    from matplotlib.ticker import FuncFormatter
+
     return FuncFormatter(lambda value, _pos: fmt(Decimal(str(round(value, 2)))))
 
 

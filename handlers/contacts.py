@@ -5,17 +5,14 @@ from __future__ import annotations
 from domain.customers import add_contact, get_customer
 from domain.errors import InvalidInput
 from domain.model.customers import Contact, NewContact
-from domain.model.users import Role
 from domain.records import readable
 from domain.references import reference
 from handlers.arguments import need, read_args
-from handlers.commands import command
+from handlers.commands import READERS, SALES, command
 from handlers.context import Ctx
 from handlers.references import customer_id, ref_of
 from handlers.reply import Button, Reply
 
-READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
-SALES = (Role.REP, Role.MANAGER)
 LISTED = 30
 
 
@@ -44,7 +41,8 @@ def _card(ctx: Ctx, contact_ref: int) -> Reply:
         Button(ctx.t("button.history"), f"/history {contact.number}")]])
 
 
-@command("contact", roles=READERS, group="records")
+@command("contact", roles=READERS, group="records",
+         samples=("A-1 name=Zhao phone=13911112222", "A-3 name=Spy", "C-1"))
 def contact(ctx: Ctx, text: str) -> Reply:
     usage = ctx.t("help.contact.usage")
     args = read_args(text, "name", "title", "phone", "email", "note", usage=usage)
@@ -66,7 +64,7 @@ def contact(ctx: Ctx, text: str) -> Reply:
                           f"/contacts {reference('customer', added.customer_id)}")]])
 
 
-@command("contacts", roles=READERS, group="records")
+@command("contacts", roles=READERS, group="records", samples=("A-1", "A-3"))
 def contacts(ctx: Ctx, text: str) -> Reply:
     usage = ctx.t("help.contacts.usage")
     args = read_args(text, usage=usage)

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.dates import When, parse_when
+from domain.dates import When, parse_date, parse_when
 from domain.model.users import User
 from domain.money import Money
 from domain.settings import Settings
+from handlers.amounts import parse_amount
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
-from handlers.parsing import parse_amount, parse_date
 from handlers.unit_of_work import ChatUnitOfWork
 
 DEFAULT_REMINDER_TIME = time(9, 0)

@@ -20,16 +20,13 @@ from domain.errors import DomainError, InvalidInput
 from domain.model.users import Role
 from domain.references import looks_like_ref, reference
 from domain.vocabulary import resolve
-from handlers.arguments import need
-from handlers.commands import command
+from handlers.amounts import parse_amount
+from handlers.arguments import need, tokenize
+from handlers.command_line import split_command
+from handlers.commands import SALES, command
 from handlers.context import Ctx
+from handlers.item_lines import parse_quote_lines
 from handlers.option_names import CHINESE, option_key
-from handlers.parsing import (
-    parse_amount,
-    parse_quote_lines,
-    split_command,
-    tokenize,
-)
 from handlers.references import deal_id, ref_of
 from handlers.reply import Button, Reply
 from handlers.unit_of_work import DialogState
@@ -188,7 +185,6 @@ def _finish_reason(name: str) -> Callable[[Answers], str]:
     return finish
 
 
-SALES = (Role.REP, Role.MANAGER)
 
 DIALOGS: dict[str, Dialog] = {
     dialog.name: dialog for dialog in (
@@ -326,7 +322,7 @@ def set_aside_note(ctx: Ctx, reply: Reply) -> Reply:
                  private=reply.private, files=reply.files)
 
 
-@command("cancel", group="team")
+@command("cancel", group="team", samples=("",))
 def cancel(ctx: Ctx, text: str) -> Reply:
     if open_dialog(ctx) is None:
         return Reply(ctx.t("dialog.nothing_to_cancel"))
@@ -334,7 +330,7 @@ def cancel(ctx: Ctx, text: str) -> Reply:
     return Reply(ctx.t("dialog.cancelled"))
 
 
-@command("resume", group="team")
+@command("resume", group="team", samples=("",))
 def resume(ctx: Ctx, text: str) -> Reply:
     """Pick up a draft that another command set aside, at the question it had reached."""
     state = open_dialog(ctx)

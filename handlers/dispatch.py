@@ -14,26 +14,19 @@ from domain.notifications import queue_notifications
 from domain.outbox import OutboxMessage
 from domain.settings import Settings
 from domain.users import link_chat_account
-from handlers import (  # noqa: F401  (registers the commands)
-    cash,
-    contacts,
-    dialogs,
-    history,
-    records,
-    reports,
-    sales,
-    team,
-)
+from handlers import dialogs
 from handlers.choices import choice_buttons
-from handlers.commands import find
+from handlers.command_line import check_length, normalise, split_command
+from handlers.commands import find, load_all
 from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
-from handlers.parsing import check_length, normalise, split_command
 from handlers.reply import Reply
 from handlers.unit_of_work import ChatUnitOfWork
 
 log = logging.getLogger(__name__)
+
+load_all()  # every module of commands in handlers/ registers its own
 
 Clock = Callable[[], datetime]
 

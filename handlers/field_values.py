@@ -11,7 +11,7 @@ from typing import Any
 
 from domain.references import reference
 from handlers.context import Ctx
-from handlers.sales import stage_name
+from handlers.deals import stage_name
 
 MONEY = {"amount", "total", "unit_price"}
 PERCENT = {"probability", "discount_pct", "tax_pct", "percent"}

@@ -9,17 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from domain.history import trail
-from domain.model.users import Role
 from domain.records import readable
-from handlers.arguments import need, page_of, read_args
-from handlers.commands import command, find
+from handlers.arguments import need, next_page, page_of, read_args
+from handlers.commands import READERS, command, find
 from handlers.context import Ctx
 from handlers.field_values import label, value_text
 from handlers.references import card_command, ref_of
 from handlers.reply import Button, Reply
 
 HISTORY_ROWS = 15
-READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
 KINDS = ("lead", "customer", "contact", "deal", "quote", "order", "invoice", "payment")
 # Columns that say nothing a reader needs: comparison keys, ids and positions of lines, ...
 HIDDEN = {"id", "name_key", "last_activity_at", "amount_ref", "quote_id", "order_id",
@@ -61,7 +59,7 @@ def history_line(ctx: Ctx, row: dict[str, Any], kind: str, currency: str) -> str
                  action=_action(row["action"]), done=done)
 
 
-@command("history", roles=READERS, group="records")
+@command("history", roles=READERS, group="records", samples=("D-1", "D-3", "INV-2026-0002", "C-1"))
 def history(ctx: Ctx, text: str) -> Reply:
     usage = ctx.t("help.history.usage")
     args = read_args(text, "page", usage=usage)
@@ -77,8 +75,7 @@ def history(ctx: Ctx, text: str) -> Reply:
     shown = [line for row in found.rows
              if (line := history_line(ctx, row, record.kind, currency)) is not None]
     lines += ["  " + line for line in shown] or [ctx.t("history.none")]
-    if found.has_more:
-        lines.append(ctx.t("list.more", command=f"/history {record.number} page={page + 1}"))
+    lines += next_page(ctx, found.has_more, f"/history {record.number}", page)
     card = card_command(record.number)
     buttons = [[Button(ctx.t("button.open_record", ref=record.number), card)]] if card else []
     return Reply("\n".join(lines), buttons)

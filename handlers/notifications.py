@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from domain.digests import FINANCE_DIGEST, MANAGER_DIGEST
+from handlers.digests import digest_reply
 from handlers.i18n import Translator
 from handlers.references import card_command
 from handlers.reply import Button, Reply
-from handlers.reports import digest_reply
 
 
 def _shown(value: Any, t: Translator) -> Any:

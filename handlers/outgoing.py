@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
+from handlers.command_line import split_command
 from handlers.commands import find
 from handlers.i18n import Translator
-from handlers.parsing import split_command
 from handlers.reply import Reply
 
 TELEGRAM_LIMIT = 4096  # characters of one message, counted in UTF-16 units

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.digests import add_months
+from domain.dates import add_months
 from domain.errors import InvalidInput
 from domain.reports import Window
 
@@ -120,7 +120,7 @@ def _recent(count: int, unit: str, today: date) -> Period:
     elif unit == "w":
         start = end - timedelta(days=7 * count)
     else:
-        first = add_months(end, -count * (12 if unit == "y" else 1))
+        first = add_months(end.replace(day=1), -count * (12 if unit == "y" else 1))
         try:
             start = first.replace(day=end.day)
         except ValueError:  # no such day in that month (31st, 29th of February): the next 1st
@@ -233,13 +233,3 @@ def parse_period(text: str, today: date) -> Period:
             or found.start.year < 1970:
         raise InvalidInput("period.bad", value=text, examples=EXAMPLES)
     return found
-
-
-def months_of(period: Period) -> list[Period]:
-    """The calendar months that touch the period, each whole."""
-    months: list[Period] = []
-    first = period.start.replace(day=1)
-    while first < period.end:
-        months.append(_month(first.year, first.month))
-        first = add_months(first, 1)
-    return months

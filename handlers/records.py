@@ -7,31 +7,23 @@ from typing import Any
 from domain import assignment
 from domain.corrections import EDITABLE, Corrected, correct, refuse_posted
 from domain.errors import InvalidInput
-from domain.model.users import Role
 from domain.records import readable
 from domain.references import Ref, reference
 from domain.search import query_tokens
-from handlers.arguments import need, page_of, read_args
-from handlers.commands import command
+from handlers.arguments import need, next_page, page_of, read_args, usage_of
+from handlers.commands import MANAGERS, READERS, SALES, command
 from handlers.context import Ctx
+from handlers.deals import stage_name
 from handlers.field_values import label, value_text
 from handlers.option_names import OptionNames
 from handlers.references import card_command, ref_of
 from handlers.reply import Button, Reply
-from handlers.sales import stage_name
 
-READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
-SALES = (Role.REP, Role.MANAGER)
-MANAGERS = (Role.MANAGER,)
 EDIT_KINDS = ("lead", "deal", "customer", "contact", "quote", "order", "invoice", "payment")
 RENAMED = {"lead": "company", "deal": "title", "customer": "name", "contact": "name"}
 FIND_ROWS = 10
 FIND_BUTTONS = 6
 CLEAR = ("", "-", "—")
-
-
-def _usage(ctx: Ctx, name: str) -> str:
-    return ctx.t(f"help.{name}.usage")
 
 
 def _open_buttons(ctx: Ctx, number: str) -> list[list[Button]]:
@@ -87,9 +79,10 @@ def _edit_ref(ctx: Ctx, first: str | None, usage: str) -> Ref:
     return ref
 
 
-@command("edit", roles=READERS, group="records")
+@command("edit", roles=READERS, group="records",
+         samples=("D-2 amount=30k", "L-3 note=hi", "A-3 phone=13900000000", "O-1 total=1"))
 def edit(ctx: Ctx, text: str) -> Reply:
-    usage = _usage(ctx, "edit")
+    usage = usage_of(ctx, "edit")
     first = text.split()[0] if text.split() else None
     ref = _edit_ref(ctx, first, usage)
     args = read_args(text, *EDITABLE[ref.kind], usage=usage)
@@ -103,9 +96,10 @@ def edit(ctx: Ctx, text: str) -> Reply:
     return _corrected(ctx, ref, done)
 
 
-@command("rename", roles=READERS, group="records")
+@command("rename", roles=READERS, group="records",
+         samples=("A-2 Renamed Co", "D-3 Other Title", "Q-1 New"))
 def rename(ctx: Ctx, text: str) -> Reply:
-    usage = _usage(ctx, "rename")
+    usage = usage_of(ctx, "rename")
     first, _, rest = text.strip().partition(" ")
     ref = _edit_ref(ctx, first or None, usage)
     name = need(rest.strip().strip('"“” '), "rename.need_name", usage)
@@ -126,9 +120,9 @@ def _handed(ctx: Ctx, key: str, done: assignment.Handed, **params: Any) -> Reply
     return Reply("\n".join(lines), buttons)
 
 
-@command("assign", roles=MANAGERS, group="records")
+@command("assign", roles=MANAGERS, group="records", samples=("D-2 rep2", "A-3 rep"))
 def assign(ctx: Ctx, text: str) -> Reply:
-    usage = _usage(ctx, "assign")
+    usage = usage_of(ctx, "assign")
     args = read_args(text, usage=usage)
     if len(args.positional) != 2:
         raise InvalidInput("assign.need_parts", usage=usage)
@@ -137,9 +131,9 @@ def assign(ctx: Ctx, text: str) -> Reply:
     return _handed(ctx, "assign.done", done, ref=ref.number)
 
 
-@command("handover", roles=MANAGERS, group="records")
+@command("handover", roles=MANAGERS, group="records", samples=("rep2 rep", "other rep"))
 def handover(ctx: Ctx, text: str) -> Reply:
-    usage = _usage(ctx, "handover")
+    usage = usage_of(ctx, "handover")
     args = read_args(text, usage=usage)
     if len(args.positional) != 2:
         raise InvalidInput("handover.need_parts", usage=usage)
@@ -175,9 +169,9 @@ def _found_row(ctx: Ctx, row: dict[str, Any]) -> str:
                  amount=ctx.t.money(row["amount"], row["currency"]), owner=row["owner"] or "—")
 
 
-@command("find", roles=READERS, group="records")
+@command("find", roles=READERS, group="records", samples=("alpha", "beta", "13800000001", "gamma"))
 def find_records(ctx: Ctx, text: str) -> Reply:
-    usage = _usage(ctx, "find")
+    usage = usage_of(ctx, "find")
     args = read_args(text, "page", usage=usage)
     wanted = need(args.text, "find.need_text", usage)
     tokens = query_tokens(wanted)
@@ -189,8 +183,7 @@ def find_records(ctx: Ctx, text: str) -> Reply:
         return Reply(ctx.t("find.none", text=wanted))
     lines = [ctx.t("find.title", text=wanted, page=page)]
     lines += [_found_row(ctx, row) for row in found.rows]
-    if found.has_more:
-        lines.append(ctx.t("list.more", command=f"/find {wanted} page={page + 1}"))
+    lines += next_page(ctx, found.has_more, f"/find {wanted}", page)
     if found.capped:
         lines.append(ctx.t("find.narrow"))
     refs = [reference(row["kind"], row["id"]) for row in found.rows[:FIND_BUTTONS]]

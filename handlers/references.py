@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from domain.errors import InvalidInput, NotFound
 from domain.model.subjects import Subject
-from domain.references import EXAMPLE, Ref, looks_like_ref, parse_ref, reference
+from domain.references import EXAMPLE, PREFIX, Ref, looks_like_ref, parse_ref, reference
 from domain.subjects import resolve_subject
 from handlers.context import Ctx
 
@@ -68,3 +70,15 @@ def subject(ctx: Ctx, text: str) -> Subject:
         if len(found) == 1:
             return resolve_subject(ctx.uow, ctx.user, kind, found[0][0])
     raise NotFound("ref.no_match", value=text)
+
+
+# A first word shaped like a reference to what a reminder can be about (any id, even one no
+# record has), so that it is read as a reference and refused as one, never as text.
+_SUBJECT_RE = re.compile(
+    rf"^(?i:[{''.join(PREFIX[k] for k in ('lead', 'customer', 'deal', 'quote', 'order'))}])"
+    r"[-‐–—]?\d+$")
+
+
+def ref_like(word: str) -> bool:
+    """True for L-3, a5, D-07, Q-3, O-12: a lead, customer, deal, quote or order reference."""
+    return bool(_SUBJECT_RE.match(word))

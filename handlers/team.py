@@ -21,7 +21,7 @@ from handlers.reply import Button, Reply
 GROUPS = ("sales", "records", "cash", "reports", "team")
 
 
-@command("start", group="team", aliases=("link",))
+@command("start", group="team", aliases=("link",), samples=("NOCODE1",))
 def start(ctx: Ctx, text: str) -> Reply:
     if text.strip():
         raise Conflict("invite.already_linked")
@@ -29,7 +29,7 @@ def start(ctx: Ctx, text: str) -> Reply:
                        role=ctx.t(f"role.{ctx.user.role}")))
 
 
-@command("linkcode", group="team")
+@command("linkcode", group="team", samples=("",))
 def linkcode(ctx: Ctx, text: str) -> Reply:
     """A one-time code to use this same account from another chat platform."""
     link = create_link_code(ctx.uow, ctx.user, ctx.now)
@@ -37,21 +37,21 @@ def linkcode(ctx: Ctx, text: str) -> Reply:
     return Reply(ctx.t("team.link_code", code=link.code, minutes=minutes), private=True)
 
 
-@command("lang", group="team")
+@command("lang", group="team", samples=("en",))
 def lang(ctx: Ctx, text: str) -> Reply:
     ctx.user.set_language(need(text, "user.need_language", ctx.t("help.lang.usage")))
     t = Translator(ctx.user.locale, ctx.user.timezone, ctx.settings)
     return Reply(t("team.language_set"))
 
 
-@command("tz", group="team")
+@command("tz", group="team", samples=("Asia/Shanghai",))
 def tz(ctx: Ctx, text: str) -> Reply:
     ctx.user.set_timezone(need(text, "user.need_timezone", ctx.t("help.tz.usage")))
     t = Translator(ctx.user.locale, ctx.user.timezone, ctx.settings)
     return Reply(t("team.timezone_set", tz=ctx.user.timezone, now=t.when(ctx.now)))
 
 
-@command("quiet", group="team")
+@command("quiet", group="team", samples=("22:00-07:30",))
 def quiet(ctx: Ctx, text: str) -> Reply:
     """My quiet hours: no reminders or alerts reach me in this window (my time zone)."""
     value = text.strip().lower()
@@ -65,7 +65,7 @@ def quiet(ctx: Ctx, text: str) -> Reply:
     return Reply(ctx.t("team.quiet_set", window=ctx.user.quiet_hours, tz=ctx.user.timezone))
 
 
-@command("invite", roles=(Role.ADMIN,), group="team")
+@command("invite", roles=(Role.ADMIN,), group="team", samples=("Newbie role=rep team=east",))
 def invite(ctx: Ctx, text: str) -> Reply:
     usage = ctx.t("help.invite.usage")
     args = read_args(text, "role", "team", usage=usage)
@@ -115,7 +115,8 @@ _USER_ACTIONS = {"列表": "list", "停用": "deactivate", "启用": "activate",
                  "团队": "team"}
 
 
-@command("users", roles=(Role.ADMIN,), group="team")
+@command("users", roles=(Role.ADMIN,), group="team",
+         samples=("", "role rep2 manager", "deactivate rep2"))
 def users(ctx: Ctx, text: str) -> Reply:
     usage = ctx.t("help.users.usage")
     words = text.split()
@@ -139,7 +140,7 @@ def users(ctx: Ctx, text: str) -> Reply:
     raise InvalidInput("users.bad_action", value=text, usage=usage)
 
 
-@command("help", group="team")
+@command("help", group="team", samples=("", "quote"))
 def help_(ctx: Ctx, text: str) -> Reply:
     name = text.strip().lstrip("/").lower()
     if name:

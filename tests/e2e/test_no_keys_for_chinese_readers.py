@@ -117,7 +117,7 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> Rendered:
 @pytest.fixture
 def chart_words(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """The words each chart is drawn with: titles, legends, bar and month labels."""
-    import handlers.reports as reports
+    import handlers.charts as charts
 
     drawn: dict[str, list[str]] = {}
 
@@ -131,14 +131,14 @@ def chart_words(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         return []
 
     for name in ("pipeline_chart", "aging_chart", "forecast_chart"):
-        draw = getattr(reports, name)
+        draw = getattr(charts, name)
 
         def recording(*args: Any, _draw: Any = draw, _name: str = name, **kwargs: Any) -> bytes:
             drawn.setdefault(_name, []).extend(words(list(args) + list(kwargs.values())))
             result: bytes = _draw(*args, **kwargs)
             return result
 
-        monkeypatch.setattr(reports, name, recording)
+        monkeypatch.setattr(charts, name, recording)
     return drawn
 
 

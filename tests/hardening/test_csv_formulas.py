@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from bot.app import App
+from handlers.export import write_csv
 from handlers.i18n import Translator
-from handlers.reports import write_csv
 from tests.support import say
 
 DANGEROUS = ['=HYPERLINK("http://evil","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",

@@ -2,8 +2,9 @@
 sample arguments of every registered command.
 
 Whose records are whose can be read from their names: rep's (team east) contain "EastSecret",
-rep2's "Rep2Private", other's (team west) "WestOnly". A new command needs one entry in SAMPLES
-(a test fails until it has one); the matrix and the fuzz suite then cover it.
+rep2's "Rep2Private", other's (team west) "WestOnly". A new command brings its own sample
+arguments (`@command(..., samples=...)`, written against the records below; a test fails
+until it has some); the matrix and the fuzz suite then cover it.
 """
 
 from __future__ import annotations
@@ -19,70 +20,14 @@ from sqlalchemy import Engine, event
 from bot.app import App
 from domain.model.users import Role
 from domain.users import add_user
-from handlers import reports
+from handlers import charts, dispatch  # noqa: F401  (registers every command)
+from handlers.commands import COMMANDS
 from tests.support import FakeClock, say
 
-# Arguments after the command name; "" is the command alone. Refs: L-1, L-2, A-1, A-2, D-1,
-# D-2, Q-1, Q-2, O-1, INV-2026-0001, P-1, R-1 are rep's; L-3, A-3, D-3, Q-3, O-2,
-# INV-2026-0002, P-2, R-2 other's; L-4 rep2's.
-SAMPLES: dict[str, tuple[str, ...]] = {
-    "order": ("O-1", "O-2"),
-    "deliver": ("O-1 1 x Server", "O-2 all"),
-    "invoice": ("O-1 amount=100", "O-2 amount=100"),
-    "invoices": ("", "all", "A-3", "overdue"),
-    "paid": ("INV-2026-0001 10", "INV-2026-0002 10"),
-    "apply": ("A-1", "A-3"),
-    "pay": ("INV-2026-0001 10", "A-3 10"),
-    "void": ('INV-2026-0002 reason="wrong address"',),
-    "customer": ("A-1", "A-3", "Beta"),
-    "cancel": ("",),
-    "resume": ("",),
-    "pipeline": ("", "all", "team"),
-    "forecast": ("", "all"),
-    "funnel": ("", "all"),
-    "kpi": ("", "all"),
-    "aging": ("", "all"),
-    "leaderboard": ("", "all"),
-    "stale": ("all",),
-    "digest": ("",),
-    "export": ("deals", "invoices all", "payments", "activities team"),
-    "spend": ("ads 1000",),
-    "lead": ("Fresh Lead Co contact=Wu", "", "L-1"),
-    "leads": ("", "all"),
-    "qualify": ("L-3 amount=1", "L-4"),
-    "disqualify": ('L-4 reason="no budget"', 'L-3 reason="no budget"'),
-    "deal": ("D-1", "D-3", "Beta"),
-    "deals": ("", "team", "won"),
-    "stage": ("D-2 proposal", "D-3 proposal"),
-    "won": ("D-3",),
-    "lost": ('D-3 reason="price"',),
-    "log": ("D-2 call hello", "D-3 call hello"),
-    "remind": ("tomorrow call someone", "D-3 tomorrow call"),
-    "todo": ("",),
-    "done": ("R-1", "R-2"),
-    "snooze": ("R-1 mon", "R-2 mon"),
-    "quote": ("D-2 1 x Thing @ 10", "Q-1", "Q-3"),
-    "approve": ("Q-2",),
-    "reject": ('Q-2 reason="too deep"',),
-    "withdraw": ("Q-2", "Q-3"),
-    "accept": ("Q-2 plan=net30", "Q-3"),
-    "start": ("NOCODE1",),
-    "linkcode": ("",),
-    "lang": ("en",),
-    "tz": ("Asia/Shanghai",),
-    "quiet": ("22:00-07:30",),
-    "invite": ("Newbie role=rep team=east",),
-    "users": ("", "role rep2 manager", "deactivate rep2"),
-    "help": ("", "quote"),
-    "edit": ("D-2 amount=30k", "L-3 note=hi", "A-3 phone=13900000000", "O-1 total=1"),
-    "rename": ("A-2 Renamed Co", "D-3 Other Title", "Q-1 New"),
-    "assign": ("D-2 rep2", "A-3 rep"),
-    "handover": ("rep2 rep", "other rep"),
-    "contact": ("A-1 name=Zhao phone=13911112222", "A-3 name=Spy", "C-1"),
-    "contacts": ("A-1", "A-3"),
-    "find": ("alpha", "beta", "13800000001", "gamma"),
-    "history": ("D-1", "D-3", "INV-2026-0002", "C-1"),
-}
+# Each command's arguments after its name ("" is the command alone), from the command table.
+# Refs: L-1, L-2, A-1, A-2, D-1, D-2, Q-1, Q-2, O-1, INV-2026-0001, P-1, R-1 are rep's; L-3,
+# A-3, D-3, Q-3, O-2, INV-2026-0002, P-2, R-2 other's; L-4 rep2's.
+SAMPLES: dict[str, tuple[str, ...]] = {name: c.samples for name, c in COMMANDS.items()}
 
 SETUP = [
     ("rep", "/lead EastSecret Alpha contact=EastSecretLi phone=13800000001"),
@@ -188,4 +133,4 @@ def fast_charts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Charts are drawn by matplotlib (0.2 s each, tested in test_charts); these suites ask
     who sees what, so a chart here is a placeholder picture."""
     for name in ("pipeline_chart", "aging_chart", "forecast_chart"):
-        monkeypatch.setattr(reports, name, lambda *args, **kwargs: b"\x89PNG placeholder")
+        monkeypatch.setattr(charts, name, lambda *args, **kwargs: b"\x89PNG placeholder")

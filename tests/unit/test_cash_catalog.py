@@ -9,8 +9,8 @@ import pytest
 from domain.model.invoices import InvoiceStatus
 from domain.model.orders import OrderStatus
 from domain.model.payments import PaymentMethod
-from handlers.cash import SCOPES
 from handlers.i18n import Translator
+from handlers.invoices import SCOPES
 
 LABELS = (
     [f"invoice.status.{s}" for s in InvoiceStatus]

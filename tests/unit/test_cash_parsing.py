@@ -8,7 +8,7 @@ import pytest
 
 from domain.errors import InvalidInput
 from domain.model.deliveries import DeliveryInput
-from handlers.cash import parse_delivery_items
+from handlers.deliveries import parse_delivery_items
 
 
 @pytest.mark.parametrize(("text", "expected"), [

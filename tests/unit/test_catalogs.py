@@ -58,7 +58,7 @@ def _keywords() -> dict[str, tuple[int, ...] | None]:
 
 
 def _source_keys() -> dict[str, set[str]]:
-    """Key -> the places ("handlers/sales.py:51") that use it literally."""
+    """Key -> the places ("handlers/leads.py:51") that use it literally."""
     used: dict[str, set[str]] = {}
     for directory in SOURCE_DIRS:
         for filename, line, message, _comments, _context in extract_from_dir(

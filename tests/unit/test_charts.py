@@ -21,7 +21,7 @@ from handlers.charts import (
     pipeline_chart,
 )
 from handlers.i18n import Translator
-from handlers.reports import compact
+from handlers.report_text import compact
 
 ZH = Translator("zh_Hans_CN")
 

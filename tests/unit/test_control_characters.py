@@ -3,7 +3,7 @@ not even be stored on PostgreSQL."""
 
 from __future__ import annotations
 
-from handlers.parsing import normalise
+from handlers.command_line import normalise
 
 
 def test_control_characters_are_dropped_but_tabs_and_line_breaks_kept() -> None:

@@ -1,4 +1,4 @@
-"""Tests for the chat command grammar in handlers.parsing."""
+"""Tests for the chat command grammar: the command line, arguments, amounts and item lines."""
 
 from __future__ import annotations
 
@@ -9,23 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.dates import parse_date, parse_time
 from domain.errors import InvalidInput
 from domain.money import Money
 from domain.references import Ref, looks_like_ref, parse_ref
-from handlers.parsing import (
-    MAX_TEXT,
-    Args,
-    QuoteLineText,
-    check_length,
-    parse_amount,
-    parse_date,
-    parse_percent,
-    parse_quantity,
-    parse_quote_lines,
-    parse_time,
-    split_command,
-    tokenize,
-)
+from handlers.amounts import parse_amount, parse_percent, parse_quantity
+from handlers.arguments import Args, tokenize
+from handlers.command_line import MAX_TEXT, check_length, split_command
+from handlers.item_lines import QuoteLineText, parse_quote_lines
 
 SUNDAY = date(2026, 11, 22)
 WEDNESDAY = date(2026, 11, 25)

@@ -6,10 +6,17 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from domain.digests import month_windows
 from domain.errors import InvalidInput
-from handlers.periods import months_of, parse_period
+from domain.reports import Window
+from handlers.periods import Period, parse_period
 
 TODAY = date(2026, 11, 23)  # a Monday
+
+
+def months_of(period: Period) -> list[Window]:
+    """The month buckets the reports use for a period (one builder for all of them)."""
+    return month_windows(period.start, period.end, "UTC")
 
 
 def _days(text: str, today: date = TODAY) -> tuple[str, str, str]:

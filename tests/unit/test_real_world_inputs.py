@@ -25,7 +25,10 @@ from domain.names import normalise_company
 from domain.references import parse_ref
 from domain.settings import Settings
 from domain.vocabulary import Ambiguous, resolve
-from handlers.parsing import normalise, parse_amount, parse_quote_lines, tokenize
+from handlers.amounts import parse_amount
+from handlers.arguments import tokenize
+from handlers.command_line import normalise
+from handlers.item_lines import parse_quote_lines
 
 TODAY = date(2026, 11, 23)  # a Monday
 SETTINGS = Settings()

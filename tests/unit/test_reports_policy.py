@@ -23,7 +23,8 @@ from domain.reports import (
 from domain.settings import Settings
 from domain.spend import record_spend
 from handlers.i18n import LOCALES, Translator
-from handlers.reports import AGING_BUCKETS, FUNNEL_BY
+from handlers.report_text import AGING_BUCKETS
+from handlers.reports import FUNNEL_BY
 from handlers.unit_of_work import EXPORT_COLUMNS
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
 
