@@ -24,8 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.seeding import reset  # noqa: E402
 from bot.app import build_app  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
+from domain.model.users import Role  # noqa: E402
 from domain.settings import Settings  # noqa: E402
-from domain.users import Role, add_user  # noqa: E402
+from domain.users import add_user
 from storage.database import make_engine  # noqa: E402
 from tests.doors.slack_fake import SlackApi  # noqa: E402
 from tests.hardening.crash_window import run  # noqa: E402

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bench.seeding import bulk_insert
-from domain.invoices import INVOICE_SERIES
+from domain.model.invoices import INVOICE_SERIES
 from domain.references import document_number
 from storage import tables as t
 from storage import tables_cash as c

@@ -32,8 +32,9 @@ from sqlalchemy import Engine, text  # noqa: E402
 from bench.databases import BACKENDS, seeded  # noqa: E402
 from bench.seeding import bulk_insert, is_empty, reset  # noqa: E402
 from domain.dates import add_months  # noqa: E402
-from domain.digests import Scope, Window, month_windows  # noqa: E402
+from domain.digests import month_windows
 from domain.names import normalise_company  # noqa: E402
+from domain.reports import Scope, Window  # noqa: E402
 from storage import tables as t  # noqa: E402
 from storage import tables_cash as c  # noqa: E402
 from storage.database import make_engine, migrate  # noqa: E402

@@ -21,8 +21,9 @@ from bot.logs import LogLevelError, configure_logging
 from bot.metrics import exposition, use_directory
 from domain.assignment import change_team, hand_over, open_records
 from domain.errors import DomainError, StorageUnavailable
+from domain.model.users import check_timezone, parse_locale, parse_role
 from domain.notifications import queue_notifications
-from domain.users import add_user, check_timezone, parse_locale, parse_role, set_active, set_role
+from domain.users import add_user, set_active, set_role
 from handlers.dispatch import Handled
 from handlers.i18n import Translator
 from storage import search_index

@@ -15,8 +15,8 @@ from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from bot.config_errors import listing, mistake, show, type_of
 from bot.config_values import Table
-from domain.activities import ActivityKind
-from domain.payments import PaymentMethod
+from domain.model.activities import ActivityKind
+from domain.model.payments import PaymentMethod
 from domain.settings import BUILT_IN
 from domain.vocabulary import Term, fold
 

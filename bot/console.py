@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import App
-from domain.users import Role, add_user
+from domain.model.users import Role
+from domain.users import add_user
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
 from handlers.reply import Attachment, Reply

@@ -11,10 +11,9 @@ from typing import Protocol
 from sqlalchemy import Engine, select
 
 from bot.metrics import observe_delivery
-from domain.notifications import OutboxMessage
-from domain.outbox import LEASE, QuietHours, retry_delay
+from domain.model.users import Role
+from domain.outbox import LEASE, OutboxMessage, QuietHours, retry_delay
 from domain.settings import Settings
-from domain.users import Role
 from handlers.i18n import Translator
 from handlers.notifications import render
 from handlers.reply import Reply

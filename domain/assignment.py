@@ -14,16 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.customers import Customer
-from domain.deals import Deal
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import RecordsAssigned
-from domain.leads import Lead
-from domain.quotes import OPEN_STATUSES
+from domain.model.customers import Customer
+from domain.model.deals import Deal
+from domain.model.leads import Lead
+from domain.model.quotes import OPEN_STATUSES, Quote
+from domain.model.reminders import Reminder
+from domain.model.users import Role, User
 from domain.records import writable
-from domain.reminders import Reminder
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
 
 ASSIGNABLE = ("lead", "deal", "customer")
 OWNERS = (Role.REP, Role.MANAGER)
@@ -85,10 +85,9 @@ def _new_owner(uow: UnitOfWork, actor: User | None, username: str) -> User:
     return user
 
 
-def _give(entities: Iterable[Any], to: User) -> None:
+def _give(entities: Iterable[Customer | Deal | Lead | Quote], to: User) -> None:
     for entity in entities:
-        entity.owner_id = to.id or 0
-        entity.team = to.team
+        entity.give_to(to.id or 0, to.team)
 
 
 def _follow_deals(uow: UnitOfWork, deals: list[Deal], to: User) -> None:
@@ -105,7 +104,7 @@ def _reminders_about(uow: UnitOfWork, user_id: int, refs: set[tuple[str, int]]) 
 
 def _move_reminders(reminders: list[Reminder], to: User) -> None:
     for reminder in reminders:
-        reminder.user_id = to.id or 0
+        reminder.give_to(to.id or 0)
 
 
 def _told(uow: UnitOfWork, actor: User | None, to: User, refs: list[str],
@@ -174,12 +173,7 @@ def change_team(uow: UnitOfWork, actor: User | None, username: str,
     if actor is not None:
         actor.require(Role.ADMIN)
     user = _person(uow, username)
-    team = team.strip() if team and team.strip() not in ("-", "") else None
-    if team is not None and len(team) > 64:
-        raise InvalidInput("field.too_long", field="team", limit=64)
-    if user.team == team:
-        raise Conflict("user.same_team", username=user.username, team=team or "—")
-    user.team = team
+    user.join_team(team)
     held = open_records(uow, user)
     _give([*held.customers, *held.leads], user)
     _follow_deals(uow, held.deals, user)

@@ -11,24 +11,26 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domain.customers import (
+from domain.errors import Conflict, InvalidInput
+from domain.leads import check_source, find_similar, similar_customers
+from domain.model.customers import (
     MAX_NAME,
     MAX_NOTE,
     MAX_TITLE,
+    Customer,
     optional_email,
     optional_phone,
     text_field,
 )
-from domain.deals import AmountSource, Deal
-from domain.errors import Conflict, InvalidInput
-from domain.leads import check_source, find_similar, similar_customers
+from domain.model.deals import AmountSource, Deal
+from domain.model.leads import Lead
+from domain.model.users import User
 from domain.money import Money
-from domain.names import normalise_company
+from domain.names import NameMatch, normalise_company
 from domain.records import writable
 from domain.references import reference
 from domain.settings import Settings
-from domain.unit_of_work import NameMatch, UnitOfWork
-from domain.users import User
+from domain.unit_of_work import UnitOfWork
 
 # The fields each kind of record takes in /edit, in the order help lists them.
 EDITABLE: dict[str, tuple[str, ...]] = {
@@ -117,12 +119,14 @@ def _person_fields(entity: Any, values: dict[str, Any], changes: list[Change]) -
         _set(entity, changes, "note", _text(values["note"], "note", MAX_NOTE))
 
 
-def _renamed(entity: Any, changes: list[Change], attr: str, value: Any) -> bool:
+def _renamed(entity: Lead | Customer, changes: list[Change], attr: str, value: Any) -> bool:
     """A new company name, and with it a new comparison key; True when it changed."""
-    name = _text(value, attr, MAX_NAME, required=True)
-    if not _set(entity, changes, attr, name):
+    name = _text(value, attr, MAX_NAME, required=True) or ""
+    before = getattr(entity, attr)
+    if before == name:
         return False
-    entity.name_key = normalise_company(name or "")
+    entity.rename(name)
+    changes.append(Change(attr, before, name))
     return True
 
 

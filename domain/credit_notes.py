@@ -1,4 +1,4 @@
-"""Credit notes (红字发票): how an issued invoice is voided without being edited."""
+"""Voiding an invoice: a credit note for its total; payments on it become credit."""
 
 from __future__ import annotations
 
@@ -6,34 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from domain.errors import Conflict, InvalidInput
 from domain.events import InvoiceVoided
-from domain.invoices import Invoice, get_invoice
-from domain.payments import allocate
+from domain.invoices import get_invoice
+from domain.model.credit_notes import CREDIT_NOTE_SERIES, CreditNote
+from domain.model.invoices import Invoice
+from domain.model.payments import Payment, release
+from domain.model.users import Role, User
 from domain.references import document_number
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
-
-CREDIT_NOTE_SERIES = "CN"
-MAX_REASON = 500
-
-
-@dataclass(eq=False)
-class CreditNote:
-    """Cancels an invoice (CN-<year>-<seq>); linked to it, posted once."""
-
-    number: str
-    year: int
-    seq: int
-    invoice_id: int
-    customer_id: int
-    currency: str
-    amount: Decimal
-    reason: str
-    issued_on: date
-    issued_by: int
-    created_at: datetime
-    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -48,16 +28,10 @@ def void_invoice(
 ) -> VoidedInvoice:
     """Cancel an invoice with a credit note for its total; payments on it become credit."""
     actor.require(Role.FINANCE)
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput("void.reason_required")
-    if len(reason) > MAX_REASON:
-        raise InvalidInput("field.too_long", field="reason", limit=MAX_REASON)
+    reason = CreditNote.checked_reason(reason)
     invoice = get_invoice(uow, actor, number)
     uow.ledgers.lock(invoice.customer_id)
-    if invoice.is_void:
-        done = invoice.credit_notes[0]
-        raise Conflict("void.already", invoice=invoice.number, credit_note=done.number)
+    invoice.check_voidable()
     issued_on = max(today, invoice.issued_on)
     seq = uow.numbers.next(CREDIT_NOTE_SERIES, issued_on.year)
     note = CreditNote(
@@ -67,20 +41,21 @@ def void_invoice(
         issued_by=actor.id or 0, created_at=now,
     )
     uow.credit_notes.add(note)
-    invoice.credit_notes.append(note)
+    invoice.void(note)
     uow.flush()
-    released = Decimal(0)
-    by_payment: dict[int, Decimal] = {}
-    for allocation in invoice.allocations:
-        key = allocation.payment_id or 0
-        by_payment[key] = by_payment.get(key, Decimal(0)) + allocation.amount
-    for payment_id, net in sorted(by_payment.items()):
+    released = release(invoice, _payments(uow, invoice), note.id, now)
+    uow.events.append(InvoiceVoided(invoice.id or 0, invoice.number, note.number,
+                                    invoice.owner_id, reason, released, invoice.currency))
+    return VoidedInvoice(invoice, note, released)
+
+
+def _payments(uow: UnitOfWork, invoice: Invoice) -> dict[int, Payment]:
+    """The payments that still have money settled on the invoice, by id."""
+    found: dict[int, Payment] = {}
+    for payment_id, net in invoice.paid_by().items():
         if net == 0:
             continue
         payment = uow.payments.get(payment_id)
         assert payment is not None
-        allocate(payment, invoice, -net, now, credit_note_id=note.id)
-        released += net
-    uow.events.append(InvoiceVoided(invoice.id or 0, invoice.number, note.number,
-                                    invoice.owner_id, reason, released, invoice.currency))
-    return VoidedInvoice(invoice, note, released)
+        found[payment_id] = payment
+    return found

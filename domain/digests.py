@@ -1,108 +1,36 @@
-"""Reports and weekly digests: who sees which scope, the read port the figures come from,
-the ratios made of its sums and counts, and the job that queues one digest per reader.
+"""Weekly digests: the figures each manager and finance reader gets, and the job that
+queues one digest per reader.
 
-Every figure is a SQL aggregate behind `Reports`; this module only divides two of them
-(a rate, an average) and decides who gets what. A digest is queued as an outbox row with
-its figures as JSON and a dedupe key per ISO week and reader, so a second or late run of
-the job sends nothing twice; the text is written at send time in the reader's language.
+The figures come from `uow.reports` (see `domain.reports`). A digest is queued as an outbox
+row with its figures as JSON and a dedupe key per ISO week and reader, so a second or late
+run of the job sends nothing twice; the text is written at send time in the reader's
+language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.dates import add_months
-from domain.errors import Forbidden, InvalidInput
+from domain.model.users import Role, User
 from domain.money import quantize
-from domain.notifications import OutboxMessage
+from domain.outbox import OutboxMessage
 from domain.references import reference
+from domain.reports import Scope, Window, report_scope
 from domain.settings import Settings
-from domain.users import Role, User
+from domain.unit_of_work import UnitOfWork
 
-if TYPE_CHECKING:
-    from domain.unit_of_work import UnitOfWork
-
-SCOPES = ("mine", "team", "all")
 MANAGER_DIGEST = "notify.digest_manager"
 FINANCE_DIGEST = "notify.digest_finance"
 DIGEST_TOP = 5
 OVERDUE_TOP = 10
 CASH_WEEKS = 4
-SECONDS_PER_DAY = Decimal(86400)
-SECONDS_PER_HOUR = Decimal(3600)
-# The columns of each CSV export, in order; `Reports.export` yields its rows this way.
-EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "deals": ("deal", "title", "customer", "owner", "team", "stage", "status", "currency",
-              "amount", "probability", "close_date", "source", "created_at", "closed_at",
-              "last_activity_at", "lost_reason"),
-    "invoices": ("invoice", "customer", "order", "owner", "team", "currency", "total", "paid",
-                 "credited", "outstanding", "status", "issued_on", "due_on"),
-    "payments": ("payment", "customer", "owner", "currency", "amount", "allocated", "credit",
-                 "received_on", "method", "ref", "invoice"),
-    "activities": ("activity", "at", "user", "kind", "about", "customer", "text"),
-}
 
 
-# --------------------------------------------------------------------------- scope and time
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose records a report counts: one owner's, one team's, or everyone's."""
-
-    word: str
-    owner_id: int | None = None
-    team: str | None = None
-
-
-def report_scope(user: User, word: str | None = None) -> Scope:
-    """Reps see their own figures, managers their team's, finance and admins everyone's."""
-    if word is None:
-        word = {Role.REP: "mine", Role.MANAGER: "team"}.get(user.role, "all")
-    word = word.strip().lower()
-    if word not in SCOPES:
-        raise InvalidInput("report.bad_scope", value=word, scopes="|".join(SCOPES))
-    if word == "mine":
-        return Scope("mine", owner_id=user.id)
-    wide = user.role in (Role.FINANCE, Role.ADMIN)
-    if user.role == Role.REP or (word == "all" and not wide and user.team is not None):
-        allowed = "mine" if user.role == Role.REP else "mine, team"
-        raise Forbidden("report.scope_not_allowed", scope=word, allowed=allowed)
-    if word == "team" and user.team is not None:
-        return Scope("team", team=user.team)
-    return Scope("all")
-
-
-@dataclass(frozen=True)
-class Window:
-    """A stretch of days [start, end) and the same stretch as UTC instants [since, until)."""
-
-    key: str
-    start: date
-    end: date
-    since: datetime
-    until: datetime
-
-    @classmethod
-    def of(cls, key: str, start: date, end: date, tz_name: str) -> Window:
-        """Days read in a time zone: each boundary is that day's midnight there."""
-        tz = ZoneInfo(tz_name)
-        return cls(key, start, end,
-                   datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC),
-                   datetime.combine(end, time(0), tzinfo=tz).astimezone(UTC))
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days
-
-    @property
-    def last_day(self) -> date:
-        return self.end - timedelta(days=1)
+# --------------------------------------------------------------------------- months and weeks
 
 
 def month_windows(start: date, end: date, tz_name: str) -> list[Window]:
@@ -120,154 +48,6 @@ def month_windows(start: date, end: date, tz_name: str) -> list[Window]:
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-# --------------------------------------------------------------------------- ratios
-
-
-def rate(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """`part` of `whole` in percent, to one decimal; None when there is nothing to divide."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def average(total: int | Decimal | None, count: int, unit: Decimal = Decimal(1),
-            places: str = "0.1") -> Decimal | None:
-    """`total / count / unit`, rounded half up to `places`; None without anything to count."""
-    if not count or total is None:
-        return None
-    return (Decimal(total) / Decimal(count) / unit).quantize(Decimal(places), ROUND_HALF_UP)
-
-
-def days_sales_outstanding(receivable: Decimal, invoiced: Decimal, days: int) -> Decimal | None:
-    """DSO: receivables at the end of the period / what was invoiced in it x its days."""
-    if invoiced <= 0:
-        return None
-    return (receivable / invoiced * days).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-# --------------------------------------------------------------------------- the read port
-
-
-class Reports(Protocol):
-    """Read-side SQL aggregates of the reports: sums, counts and groups, never row loops.
-
-    Money columns come back as Decimal; `weighted` is the exact sum of amount x probability
-    / 100; `seconds` are sums of whole-second differences for an average to divide.
-    """
-
-    def pipeline(self, scope: Scope, close: Window | None) -> list[dict[str, Any]]:
-        """Open deals by stage and currency: stage, currency, deals, amount, weighted
-        (optionally only those expected to close within `close`); then one row per currency
-        with stage None: its totals."""
-        ...
-
-    def forecast(self, scope: Scope, months: Sequence[Window]) -> list[dict[str, Any]]:
-        """Per month key and currency: open deals expected to close in it (open_deals,
-        open_amount, weighted) and deals won in it (won_deals, won_amount)."""
-        ...
-
-    def undated(self, scope: Scope) -> list[dict[str, Any]]:
-        """Open deals without an expected close date, per currency: deals, amount, weighted."""
-        ...
-
-    def funnel(self, scope: Scope, period: Window, by: str,
-               buckets: Sequence[Window] = ()) -> list[dict[str, Any]]:
-        """Leads created in the period, grouped `by` "source", "month" (the buckets) or "all":
-        key, leads, qualified, quoted, won."""
-        ...
-
-    def closed(self, scope: Scope, period: Window) -> dict[str, Any]:
-        """Deals closed in the period: won, lost, and for the won ones the seconds from lead
-        (or deal) creation to the win (cycle_seconds over cycle_deals; a deal won before it
-        was entered, its order signed earlier, has no cycle)."""
-        ...
-
-    def won_value(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
-        """Deals won in the period per currency: deals (with an amount) and amount."""
-        ...
-
-    def lead_response(self, scope: Scope, period: Window) -> dict[str, Any]:
-        """Leads created in the period: leads, answered (with an activity after creation) and
-        the seconds to each one's first activity, summed."""
-        ...
-
-    def new_customers(self, period: Window) -> list[dict[str, Any]]:
-        """Customers whose first won deal closed in the period, by that deal's lead source."""
-        ...
-
-    def spend(self, period: Window) -> list[dict[str, Any]]:
-        """Spend booked for the months of the period: source, currency, amount."""
-        ...
-
-    def customer_value(self, scope: Scope, until: date) -> list[dict[str, Any]]:
-        """Orders signed before `until` per currency: revenue and distinct customers."""
-        ...
-
-    def receivables(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
-        """Per currency: outstanding at the period's end and net invoiced within it."""
-        ...
-
-    def aging(self, scope: Scope, today: date, limit: int) -> list[dict[str, Any]]:
-        """Outstanding by customer and currency in buckets current, days_1_30, days_31_60,
-        days_61_90, days_90_plus, with total; the largest totals first."""
-        ...
-
-    def aging_totals(self, scope: Scope, today: date) -> list[dict[str, Any]]:
-        """The same buckets per currency, with customers and total."""
-        ...
-
-    def leaderboard(self, scope: Scope, period: Window, currency: str,
-                    limit: int) -> list[dict[str, Any]]:
-        """Per sales person: won deals and won amount (in `currency`), activities, new leads."""
-        ...
-
-    def stale(self, scope: Scope, before: datetime, limit: int) -> list[dict[str, Any]]:
-        """Open deals without activity since `before`, the longest silent first."""
-        ...
-
-    def stale_count(self, scope: Scope, before: datetime) -> int: ...
-
-    def stage_moves(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
-        """Moves between open stages in the period, per stage moved to: stage, moves."""
-        ...
-
-    def new_deals(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
-        """Deals created in the period per currency: deals, amount."""
-        ...
-
-    def cash_due(self, scope: Scope, today: date, weeks: int) -> list[dict[str, Any]]:
-        """Outstanding per currency: overdue, and falling due in each of the next `weeks`
-        weeks from today (week_1 ... week_n)."""
-        ...
-
-    def overdue_top(self, scope: Scope, today: date, limit: int) -> list[dict[str, Any]]:
-        """The overdue invoices with the most outstanding: number, customer, currency,
-        outstanding, due_on."""
-        ...
-
-    def spend_of(self, source: str, month: date) -> list[dict[str, Any]]:
-        """One source's spend in one month per currency: amount, entries."""
-        ...
-
-    def queued(self, dedupe_keys: Sequence[str]) -> set[str]:
-        """Which of these outbox dedupe keys are already taken."""
-        ...
-
-    def received_totals(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
-        """Payments received in the period per currency: currency, payments, amount."""
-        ...
-
-    def received_latest(self, scope: Scope, period: Window, limit: int) -> list[dict[str, Any]]:
-        """The period's latest payments: id, customer, amount, currency, received_on, method."""
-        ...
-
-    def export(self, kind: str, scope: Scope, period: Window | None,
-               today: date) -> Iterator[tuple[Any, ...]]:
-        """The rows of a CSV export (deals, invoices, payments, activities), fetched from
-        the database in batches as the caller reads them."""
-        ...
 
 
 # --------------------------------------------------------------------------- digests

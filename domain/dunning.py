@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
+from domain.model.users import Role
 from domain.money import quantize
-from domain.notifications import OutboxMessage
+from domain.outbox import OutboxMessage
 from domain.references import reference
 from domain.settings import DunningLevel, Settings
-from domain.unit_of_work import UnitOfWork
-from domain.users import Role
-
-
-@dataclass(frozen=True)
-class OpenInvoice:
-    """An invoice with money still owed, as the chase sees it."""
-
-    id: int
-    number: str
-    customer_id: int
-    customer: str
-    owner_id: int
-    team: str | None
-    currency: str
-    outstanding: Decimal
-    due_on: date
+from domain.unit_of_work import OpenInvoice, UnitOfWork
 
 
 def reached_level(levels: tuple[DunningLevel, ...], days_past_due: int) -> int | None:

@@ -4,61 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
-from domain.customers import (
+from domain.errors import InvalidInput
+from domain.events import LeadCreated, LeadQualified
+from domain.model.customers import (
     Contact,
     Customer,
     NewContact,
     optional_email,
     optional_phone,
-    same_person,
 )
-from domain.deals import AmountSource, Deal, StageChange
-from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from domain.events import LeadCreated, LeadQualified
+from domain.model.deals import AmountSource, Deal
+from domain.model.leads import MAX_NAME, Lead
+from domain.model.users import Role, User
 from domain.money import Money
-from domain.names import fragments, normalise_company, similar_names
-from domain.records import readable
-from domain.references import reference
+from domain.names import NameMatch, fragments, normalise_company, similar_names
+from domain.records import readable, writable
 from domain.settings import Settings
-from domain.unit_of_work import NameMatch, UnitOfWork
-from domain.users import Role, User
-from domain.vocabulary import Named, resolve
-
-MAX_NAME = 200
-
-
-class LeadStatus(StrEnum):
-    NEW = "new"
-    QUALIFIED = "qualified"
-    DISQUALIFIED = "disqualified"
-
-
-@dataclass(eq=False)
-class Lead:
-    """Someone who might buy (L-n), owned by the rep who logged it."""
-
-    company: str
-    name_key: str
-    owner_id: int
-    team: str | None
-    created_at: datetime
-    status: LeadStatus = LeadStatus.NEW
-    contact: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    source: str | None = None
-    note: str | None = None
-    reason: str | None = None
-    customer_id: int | None = None
-    deal_id: int | None = None
-    closed_at: datetime | None = None
-    id: int | None = None
-
-    @property
-    def number(self) -> str:
-        return reference("lead", self.id)
+from domain.unit_of_work import UnitOfWork
+from domain.vocabulary import resolve
 
 
 @dataclass(frozen=True)
@@ -126,20 +90,13 @@ def create_lead(
 
 
 def get_lead(uow: UnitOfWork, actor: User, lead_id: int) -> Lead:
-    lead = uow.leads.get(lead_id)
-    if lead is None:
-        raise NotFound("ref.not_found", ref=reference("lead", lead_id))
-    if not actor.can_read(lead.owner_id, lead.team):
-        raise Forbidden("access.not_yours", ref=lead.number)
+    lead: Lead = readable(uow, actor, "lead", lead_id).entity
     return lead
 
 
 def _writable_open_lead(uow: UnitOfWork, actor: User, lead_id: int) -> Lead:
-    lead = get_lead(uow, actor, lead_id)
-    if not actor.can_write(lead.owner_id, lead.team):
-        raise Forbidden("access.not_yours", ref=lead.number)
-    if lead.status != LeadStatus.NEW:
-        raise Conflict("lead.closed", ref=lead.number, status=Named("lead.status", lead.status))
+    lead: Lead = writable(uow, actor, "lead", lead_id).entity
+    lead.check_open()
     return lead
 
 
@@ -193,7 +150,7 @@ def _carry_contact(uow: UnitOfWork, lead: Lead, customer_id: int, now: datetime)
     if not lead.contact:
         return
     person = NewContact(lead.contact, phone=lead.phone, email=lead.email)
-    if any(same_person(known, person) for known in uow.contacts.of_customer(customer_id)):
+    if any(known.same_person(person) for known in uow.contacts.of_customer(customer_id)):
         return
     uow.contacts.add(Contact(customer_id=customer_id, name=lead.contact, created_at=now,
                              phone=lead.phone, email=lead.email))
@@ -253,12 +210,8 @@ def qualify_lead(
     )
     uow.deals.add(deal)
     uow.flush()
-    uow.deals.add_stage_change(StageChange(deal_id=deal.id or 0, from_stage=None,
-                                           to_stage=stage.key, at=now, user_id=actor.id or 0))
-    lead.status = LeadStatus.QUALIFIED
-    lead.customer_id = customer_id
-    lead.deal_id = deal.id
-    lead.closed_at = now
+    uow.deals.add_stage_change(deal.opening(actor.id or 0, now))
+    lead.qualify(customer_id, deal.id or 0, now)
     uow.events.append(LeadQualified(lead.id or 0, deal.id or 0, customer_id))
     return Qualified(lead, customer, deal, reused)
 
@@ -267,10 +220,7 @@ def disqualify_lead(
     uow: UnitOfWork, actor: User, lead_id: int, reason: str, now: datetime
 ) -> Lead:
     """Close a lead that will not buy; a reason is required."""
-    if not reason.strip():
-        raise InvalidInput("lead.reason_required")
+    reason = Lead.checked_reason(reason)  # answered before the lead is looked up
     lead = _writable_open_lead(uow, actor, lead_id)
-    lead.status = LeadStatus.DISQUALIFIED
-    lead.reason = reason.strip()[:500]
-    lead.closed_at = now
+    lead.disqualify(reason, now)
     return lead

@@ -9,12 +9,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 import opencc
 from rapidfuzz import fuzz, process, utils
 
-from domain.unit_of_work import NameMatch
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A lead or customer whose normalised name resembles the one asked about."""
+
+    kind: str  # "lead" or "customer"
+    id: int
+    name: str
+    score: float
+
 
 # Legal-form and filler words that say nothing about which company it is.
 _SUFFIXES_ZH = (

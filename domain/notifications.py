@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from domain.events import (
@@ -20,37 +19,14 @@ from domain.events import (
     QuoteRejected,
     RecordsAssigned,
 )
+from domain.model.users import Role
 from domain.money import quantize
+from domain.outbox import OutboxMessage
 from domain.references import reference
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role
 
 ASSIGNED_SHOWN = 10
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    PARKED = "parked"
-
-
-@dataclass(eq=False)
-class OutboxMessage:
-    """A message to send later: to a user ("user", id) or a logical channel ("channel", name)."""
-
-    recipient_kind: str
-    recipient: str
-    key: str
-    params: dict[str, Any]
-    dedupe_key: str
-    created_at: datetime
-    next_attempt_at: datetime
-    status: OutboxStatus = OutboxStatus.PENDING
-    attempts: int = 0
-    sent_at: datetime | None = None
-    last_error: str | None = None
-    id: int | None = None
 
 
 @dataclass

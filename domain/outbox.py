@@ -1,13 +1,41 @@
-"""Sending the outbox: when to try a message, when to retry, when to give up, quiet hours."""
+"""The outbox: messages waiting to be sent, when to try one, when to retry, when to give up,
+quiet hours."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.dates import parse_time_range
 from domain.errors import InvalidInput
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    PARKED = "parked"
+
+
+@dataclass(eq=False)
+class OutboxMessage:
+    """A message to send later: to a user ("user", id) or a logical channel ("channel", name)."""
+
+    recipient_kind: str
+    recipient: str
+    key: str
+    params: dict[str, Any]
+    dedupe_key: str
+    created_at: datetime
+    next_attempt_at: datetime
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    sent_at: datetime | None = None
+    last_error: str | None = None
+    id: int | None = None
+
 
 # Retry a failed send after these delays; after the last one the message is parked.
 BACKOFF = (

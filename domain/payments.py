@@ -1,127 +1,30 @@
-"""Payments received (回款), their allocation to invoices, and customer credit.
-
-A payment is posted once and never edited. It is allocated to invoices, oldest due first
-unless it names one, never beyond an invoice's outstanding amount; whatever is not allocated
-is the customer's credit, applied to the next invoice issued in the same currency.
-"""
+"""Recording money received (回款), a rep's claim of it, and applying customer credit."""
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
-from typing import TYPE_CHECKING
 
-from domain.customers import Customer
-from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.errors import Conflict, InvalidInput, NotFound
 from domain.events import PaymentClaimed, PaymentReceived
+from domain.model.customers import Customer
+from domain.model.invoices import Invoice
+from domain.model.payments import Payment, PaymentMethod, settle_from_credit
+from domain.model.users import Role, User
 from domain.money import Money
+from domain.records import readable
 from domain.references import reference
-from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
-from domain.vocabulary import resolve
-
-if TYPE_CHECKING:
-    from domain.invoices import Invoice
 
 MAX_REF = 64
 
 
-class PaymentMethod(StrEnum):
-    BANK = "bank"
-    CASH = "cash"
-    CHEQUE = "cheque"
-    CARD = "card"
-    ALIPAY = "alipay"
-    WECHAT = "wechat"
-    OTHER = "other"
-
-
-def bank_ref_key(ref: str) -> str:
-    """A bank reference as compared: width- and case-folded (ＢＡＮＫ－９ is bank-9)."""
-    return " ".join(unicodedata.normalize("NFKC", ref).casefold().split())
-
-
-def parse_method(text: str, settings: Settings | None = None) -> PaymentMethod:
-    """A payment method by key or by any of the company's words for it (支付宝, transfer)."""
-    terms = (settings or Settings()).terms("method")
-    return PaymentMethod(resolve(terms, text, "method"))
-
-
-@dataclass(eq=False)
-class Allocation:
-    """Part of a payment settling part of an invoice; negative when a void released it."""
-
-    amount: Decimal
-    created_at: datetime
-    payment_id: int | None = None
-    invoice_id: int | None = None
-    credit_note_id: int | None = None
-    id: int | None = None
-
-
-@dataclass(eq=False)
-class Payment:
-    """Money received from a customer (P-n); posted once, never edited."""
-
-    customer_id: int
-    owner_id: int
-    team: str | None
-    currency: str
-    amount: Decimal
-    received_on: date
-    method: PaymentMethod
-    recorded_by: int
-    created_at: datetime
-    ref: str | None = None
-    invoice_id: int | None = None
-    allocations: list[Allocation] = field(default_factory=list)
-    ref_key: str | None = None
-    id: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.ref_key is None and self.ref is not None:
-            self.ref_key = bank_ref_key(self.ref)
-
-    @property
-    def number(self) -> str:
-        return reference("payment", self.id)
-
-    @property
-    def allocated(self) -> Decimal:
-        return sum((a.amount for a in self.allocations), Decimal(0))
-
-    @property
-    def unallocated(self) -> Decimal:
-        """What is left of the payment as the customer's credit."""
-        return self.amount - self.allocated
-
-
-def allocate(payment: Payment, invoice: Invoice, amount: Decimal, now: datetime,
-             credit_note_id: int | None = None) -> Allocation:
-    """Link `amount` of the payment to the invoice (both must have ids)."""
-    allocation = Allocation(amount=amount, created_at=now, payment_id=payment.id,
-                            invoice_id=invoice.id, credit_note_id=credit_note_id)
-    payment.allocations.append(allocation)
-    invoice.allocations.append(allocation)
-    return allocation
-
-
 def apply_credit(uow: UnitOfWork, invoice: Invoice, now: datetime) -> Decimal:
     """Settle the invoice from the customer's credit, oldest payment first; returns the sum."""
-    applied = Decimal(0)
-    payments = sorted(uow.payments.with_credit(invoice.customer_id, invoice.currency),
-                      key=lambda p: (p.received_on, p.id or 0))
-    for payment in payments:
-        take = min(payment.unallocated, invoice.outstanding)
-        if take <= 0:
-            continue
-        allocate(payment, invoice, take, now)
-        applied += take
-    return applied
+    return settle_from_credit(
+        invoice, uow.payments.with_credit(invoice.customer_id, invoice.currency), now)
 
 
 def apply_customer_credit(
@@ -159,20 +62,6 @@ class RecordedPayment:
     customer_credit: Decimal
 
 
-def _settle_oldest_first(payment: Payment, invoices: list[Invoice],
-                         now: datetime) -> list[tuple[Invoice, Decimal]]:
-    settled: list[tuple[Invoice, Decimal]] = []
-    for invoice in sorted(invoices, key=lambda i: (i.due_on, i.issued_on, i.year, i.seq)):
-        if payment.unallocated <= 0:
-            break
-        take = min(payment.unallocated, invoice.outstanding)
-        if take <= 0 or invoice.is_void:
-            continue
-        allocate(payment, invoice, take, now)
-        settled.append((invoice, take))
-    return settled
-
-
 def record_payment(
     uow: UnitOfWork,
     actor: User,
@@ -204,11 +93,9 @@ def record_payment(
     )
     uow.payments.add(payment)
     uow.flush()
-    if invoice is not None:
-        settled = _settle_oldest_first(payment, [invoice], now)
-    else:
-        settled = _settle_oldest_first(
-            payment, uow.invoices.open_of_customer(customer_id, amount.currency), now)
+    targets = [invoice] if invoice is not None else uow.invoices.open_of_customer(
+        customer_id, amount.currency)
+    settled = payment.settle(targets, now)
     uow.events.append(PaymentReceived(
         payment.id or 0, customer_id, customer.name, customer.owner_id, payment.amount,
         payment.currency, tuple(i.number for i, _ in settled), payment.unallocated,
@@ -237,8 +124,7 @@ def claim_payment(
     actor.require(Role.REP, Role.MANAGER)
     invoice, customer, received_on, ref = _checked(
         uow, amount, today, invoice_number, customer_id, received_on, ref, lock=False)
-    if not actor.can_read(customer.owner_id, customer.team):
-        raise Forbidden("access.not_yours", ref=customer.number)
+    readable(uow, actor, "customer", customer.id or 0)
     claim = PaymentClaimed(
         customer_id=customer.id or 0, customer=customer.name, claimed_by=actor.id or 0,
         invoice=invoice.number if invoice is not None else None, amount=amount.amount,
@@ -257,8 +143,7 @@ def check_payment(
     so a draft can say now what Confirm would refuse."""
     _invoice_or_customer, customer, _day, _ref = _checked(
         uow, amount, today, invoice_number, customer_id, received_on, ref, lock=False)
-    if not actor.can_read(customer.owner_id, customer.team):
-        raise Forbidden("access.not_yours", ref=customer.number)
+    readable(uow, actor, "customer", customer.id or 0)
 
 
 def _checked(
@@ -285,14 +170,7 @@ def _checked(
     if lock:
         uow.ledgers.lock(customer_id)
     if invoice is not None:
-        if invoice.is_void:
-            raise Conflict("payment.invoice_void", invoice=invoice.number)
-        if amount.currency != invoice.currency:
-            raise InvalidInput("payment.wrong_currency", invoice=invoice.number,
-                               currency=amount.currency, expected=invoice.currency)
-        if invoice.outstanding <= 0:
-            raise Conflict("payment.invoice_settled", invoice=invoice.number,
-                           customer=customer.number)
+        invoice.check_payable(amount, customer.number)
     else:
         currencies = uow.ledgers.currencies(customer_id)
         if not currencies:
@@ -322,9 +200,5 @@ def _customer(uow: UnitOfWork, customer_id: int) -> Customer:
 
 
 def get_payment(uow: UnitOfWork, actor: User, payment_id: int) -> Payment:
-    payment = uow.payments.get(payment_id)
-    if payment is None:
-        raise NotFound("ref.not_found", ref=reference("payment", payment_id))
-    if not actor.can_read(payment.owner_id, payment.team):
-        raise Forbidden("access.not_yours", ref=payment.number)
+    payment: Payment = readable(uow, actor, "payment", payment_id).entity
     return payment

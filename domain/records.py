@@ -2,7 +2,8 @@
 
 Sales records (leads, customers, contacts, deals, quotes) are changed by their owner, the
 owner's team manager or an admin; everyone who may read a record may read its history. A
-contact belongs to its customer: its owner and team are the customer's.
+contact belongs to its customer: its owner and team are the customer's. A reminder is its
+person's alone. Every `get_*` of the use cases loads through here.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.errors import Forbidden, NotFound
+from domain.model.users import Role, User
 from domain.references import reference
 from domain.unit_of_work import UnitOfWork
-from domain.users import User
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,21 @@ class Record:
     owner_id: int
     team: str | None
     number: str
+    personal: bool = False  # read and changed by its owner alone (a reminder)
 
     @property
     def id(self) -> int:
         return int(self.entity.id or 0)
+
+    def readable_by(self, actor: User) -> bool:
+        if self.personal:
+            return actor.id == self.owner_id
+        return actor.can_read(self.owner_id, self.team)
+
+    def writable_by(self, actor: User) -> bool:
+        if self.personal:
+            return actor.id == self.owner_id
+        return actor.can_write(self.owner_id, self.team)
 
 
 def _load(uow: UnitOfWork, kind: str, id_: int, number: str) -> Record | None:
@@ -42,6 +54,10 @@ def _load(uow: UnitOfWork, kind: str, id_: int, number: str) -> Record | None:
         if contact is None or customer is None:
             return None
         return Record(kind, contact, customer.owner_id, customer.team, reference(kind, id_))
+    if kind == "reminder":
+        reminder = uow.reminders.get(id_)
+        return Record(kind, reminder, reminder.user_id, None, reference(kind, id_),
+                      personal=True) if reminder else None
     repositories: dict[str, Any] = {"lead": uow.leads, "customer": uow.customers,
                                     "deal": uow.deals, "quote": uow.quotes, "order": uow.orders,
                                     "payment": uow.payments}
@@ -59,14 +75,18 @@ def readable(uow: UnitOfWork, actor: User, kind: str, id_: int, number: str = ""
     shown = number or reference(kind, id_)
     if record is None:
         raise NotFound("ref.not_found", ref=shown)
-    if not actor.can_read(record.owner_id, record.team):
+    if not record.readable_by(actor):
         raise Forbidden("access.not_yours", ref=record.number)
     return record
 
 
-def writable(uow: UnitOfWork, actor: User, kind: str, id_: int, number: str = "") -> Record:
-    """The record if the actor may also change it."""
+def writable(uow: UnitOfWork, actor: User, kind: str, id_: int, number: str = "",
+             *, or_role: Role | None = None) -> Record:
+    """The record if the actor may also change it (or, with `or_role`, has that role: finance
+    records deliveries on any order it reads)."""
     record = readable(uow, actor, kind, id_, number)
-    if not actor.can_write(record.owner_id, record.team):
+    if or_role is not None and actor.has_role(or_role):
+        return record
+    if not record.writable_by(actor):
         raise Forbidden("access.not_yours", ref=record.number)
     return record

@@ -1,45 +1,15 @@
-"""Follow-up reminders: set, listed, done, snoozed."""
+"""Follow-up reminders: set, queued when due, done, snoozed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from domain.notifications import OutboxMessage
-from domain.references import reference
-from domain.subjects import Subject
+from domain.model.reminders import Reminder
+from domain.model.subjects import Subject
+from domain.model.users import User
+from domain.outbox import OutboxMessage
+from domain.records import writable
 from domain.unit_of_work import UnitOfWork
-from domain.users import User
-
-MAX_TEXT = 500
-
-
-class ReminderStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-
-
-@dataclass(eq=False)
-class Reminder:
-    """Remind `user_id` at `due_at` (UTC) about a record (R-n)."""
-
-    user_id: int
-    text: str
-    due_at: datetime
-    created_at: datetime
-    ref_kind: str | None = None
-    ref_id: int | None = None
-    ref_number: str | None = None
-    status: ReminderStatus = ReminderStatus.OPEN
-    done_at: datetime | None = None
-    notified_at: datetime | None = None
-    id: int | None = None
-
-    @property
-    def number(self) -> str:
-        return reference("reminder", self.id)
 
 
 def add_reminder(
@@ -47,18 +17,7 @@ def add_reminder(
     now: datetime,
 ) -> Reminder:
     """A reminder for the actor; it must be in the future."""
-    text = text.strip()
-    if not text:
-        raise InvalidInput("reminder.no_text")
-    if len(text) > MAX_TEXT:
-        text = text[: MAX_TEXT - 1] + "…"
-    if due_at <= now:
-        raise InvalidInput("reminder.in_past")
-    reminder = Reminder(
-        user_id=actor.id or 0, text=text, due_at=due_at, created_at=now,
-        ref_kind=subject.kind if subject else None, ref_id=subject.id if subject else None,
-        ref_number=subject.number if subject else None,
-    )
+    reminder = Reminder.set_for(actor.id or 0, subject, due_at, text, now)
     uow.reminders.add(reminder)
     uow.flush()
     return reminder
@@ -75,25 +34,19 @@ def queue_due_reminders(uow: UnitOfWork, now: datetime, limit: int = 500) -> int
             dedupe_key=f"reminder:{reminder.id}:{reminder.due_at:%Y%m%dT%H%M}",
             created_at=now, next_attempt_at=now,
         ))
-        reminder.notified_at = now
+        reminder.mark_queued(now)
     return len(due)
 
 
-def _own_open(uow: UnitOfWork, actor: User, reminder_id: int) -> Reminder:
-    reminder = uow.reminders.get(reminder_id)
-    if reminder is None:
-        raise NotFound("ref.not_found", ref=reference("reminder", reminder_id))
-    if reminder.user_id != actor.id:
-        raise Forbidden("access.not_yours", ref=reminder.number)
-    if reminder.status != ReminderStatus.OPEN:
-        raise Conflict("reminder.done_already", ref=reminder.number)
+def _own(uow: UnitOfWork, actor: User, reminder_id: int) -> Reminder:
+    """The actor's reminder: a reminder is read and changed by its person alone."""
+    reminder: Reminder = writable(uow, actor, "reminder", reminder_id).entity
     return reminder
 
 
 def complete_reminder(uow: UnitOfWork, actor: User, reminder_id: int, now: datetime) -> Reminder:
-    reminder = _own_open(uow, actor, reminder_id)
-    reminder.status = ReminderStatus.DONE
-    reminder.done_at = now
+    reminder = _own(uow, actor, reminder_id)
+    reminder.complete(now)
     return reminder
 
 
@@ -101,9 +54,6 @@ def snooze_reminder(
     uow: UnitOfWork, actor: User, reminder_id: int, due_at: datetime, now: datetime
 ) -> Reminder:
     """Move an open reminder to a later time; it will be sent again then."""
-    reminder = _own_open(uow, actor, reminder_id)
-    if due_at <= now:
-        raise InvalidInput("reminder.in_past")
-    reminder.due_at = due_at
-    reminder.notified_at = None
+    reminder = _own(uow, actor, reminder_id)
+    reminder.snooze(due_at, now)
     return reminder

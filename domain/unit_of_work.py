@@ -1,4 +1,11 @@
-"""The unit of work and repository ports the use cases talk to; storage implements them."""
+"""The unit of work and repository ports the use cases talk to; storage implements them.
+
+It holds only what the domain uses: the records' repositories, document numbers, the
+customer ledgers, the dunning log and the figures of the weekly digests. What only the
+conversation needs (delivery log, dialogs, read-side lists, the other report figures) is the
+handlers' `ChatUnitOfWork`, which extends it. It names the entity types and imports no use
+case, so the domain has no import circle.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +13,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
 if TYPE_CHECKING:
-    from domain.activities import Activity
-    from domain.credit_notes import CreditNote
-    from domain.customers import Contact, Customer
-    from domain.deals import Deal, StageChange
-    from domain.digests import Reports
-    from domain.dunning import OpenInvoice
     from domain.events import Event
-    from domain.invoices import Invoice
-    from domain.leads import Lead
-    from domain.notifications import OutboxMessage
-    from domain.orders import Order
-    from domain.payments import Payment
-    from domain.quotes import Quote
-    from domain.reminders import Reminder
-    from domain.search import Token
-    from domain.spend import Spend
-    from domain.users import Identity, Invite, LinkCode, Role, User
+    from domain.model.activities import Activity
+    from domain.model.credit_notes import CreditNote
+    from domain.model.customers import Contact, Customer
+    from domain.model.deals import Deal, StageChange
+    from domain.model.invoices import Invoice
+    from domain.model.leads import Lead
+    from domain.model.orders import Order
+    from domain.model.payments import Payment
+    from domain.model.quotes import Quote
+    from domain.model.reminders import Reminder
+    from domain.model.spend import Spend
+    from domain.model.users import Identity, Invite, LinkCode, Role, User
+    from domain.outbox import OutboxMessage
+    from domain.reports import DigestFigures
 
 T = TypeVar("T")
 
@@ -39,8 +44,6 @@ class Repository(Protocol[T]):
 class UserRepository(Repository["User"], Protocol):
     def by_username(self, username: str) -> User | None: ...
 
-    def count(self) -> int: ...
-
     def with_role(self, role: Role, team: str | None) -> list[User]: ...
 
     def first_joined(self) -> datetime | None:
@@ -51,21 +54,9 @@ class UserRepository(Repository["User"], Protocol):
 class IdentityRepository(Repository["Identity"], Protocol):
     def find(self, platform: str, external_id: str) -> Identity | None: ...
 
-    def of_user(self, user_id: int) -> list[Identity]: ...
-
 
 class InviteRepository(Repository["Invite"], Protocol):
     def by_code(self, code: str) -> Invite | None: ...
-
-
-@dataclass(frozen=True)
-class NameMatch:
-    """A lead or customer whose normalised name resembles the one asked about."""
-
-    kind: str  # "lead" or "customer"
-    id: int
-    name: str
-    score: float
 
 
 class LeadRepository(Protocol):
@@ -144,90 +135,10 @@ class OutboxRepository(Protocol):
     def add(self, message: OutboxMessage) -> None: ...
 
 
-class DeliveryLog(Protocol):
-    def seen(self, platform: str, delivery_id: str) -> bool:
-        """True if this delivery was handled before; otherwise remember it."""
-        ...
-
-
 class LinkCodeRepository(Protocol):
     def add(self, obj: LinkCode) -> None: ...
 
     def by_code(self, code: str) -> LinkCode | None: ...
-
-
-@dataclass
-class DialogState:
-    """An unfinished multi-step dialog of one user in one chat: which dialog, which step,
-    and the answers so far (text, as the user wrote them); `set_aside` while another
-    command interrupted it and the user has not asked to resume it."""
-
-    platform: str
-    chat_id: str
-    user_id: int
-    name: str
-    step: int
-    answers: dict[str, str]
-    updated_at: datetime
-    set_aside: bool = False
-
-
-class DialogRepository(Protocol):
-    def get(self, platform: str, chat_id: str, user_id: int) -> DialogState | None: ...
-
-    def save(self, state: DialogState) -> None: ...
-
-    def delete(self, platform: str, chat_id: str, user_id: int) -> None: ...
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a list and whether there is more; `capped`: the list stops short of all
-    there is (a search too broad to rank every match)."""
-
-    rows: list[dict[str, Any]]
-    page: int
-    has_more: bool
-    capped: bool = False
-
-
-class Queries(Protocol):
-    """Read-side queries for lists and cards; each is one or a few SQL statements."""
-
-    def leads(self, *, owner_id: int | None, team: str | None, status: str | None,
-              page: int, per_page: int) -> Page: ...
-
-    def deals(self, *, owner_id: int | None, team: str | None, stage: str | None,
-              page: int, per_page: int) -> Page: ...
-
-    def deal_history(self, deal_id: int, limit: int) -> list[dict[str, Any]]: ...
-
-    def reminders_open(self, user_id: int, page: int, per_page: int) -> Page: ...
-
-    def users(self) -> list[dict[str, Any]]: ...
-
-    def quotes_of_deal(self, deal_id: int) -> list[dict[str, Any]]: ...
-
-    def deal_totals(self, deal_id: int) -> dict[str, Decimal]: ...
-
-    def last_activity(self, customer_id: int) -> datetime | None: ...
-
-    def named(self, kind: str, text: str, *, owner_id: int | None, team: str | None,
-              limit: int) -> list[tuple[int, str]]:
-        """(id, name) of customers or deals whose name contains `text`."""
-        ...
-
-    def find(self, tokens: Sequence[Token], *, owner_id: int | None, team: str | None,
-             page: int, per_page: int) -> Page:
-        """Leads, customers, contacts and deals whose search terms start with every token,
-        best first: kind, id, score, name, phone, email, contact, lead_status, title,
-        customer_id, customer, stage, deal_status, amount, currency, owner."""
-        ...
-
-    def history(self, entries: Sequence[tuple[str, int]], page: int, per_page: int) -> Page:
-        """Audit rows of these (entity, id) pairs, newest first: id, at, action, entity,
-        entity_id, before, after, actor."""
-        ...
 
 
 class InvoiceRepository(Repository["Invoice"], Protocol):
@@ -275,32 +186,19 @@ class Ledgers(Protocol):
         ...
 
 
-class CashQueries(Protocol):
-    """Read-side SQL for the cash lists and the customer card; statuses derived in SQL."""
+@dataclass(frozen=True)
+class OpenInvoice:
+    """An invoice with money still owed, as the chase sees it."""
 
-    def invoices(self, *, owner_id: int | None, team: str | None, customer_id: int | None,
-                 scope: str, today: date, page: int, per_page: int) -> Page:
-        """Invoices with paid, credited, outstanding and status; scope open|overdue|all."""
-        ...
-
-    def invoice_totals(self, *, owner_id: int | None, team: str | None,
-                       customer_id: int | None, scope: str, today: date) -> list[dict[str, Any]]:
-        """Per currency: how many invoices, outstanding and overdue amounts."""
-        ...
-
-    def customer_deals(self, customer_id: int, limit: int) -> list[dict[str, Any]]: ...
-
-    def customer_orders(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
-        """Orders with delivered, invoiced, paid, outstanding and the derived status."""
-        ...
-
-    def customer_deliveries(self, customer_id: int, limit: int) -> list[dict[str, Any]]: ...
-
-    def customer_payments(self, customer_id: int, limit: int) -> list[dict[str, Any]]: ...
-
-    def customer_balances(self, customer_id: int, today: date) -> list[dict[str, Any]]:
-        """Per currency: invoiced, paid, outstanding, overdue and credit."""
-        ...
+    id: int
+    number: str
+    customer_id: int
+    customer: str
+    owner_id: int
+    team: str | None
+    currency: str
+    outstanding: Decimal
+    due_on: date
 
 
 class DunningLog(Protocol):
@@ -318,39 +216,61 @@ class DunningLog(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """`with uow:` opens a transaction; leaving without `commit()` rolls it back."""
+    """`with uow:` opens a transaction; leaving without `commit()` rolls it back.
 
-    users: UserRepository
-    identities: IdentityRepository
-    invites: InviteRepository
-    leads: LeadRepository
-    customers: CustomerRepository
-    contacts: ContactRepository
-    deals: DealRepository
-    activities: Repository[Activity]
-    reminders: ReminderRepository
-    quotes: QuoteRepository
-    orders: Repository[Order]
-    outbox: OutboxRepository
-    deliveries: DeliveryLog
-    link_codes: LinkCodeRepository
-    dialogs: DialogRepository
-    queries: Queries
-    invoices: InvoiceRepository
-    payments: PaymentRepository
-    credit_notes: Repository[CreditNote]
-    numbers: DocumentNumbers
-    ledgers: Ledgers
-    cash_queries: CashQueries
-    dunning: DunningLog
-    spend: Repository[Spend]
-    reports: Reports
+    The one list of what a use case may reach. The stores are read-only properties, so an
+    implementation holds its own repository types and still fits (mypy checks it does).
+    """
+
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def identities(self) -> IdentityRepository: ...
+    @property
+    def invites(self) -> InviteRepository: ...
+    @property
+    def link_codes(self) -> LinkCodeRepository: ...
+    @property
+    def leads(self) -> LeadRepository: ...
+    @property
+    def customers(self) -> CustomerRepository: ...
+    @property
+    def contacts(self) -> ContactRepository: ...
+    @property
+    def deals(self) -> DealRepository: ...
+    @property
+    def activities(self) -> Repository[Activity]: ...
+    @property
+    def reminders(self) -> ReminderRepository: ...
+    @property
+    def quotes(self) -> QuoteRepository: ...
+    @property
+    def orders(self) -> Repository[Order]: ...
+    @property
+    def invoices(self) -> InvoiceRepository: ...
+    @property
+    def payments(self) -> PaymentRepository: ...
+    @property
+    def credit_notes(self) -> Repository[CreditNote]: ...
+    @property
+    def numbers(self) -> DocumentNumbers: ...
+    @property
+    def ledgers(self) -> Ledgers: ...
+    @property
+    def dunning(self) -> DunningLog: ...
+    @property
+    def spend(self) -> Repository[Spend]: ...
+    @property
+    def reports(self) -> DigestFigures: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
     events: list[Event]
     actor_id: int | None
     action: str
     at: datetime | None  # when the change is made, as the audit trail records it (None: now)
 
-    def __enter__(self) -> UnitOfWork: ...
+    def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from domain import activities
 from domain.errors import InvalidInput
+from domain.model.activities import ActivityKind, parse_kind
 from domain.vocabulary import Ambiguous
 from handlers.arguments import read_args, unquote, usage_of
 from handlers.commands import READERS, command
@@ -15,11 +16,11 @@ from handlers.reply import Button, Reply
 _GLUE = " ,:;、"
 
 
-def _kind_and_text(ctx: Ctx, text: str, usage: str) -> tuple[activities.ActivityKind, str]:
+def _kind_and_text(ctx: Ctx, text: str, usage: str) -> tuple[ActivityKind, str]:
     """"call talked to Li", and as phones type it: "电话：沟通了价格", "电话沟通了价格"."""
     first, _, rest = text.partition(" ")
     try:
-        kind = activities.parse_kind(first, ctx.settings)
+        kind = parse_kind(first, ctx.settings)
     except Ambiguous:
         raise
     except InvalidInput as refused:
@@ -32,7 +33,7 @@ def _kind_and_text(ctx: Ctx, text: str, usage: str) -> tuple[activities.Activity
         if not glued:
             raise refused from None
         word, key = glued[0]
-        kind, rest = activities.ActivityKind(key), text[len(word):]
+        kind, rest = ActivityKind(key), text[len(word):]
     rest = rest.strip(_GLUE)
     if not rest:
         raise InvalidInput("activity.need_parts", usage=usage)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
-from domain.users import Role
+from domain.model.users import Role
 from handlers.context import Ctx
 from handlers.reply import Reply
 

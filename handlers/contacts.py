@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from domain.customers import Contact, NewContact, add_contact, get_customer
+from domain.customers import add_contact, get_customer
 from domain.errors import InvalidInput
+from domain.model.customers import Contact, NewContact
 from domain.records import readable
 from domain.references import reference
 from handlers.arguments import need, read_args

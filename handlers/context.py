@@ -7,20 +7,20 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.dates import When, parse_date, parse_when
+from domain.model.users import User
 from domain.money import Money
 from domain.settings import Settings
-from domain.unit_of_work import UnitOfWork
-from domain.users import User
 from handlers.amounts import parse_amount
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
+from handlers.unit_of_work import ChatUnitOfWork
 
 DEFAULT_REMINDER_TIME = time(9, 0)
 
 
 @dataclass
 class Ctx:
-    uow: UnitOfWork
+    uow: ChatUnitOfWork
     user: User
     settings: Settings
     now: datetime

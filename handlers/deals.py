@@ -7,8 +7,9 @@ from typing import Any
 
 from domain import deals
 from domain.errors import InvalidInput
+from domain.model.deals import AmountSource, Deal, DealStatus
+from domain.model.users import Role
 from domain.references import reference
-from domain.users import Role
 from domain.vocabulary import Ambiguous, resolve
 from handlers.arguments import PER_PAGE, need, next_page, page_of, read_args, usage_of
 from handlers.commands import READERS, SALES, command
@@ -40,7 +41,7 @@ def _stage_scope(ctx: Ctx, word: str) -> str:
         raise InvalidInput("list.bad_scope", value=word, scopes=scopes) from None
 
 
-def _stage_buttons(ctx: Ctx, deal: deals.Deal) -> list[list[Button]]:
+def _stage_buttons(ctx: Ctx, deal: Deal) -> list[list[Button]]:
     if not deal.is_open:
         return []
     moves = [Button(s.name(ctx.t.language), f"/stage {deal.number} {s.name(ctx.t.language)}")
@@ -83,7 +84,7 @@ def deal_card(ctx: Ctx, text: str) -> Reply:
         ctx.t("deal.card.owner", owner=owner.display_name if owner else "—"),
         ctx.t("deal.card.next", next=the_deal.next_step or "—"),
     ]
-    if the_deal.status == deals.DealStatus.WON and the_deal.closed_at is not None:
+    if the_deal.status == DealStatus.WON and the_deal.closed_at is not None:
         lines.append(ctx.t("deal.card.won_on",
                            date=ctx.t.date(the_deal.closed_at.astimezone(ctx.tz).date())))
     if the_deal.lost_reason:
@@ -101,12 +102,12 @@ def deal_card(ctx: Ctx, text: str) -> Reply:
     return Reply("\n".join(lines), buttons)
 
 
-def amount_source(ctx: Ctx, deal: deals.Deal) -> str:
+def amount_source(ctx: Ctx, deal: Deal) -> str:
     """Where the amount comes from, as the card says it: " (from Q-2)", " (set by hand)"."""
     if deal.amount_source is None or deal.amount is None:
         return ""
-    ref = {deals.AmountSource.QUOTE: reference("quote", deal.amount_ref),
-           deals.AmountSource.ORDER: reference("order", deal.amount_ref),
+    ref = {AmountSource.QUOTE: reference("quote", deal.amount_ref),
+           AmountSource.ORDER: reference("order", deal.amount_ref),
            }.get(deal.amount_source, "")
     return ctx.t(f"deal.amount_from.{deal.amount_source}", ref=ref)
 

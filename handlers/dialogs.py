@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.errors import DomainError, InvalidInput
+from domain.model.users import Role
 from domain.references import looks_like_ref, reference
-from domain.unit_of_work import DialogState
-from domain.users import Role
 from domain.vocabulary import resolve
 from handlers.amounts import parse_amount
 from handlers.arguments import need, tokenize
@@ -30,6 +29,7 @@ from handlers.item_lines import parse_quote_lines
 from handlers.option_names import CHINESE, option_key
 from handlers.references import deal_id, ref_of
 from handlers.reply import Button, Reply
+from handlers.unit_of_work import DialogState
 
 DIALOG_TTL = timedelta(hours=1)  # an answer (or /resume) after this long starts afresh
 SKIP = "-"

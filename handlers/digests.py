@@ -11,7 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from domain.digests import FINANCE_DIGEST, MANAGER_DIGEST, rate
+from domain.digests import FINANCE_DIGEST, MANAGER_DIGEST
+from domain.reports import rate
 from handlers import charts
 from handlers.i18n import Translator
 from handlers.reply import Attachment, Reply

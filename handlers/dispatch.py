@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from domain.errors import ConcurrentChange, DomainError, StorageUnavailable
-from domain.notifications import OutboxMessage, queue_notifications
+from domain.model.users import Role, User
+from domain.notifications import queue_notifications
+from domain.outbox import OutboxMessage
 from domain.settings import Settings
-from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User, link_chat_account
+from domain.users import link_chat_account
 from handlers import dialogs, sentences
 from handlers.choices import choice_buttons
 from handlers.command_line import check_length, normalise, split_command
@@ -21,6 +22,7 @@ from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
 from handlers.reply import Reply
+from handlers.unit_of_work import ChatUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ def _no_translation(error: BaseException) -> Exception | None:
 class Dispatcher:
     """Serves every door; each message runs in its own unit of work."""
 
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], settings: Settings,
+    def __init__(self, uow_factory: Callable[[], ChatUnitOfWork], settings: Settings,
                  clock: Clock = utc_now, *,
                  translate: Callable[[BaseException], Exception | None] = _no_translation,
                  observers: Sequence[Callable[[Handled], None]] = (),
@@ -81,7 +83,7 @@ class Dispatcher:
         self.observers = list(observers)
         self.assistant = assistant  # proposes the command a sentence means (optional)
 
-    def _find_user(self, uow: UnitOfWork, incoming: Incoming) -> User | None:
+    def _find_user(self, uow: ChatUnitOfWork, incoming: Incoming) -> User | None:
         if incoming.platform == "console":
             return uow.users.by_username(incoming.user_id)
         identity = uow.identities.find(incoming.platform, incoming.user_id)
@@ -189,7 +191,7 @@ class Dispatcher:
         return not seen
 
     @staticmethod
-    def _repeated(uow: UnitOfWork, incoming: Incoming) -> bool:
+    def _repeated(uow: ChatUnitOfWork, incoming: Incoming) -> bool:
         """True when this delivery was handled before; else it is recorded (not committed)."""
         if not incoming.delivery_id:
             return False
@@ -199,7 +201,7 @@ class Dispatcher:
         return False
 
     @staticmethod
-    def _remember(uow: UnitOfWork, incoming: Incoming) -> None:
+    def _remember(uow: ChatUnitOfWork, incoming: Incoming) -> None:
         """After a rollback: record the delivery again, so a replay is not answered twice."""
         try:
             if incoming.delivery_id:
@@ -209,7 +211,7 @@ class Dispatcher:
             log.exception("could not record delivery %s", incoming.delivery_id)
             uow.rollback()
 
-    def _tell_admins(self, uow: UnitOfWork, user: User, incoming: Incoming,
+    def _tell_admins(self, uow: ChatUnitOfWork, user: User, incoming: Incoming,
                      failure: Exception, now: datetime) -> None:
         """An unexpected failure is reported to the admins (once per user and minute)."""
         try:
@@ -226,7 +228,7 @@ class Dispatcher:
             log.exception("could not report the failure to the admins")
             uow.rollback()
 
-    def _run(self, uow: UnitOfWork, user: User, incoming: Incoming, now: datetime,
+    def _run(self, uow: ChatUnitOfWork, user: User, incoming: Incoming, now: datetime,
              t: Translator, trace: _Trace) -> Reply:
         check_length(incoming.text)
         ctx = Ctx(uow=uow, user=user, settings=self.settings, now=now, t=t, incoming=incoming)
@@ -256,7 +258,7 @@ class Dispatcher:
             reply = sentences.answered(ctx, command.name, reply, trace.said)
         return dialogs.set_aside_note(ctx, reply)
 
-    def _stranger(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> Reply:
+    def _stranger(self, uow: ChatUnitOfWork, incoming: Incoming, now: datetime) -> Reply:
         """Unknown chat accounts may only link themselves with an invite code."""
         t = self._stranger_translator(incoming)
         if self._repeated(uow, incoming):

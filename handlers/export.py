@@ -11,7 +11,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.digests import EXPORT_COLUMNS
 from domain.errors import InvalidInput
 from handlers.arguments import need, read_args, usage_of
 from handlers.commands import READERS, command
@@ -19,6 +18,7 @@ from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.reply import Attachment, Reply
 from handlers.report_scope import read_period, read_scope, who
+from handlers.unit_of_work import EXPORT_COLUMNS
 
 CSV = "text/csv"
 # A text cell starting with one of these is read by spreadsheets as a formula.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.orders import Installment
+from domain.model.orders import Installment
 from domain.plans import Trigger
 from handlers.context import Ctx
 

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.deliveries import DeliveryInput
 from domain.errors import InvalidInput
+from domain.model.deliveries import DeliveryInput
 from handlers.amounts import parse_quantity
 from handlers.arguments import unquote
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from domain import leads
 from domain.errors import InvalidInput
+from domain.model.leads import LeadStatus
 from domain.references import Ref, looks_like_ref, parse_ref, reference
 from handlers.arguments import (
     PER_PAGE,
@@ -47,7 +48,7 @@ def lead_card(ctx: Ctx, lead_id: int) -> Reply:
         lines.append(ctx.t("lead.card.became", customer=reference("customer", found.customer_id),
                            deal=reference("deal", found.deal_id)))
         buttons = [[Button(ctx.t("button.open_deal"), f"/deal {reference('deal', found.deal_id)}")]]
-    elif found.status == leads.LeadStatus.NEW and ctx.user.can_write(found.owner_id, found.team):
+    elif found.status == LeadStatus.NEW and ctx.user.can_write(found.owner_id, found.team):
         buttons = [[Button(ctx.t("button.qualify"), f"/qualify {found.number}"),
                     Button(ctx.t("button.disqualify"), f"/disqualify {found.number} reason=")]]
     buttons.append([Button(ctx.t("button.history"), f"/history {found.number}")])

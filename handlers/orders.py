@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from domain.invoices import Invoice
-from domain.orders import Installment, Order, OrderPosition, get_order
+from domain.model.invoices import Invoice
+from domain.model.orders import Installment, Order, OrderPosition
+from domain.model.users import Role
+from domain.orders import get_order
 from domain.references import reference
-from domain.users import Role
 from handlers.arguments import need, read_args, usage_of
 from handlers.commands import READERS, command
 from handlers.context import Ctx

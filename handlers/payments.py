@@ -6,14 +6,9 @@ from __future__ import annotations
 
 from domain.customers import get_customer
 from domain.invoices import get_invoice
+from domain.model.payments import PaymentMethod, parse_method
 from domain.money import Money
-from domain.payments import (
-    PaymentMethod,
-    apply_customer_credit,
-    claim_payment,
-    parse_method,
-    record_payment,
-)
+from domain.payments import apply_customer_credit, claim_payment, record_payment
 from domain.references import looks_like_ref, reference
 from handlers.arguments import Args, need, read_args, usage_of
 from handlers.commands import FINANCE, SALES, command

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.dates import add_months
-from domain.digests import Window
 from domain.errors import InvalidInput
+from domain.reports import Window
 
 EXAMPLES = "2026-Q4, 2026-11, 2026, last-30d, this-month"
 MAX_DAYS = 366 * 20

@@ -8,10 +8,10 @@ import re
 
 from domain import deals, quotes
 from domain.errors import InvalidInput
+from domain.model.quotes import LineInput, Quote, QuoteStatus
+from domain.model.users import Role
 from domain.orders import accept_quote
-from domain.quotes import LineInput, Quote, QuoteStatus
 from domain.references import reference
-from domain.users import Role
 from handlers.amounts import parse_percent
 from handlers.arguments import need, read_args, usage_of
 from handlers.commands import MANAGERS, READERS, SALES, command

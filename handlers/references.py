@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from domain.errors import InvalidInput, NotFound
+from domain.model.subjects import Subject
 from domain.references import EXAMPLE, PREFIX, Ref, looks_like_ref, parse_ref, reference
-from domain.subjects import Subject, resolve_subject
+from domain.subjects import resolve_subject
 from handlers.context import Ctx
 
 

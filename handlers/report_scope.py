@@ -3,8 +3,8 @@ the asker's default) and the `period=` option, as every report command reads the
 
 from __future__ import annotations
 
-from domain.digests import Scope, report_scope
 from domain.errors import InvalidInput
+from domain.reports import Scope, report_scope
 from handlers.arguments import Args
 from handlers.context import Ctx
 from handlers.periods import Period, parse_period

@@ -17,21 +17,23 @@ from domain.dates import add_months
 from domain.digests import (
     FINANCE_DIGEST,
     MANAGER_DIGEST,
+    digest_for,
+    finance_digest,
+    manager_digest,
+    month_windows,
+)
+from domain.errors import InvalidInput
+from domain.model.users import Role
+from domain.references import reference
+from domain.reports import (
     SECONDS_PER_DAY,
     SECONDS_PER_HOUR,
     Scope,
     Window,
     average,
     days_sales_outstanding,
-    digest_for,
-    finance_digest,
-    manager_digest,
-    month_windows,
     rate,
 )
-from domain.errors import InvalidInput
-from domain.references import reference
-from domain.users import Role
 from handlers import charts
 from handlers.arguments import Args, read_args, usage_of
 from handlers.commands import READERS, command

@@ -7,8 +7,8 @@ from datetime import date
 
 from domain.dates import add_months
 from domain.errors import InvalidInput
+from domain.model.users import Role
 from domain.spend import record_spend
-from domain.users import Role
 from handlers.arguments import Args, need, read_args, usage_of
 from handlers.commands import command
 from handlers.context import Ctx

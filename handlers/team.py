@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from domain.assignment import OpenRecords, change_team, open_records
 from domain.errors import Conflict, InvalidInput
+from domain.model.users import LINK_CODE_TTL, Role, User, parse_role
 from domain.outbox import OFF
 from domain.users import (
-    LINK_CODE_TTL,
-    Role,
-    User,
     create_invite,
     create_link_code,
-    parse_role,
     set_active,
-    set_language,
-    set_quiet_hours,
     set_role,
-    set_timezone,
 )
 from handlers.arguments import need, read_args
 from handlers.commands import COMMANDS, command, find
@@ -45,14 +39,14 @@ def linkcode(ctx: Ctx, text: str) -> Reply:
 
 @command("lang", group="team", samples=("en",))
 def lang(ctx: Ctx, text: str) -> Reply:
-    set_language(ctx.user, need(text, "user.need_language", ctx.t("help.lang.usage")))
+    ctx.user.set_language(need(text, "user.need_language", ctx.t("help.lang.usage")))
     t = Translator(ctx.user.locale, ctx.user.timezone, ctx.settings)
     return Reply(t("team.language_set"))
 
 
 @command("tz", group="team", samples=("Asia/Shanghai",))
 def tz(ctx: Ctx, text: str) -> Reply:
-    set_timezone(ctx.user, need(text, "user.need_timezone", ctx.t("help.tz.usage")))
+    ctx.user.set_timezone(need(text, "user.need_timezone", ctx.t("help.tz.usage")))
     t = Translator(ctx.user.locale, ctx.user.timezone, ctx.settings)
     return Reply(t("team.timezone_set", tz=ctx.user.timezone, now=t.when(ctx.now)))
 
@@ -65,7 +59,7 @@ def quiet(ctx: Ctx, text: str) -> Reply:
         window = ctx.user.quiet_hours or ctx.settings.quiet_hours
         shown = ctx.t("team.quiet_none") if window in ("", OFF) else window
         return Reply(ctx.t("team.quiet_is", window=shown))
-    set_quiet_hours(ctx.user, value)
+    ctx.user.set_quiet_hours(value)
     if ctx.user.quiet_hours == OFF:
         return Reply(ctx.t("team.quiet_off"))
     return Reply(ctx.t("team.quiet_set", window=ctx.user.quiet_hours, tz=ctx.user.timezone))

@@ -10,8 +10,8 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from domain.unit_of_work import DialogState
-from domain.users import LinkCode
+from domain.model.users import LinkCode
+from handlers.unit_of_work import DialogState
 from storage.tables_doors import button_payloads, dialog_states
 
 

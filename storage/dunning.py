@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from domain.dunning import OpenInvoice
+from domain.unit_of_work import OpenInvoice
 from storage import tables as t
 from storage.queries_cash import ZERO, invoice_facts
 from storage.tables_dunning import dunning_marks

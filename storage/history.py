@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from domain.unit_of_work import Page
+from handlers.unit_of_work import Page
 from storage import tables as t
 
 

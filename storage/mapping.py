@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry, relationship
 
-from domain.activities import Activity
-from domain.credit_notes import CreditNote
-from domain.customers import Contact, Customer
-from domain.deals import Deal, StageChange
-from domain.deliveries import Delivery, DeliveryLine
-from domain.invoices import Invoice
-from domain.leads import Lead
-from domain.notifications import OutboxMessage
-from domain.orders import Installment, Order, OrderLine
-from domain.payments import Allocation, Payment
-from domain.quotes import Quote, QuoteLine
-from domain.reminders import Reminder
-from domain.spend import Spend
-from domain.users import Identity, Invite, LinkCode, User
+from domain.model.activities import Activity
+from domain.model.credit_notes import CreditNote
+from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal, StageChange
+from domain.model.deliveries import Delivery, DeliveryLine
+from domain.model.invoices import Allocation, Invoice
+from domain.model.leads import Lead
+from domain.model.orders import Installment, Order, OrderLine
+from domain.model.payments import Payment
+from domain.model.quotes import Quote, QuoteLine
+from domain.model.reminders import Reminder
+from domain.model.spend import Spend
+from domain.model.users import Identity, Invite, LinkCode, User
+from domain.outbox import OutboxMessage
 from storage import tables, tables_cash, tables_doors, tables_reports
 from storage.repositories_cash import keep_posted_documents
 

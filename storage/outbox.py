@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select, update
 
-from domain.notifications import OutboxStatus
+from domain.outbox import OutboxStatus
 from storage.tables import outbox
 
 

@@ -11,11 +11,11 @@ from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from domain.deals import DealStatus
+from domain.model.deals import DealStatus
+from domain.model.reminders import ReminderStatus
 from domain.names import normalise_company
-from domain.reminders import ReminderStatus
 from domain.search import Token
-from domain.unit_of_work import Page
+from handlers.unit_of_work import Page
 from storage import history, search
 from storage import tables as t
 
@@ -28,7 +28,7 @@ def _page(session: Session, query: Select[Any], page: int, per_page: int) -> Pag
 
 
 class SqlQueries:
-    """Implements domain.unit_of_work.Queries."""
+    """Implements handlers.unit_of_work.Queries."""
 
     def __init__(self, session: Session) -> None:
         self.session = session

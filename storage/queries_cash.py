@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from domain.invoices import InvoiceStatus
-from domain.orders import OrderStatus
-from domain.unit_of_work import Page
+from domain.model.invoices import InvoiceStatus
+from domain.model.orders import OrderStatus
+from handlers.unit_of_work import Page
 from storage import tables as t
 from storage import tables_cash as c
 from storage.queries import _page
@@ -116,7 +116,7 @@ def _in_scope(query: Select[Any], f: Any, scope: str, today: date) -> Select[Any
 
 
 class SqlCashQueries:
-    """Implements domain.unit_of_work.CashQueries."""
+    """Implements handlers.unit_of_work.CashQueries."""
 
     def __init__(self, session: Session) -> None:
         self.session = session

@@ -11,13 +11,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from domain.customers import Contact, Customer
-from domain.deals import Deal, DealStatus, StageChange
-from domain.leads import Lead, LeadStatus
-from domain.notifications import OutboxMessage
-from domain.quotes import OPEN_STATUSES, Quote
-from domain.reminders import Reminder, ReminderStatus
-from domain.users import Identity, Invite, Role, User
+from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal, DealStatus, StageChange
+from domain.model.leads import Lead, LeadStatus
+from domain.model.quotes import OPEN_STATUSES, Quote
+from domain.model.reminders import Reminder, ReminderStatus
+from domain.model.users import Identity, Invite, Role, User
+from domain.outbox import OutboxMessage
 from storage import tables
 
 T = TypeVar("T")
@@ -52,6 +52,7 @@ class SqlUsers(SqlRepository[User]):
         return self.session.scalars(select(User).filter_by(username=username)).first()
 
     def count(self) -> int:
+        """How many users there are (the console asks before it offers to set one up)."""
         return self.session.scalar(select(func.count()).select_from(tables.users)) or 0
 
     def with_role(self, role: Role, team: str | None) -> list[User]:
@@ -69,9 +70,6 @@ class SqlIdentities(SqlRepository[Identity]):
         return self.session.scalars(
             select(Identity).filter_by(platform=platform, external_id=external_id)
         ).first()
-
-    def of_user(self, user_id: int) -> list[Identity]:
-        return list(self.session.scalars(select(Identity).filter_by(user_id=user_id)))
 
 
 class SqlInvites(SqlRepository[Invite]):

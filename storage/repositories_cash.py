@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.errors import Conflict
-from domain.invoices import Invoice
-from domain.payments import Payment, bank_ref_key
+from domain.model.invoices import Invoice
+from domain.model.payments import Payment, bank_ref_key
 from storage import tables
 from storage import tables_cash as c
 from storage.repositories import SqlRepository

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, select, union_a
 from sqlalchemy.orm import Session, aliased
 
 from domain.search import EMAIL, PHONE, TAIL, Token
-from domain.unit_of_work import Page
+from handlers.unit_of_work import Page
 from storage import tables as t
 from storage.tables_search import search_terms
 

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import Connection, delete, event, insert, inspect, select, tuple_, update
 from sqlalchemy.orm import Session, UOWTransaction
 
-from domain.customers import Contact, Customer
-from domain.deals import Deal
-from domain.leads import Lead
+from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal
+from domain.model.leads import Lead
 from domain.search import record_terms
 from storage import tables as t
 from storage.tables_search import search_terms

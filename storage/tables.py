@@ -20,14 +20,14 @@ from sqlalchemy import (
 )
 from sqlalchemy import Enum as SAEnum
 
-from domain.activities import ActivityKind
-from domain.deals import AmountSource, DealStatus
-from domain.leads import LeadStatus
-from domain.notifications import OutboxStatus
+from domain.model.activities import ActivityKind
+from domain.model.deals import AmountSource, DealStatus
+from domain.model.leads import LeadStatus
+from domain.model.quotes import QuoteStatus
+from domain.model.reminders import ReminderStatus
+from domain.model.users import Role
+from domain.outbox import OutboxStatus
 from domain.plans import Trigger
-from domain.quotes import QuoteStatus
-from domain.reminders import ReminderStatus
-from domain.users import Role
 from storage.types import Amount, JSONText, UTCDateTime
 
 metadata = MetaData(

@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from domain.payments import PaymentMethod
+from domain.model.payments import PaymentMethod
 from storage.tables import enum, metadata, pk, user_fk
 from storage.types import Amount, UTCDateTime
 

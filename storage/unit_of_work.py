@@ -7,43 +7,19 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from domain.activities import Activity
-from domain.credit_notes import CreditNote
-from domain.customers import Contact, Customer
-from domain.deals import Deal
-from domain.digests import Reports
 from domain.events import Event
-from domain.invoices import Invoice
-from domain.leads import Lead
-from domain.orders import Order
-from domain.payments import Payment
-from domain.quotes import Quote
-from domain.reminders import Reminder
-from domain.spend import Spend
-from domain.unit_of_work import (
-    CashQueries,
-    ContactRepository,
-    CustomerRepository,
-    DealRepository,
-    DeliveryLog,
-    DialogRepository,
-    DocumentNumbers,
-    DunningLog,
-    IdentityRepository,
-    InviteRepository,
-    InvoiceRepository,
-    LeadRepository,
-    Ledgers,
-    LinkCodeRepository,
-    OutboxRepository,
-    PaymentRepository,
-    Queries,
-    QuoteRepository,
-    ReminderRepository,
-    Repository,
-    UserRepository,
-)
-from domain.users import Identity, Invite, User
+from domain.model.activities import Activity
+from domain.model.credit_notes import CreditNote
+from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal
+from domain.model.invoices import Invoice
+from domain.model.leads import Lead
+from domain.model.orders import Order
+from domain.model.payments import Payment
+from domain.model.quotes import Quote
+from domain.model.reminders import Reminder
+from domain.model.spend import Spend
+from domain.model.users import Identity, Invite, User
 from storage import audit, search_index
 from storage.dialogs import SqlDialogs, SqlLinkCodes
 from storage.dunning import SqlDunningLog
@@ -69,33 +45,11 @@ from storage.repositories_cash import SqlDocumentNumbers, SqlInvoices, SqlLedger
 
 
 class SqlUnitOfWork:
-    """`with uow:` begins; `commit()` makes it durable; leaving without commit rolls back."""
+    """`with uow:` begins; `commit()` makes it durable; leaving without commit rolls back.
 
-    users: UserRepository
-    identities: IdentityRepository
-    invites: InviteRepository
-    leads: LeadRepository
-    customers: CustomerRepository
-    contacts: ContactRepository
-    deals: DealRepository
-    activities: Repository[Activity]
-    reminders: ReminderRepository
-    quotes: QuoteRepository
-    orders: Repository[Order]
-    outbox: OutboxRepository
-    deliveries: DeliveryLog
-    link_codes: LinkCodeRepository
-    dialogs: DialogRepository
-    queries: Queries
-    invoices: InvoiceRepository
-    payments: PaymentRepository
-    credit_notes: Repository[CreditNote]
-    numbers: DocumentNumbers
-    ledgers: Ledgers
-    cash_queries: CashQueries
-    dunning: DunningLog
-    spend: Repository[Spend]
-    reports: Reports
+    Implements the chat unit of work (and with it the domain's); the stores it opens are
+    typed there, not here.
+    """
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory

@@ -13,8 +13,9 @@ from sqlalchemy import Engine, create_engine, text
 
 from bot.app import App, build_app
 from bot.runtime import Runtime
+from domain.model.users import Role
 from domain.settings import Settings
-from domain.users import Role, add_user
+from domain.users import add_user
 from storage.database import make_engine, migrate
 from storage.tables import metadata
 from tests.support import FakeClock

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from domain import deals
-from domain.activities import parse_kind
 from domain.customers import get_customer
 from domain.dates import parse_when, split_when
 from domain.invoices import get_invoice
+from domain.model.activities import parse_kind
 from domain.payments import check_payment
 from domain.references import looks_like_ref, parse_ref, reference
 from domain.vocabulary import resolve

@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import App
 from bot.telegram_door import TelegramDoor
-from domain.users import Identity
+from domain.model.users import Identity
 from tests.doors.telegram_fake import TOKEN, RecordingRequest
 
 

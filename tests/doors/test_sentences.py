@@ -24,7 +24,7 @@ LI = user(1001, "Li")
 
 def _activities(app: App) -> list[tuple[str, str, str, int]]:
     with app.engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(select(  # type: ignore[misc]
+        return [tuple(row) for row in conn.execute(select(
             activities.c.kind, activities.c.text, activities.c.ref_kind, activities.c.ref_id))]
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.delivery import SendFailed
 from bot.slack_door import RATE_RETRIES, SlackDoor, slash_text
-from domain.quotes import QuoteStatus
+from domain.model.quotes import QuoteStatus
 from handlers.reply import Reply
 from storage.tables import customers, leads, quote_lines, quotes
 from tests.doors.conftest import link

@@ -16,8 +16,8 @@ from bot.app import App, build_app
 from bot.delivery import Deliverer, SendFailed
 from bot.doors import DoorError, serve
 from bot.telegram_door import MAX_RETRIES
-from domain.quotes import QuoteStatus
-from domain.reminders import ReminderStatus
+from domain.model.quotes import QuoteStatus
+from domain.model.reminders import ReminderStatus
 from handlers.i18n import Translator
 from handlers.outgoing import utf16_length
 from handlers.reply import Attachment, Button, Reply

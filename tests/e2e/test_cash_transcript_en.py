@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.app import App
-from domain.invoices import InvoiceStatus
-from domain.orders import OrderStatus
+from domain.model.invoices import InvoiceStatus
+from domain.model.orders import OrderStatus
 from domain.payments import credit_of
 from tests.e2e.expected import amounts_in, en_date, en_money, plan_amounts, quote_total, today_in
 from tests.e2e.session import assert_in_order, chat, leaked_keys, ref_in

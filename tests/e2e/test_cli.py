@@ -13,8 +13,9 @@ from sqlalchemy import inspect, select, text
 from bot.app import build_app
 from bot.config import load_config
 from bot.runtime import Runtime
+from domain.model.users import Role
 from domain.settings import Settings
-from domain.users import Role, add_user
+from domain.users import add_user
 from handlers.i18n import Translator
 from storage.database import alembic_config, make_engine
 from storage.tables import metadata, users

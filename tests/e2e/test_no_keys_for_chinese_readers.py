@@ -20,15 +20,16 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from bot.app import App
-from domain.activities import ActivityKind
-from domain.deals import DealStatus
-from domain.invoices import InvoiceStatus
-from domain.leads import LeadStatus
-from domain.orders import OrderStatus
-from domain.payments import PaymentMethod
+from domain.model.activities import ActivityKind
+from domain.model.deals import DealStatus
+from domain.model.invoices import InvoiceStatus
+from domain.model.leads import LeadStatus
+from domain.model.orders import OrderStatus
+from domain.model.payments import PaymentMethod
+from domain.model.quotes import QuoteStatus
+from domain.model.reminders import ReminderStatus
 from domain.plans import Trigger
-from domain.quotes import QuoteStatus
-from domain.reminders import ReminderStatus, queue_due_reminders
+from domain.reminders import queue_due_reminders
 from domain.settings import Settings
 from handlers.charts import Bar
 from handlers.i18n import Translator, catalog_paths

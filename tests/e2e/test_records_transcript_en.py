@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from bot.app import App
-from domain.deals import AmountSource, DealStatus
+from domain.model.deals import AmountSource, DealStatus
 from tests.e2e.expected import en_date, en_money
 from tests.e2e.session import assert_in_order, chat, leaked_keys, ref_in
 from tests.support import FakeClock

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.app import App
-from domain.customers import Customer
+from domain.model.customers import Customer
 from tests.e2e.expected import zh_money
 from tests.e2e.session import assert_in_order, chat, leaked_keys, ref_in
 from tests.support import FakeClock

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from bot.app import App
-from domain.deals import DealStatus
-from domain.quotes import QuoteStatus
+from domain.model.deals import DealStatus
+from domain.model.quotes import QuoteStatus
 from tests.e2e.expected import (
     FRIDAY,
     ZH_WEEKDAYS,

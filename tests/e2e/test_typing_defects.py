@@ -54,8 +54,9 @@ def _column(app: App, column: object) -> list[object]:
 
 def _reminder_due(app: App) -> datetime:
     with app.engine.connect() as conn:
-        due: datetime = conn.execute(select(reminders.c.due_at).order_by(
+        due = conn.execute(select(reminders.c.due_at).order_by(
             reminders.c.id.desc())).scalars().first()
+    assert isinstance(due, datetime)
     return due.astimezone(TZ)
 
 

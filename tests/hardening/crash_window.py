@@ -22,9 +22,9 @@ from sqlalchemy import delete, select
 from bot.app import App
 from bot.delivery import Deliverer
 from bot.slack_door import SlackSender
-from domain.notifications import OutboxMessage, OutboxStatus
-from domain.outbox import LEASE
-from domain.users import Identity, Role, add_user
+from domain.model.users import Identity, Role
+from domain.outbox import LEASE, OutboxMessage, OutboxStatus
+from domain.users import add_user
 from storage.database import make_engine
 from storage.tables import outbox
 from tests.doors.slack_fake import BOT_TOKEN, SlackApi

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import App
-from domain.users import Role
+from domain.model.users import Role
 from handlers import dispatch  # noqa: F401  (registers every command)
 from handlers.commands import COMMANDS
 from handlers.i18n import Translator

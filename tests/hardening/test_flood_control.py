@@ -13,7 +13,7 @@ from telegram.ext import AIORateLimiter
 from bot.app import App
 from bot.delivery import Deliverer
 from bot.telegram_door import flood_control
-from domain.notifications import OutboxMessage
+from domain.outbox import OutboxMessage
 from tests.doors.conftest import TelegramHarness
 from tests.support import FakeClock
 

@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import Engine, event
 
 from bot.app import App
-from domain.users import Role, add_user
+from domain.model.users import Role
+from domain.users import add_user
 from handlers import charts, dispatch  # noqa: F401  (registers every command)
 from handlers.commands import COMMANDS
 from tests.support import FakeClock, say

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from bot.app import App
-from domain.users import Role, add_user
+from domain.model.users import Role
+from domain.users import add_user
 from storage.tables import audit_log, metadata
 from tests.support import FakeClock, say
 

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from typing import TypeVar
 
 from hypothesis import HealthCheck, given, settings
@@ -18,9 +19,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.app import App
-from domain.customers import Customer
+from domain.model.customers import Customer
 from domain.payments import credit_of
-from domain.unit_of_work import UnitOfWork
+from handlers.unit_of_work import ChatUnitOfWork
 from storage import tables_cash
 from tests.unit.test_cash_properties import (
     CURRENCIES,
@@ -35,7 +36,7 @@ T = TypeVar("T")
 
 
 def _scenario(app: App) -> Scenario:
-    def run(fn: Callable[[UnitOfWork], T]) -> T:
+    def run(fn: Callable[[ChatUnitOfWork], T]) -> T:
         with app.uow() as uow:
             uow.action = "property test"
             result = fn(uow)
@@ -57,7 +58,7 @@ def _scenario(app: App) -> Scenario:
     return Scenario(run, rep.id or 0, fin.id or 0, customers)
 
 
-def _sql_agrees_with_the_domain(uow: UnitOfWork, scenario: Scenario, days_later: int) -> None:
+def _sql_agrees_with_the_domain(uow: ChatUnitOfWork, scenario: Scenario, days_later: int) -> None:
     today = scenario.today + timedelta(days=days_later)
     orders = [o for o in (uow.orders.get(i) for i in scenario.orders) if o is not None]
     invoices = {i.number: i for o in orders for i in uow.invoices.of_order(o.id or 0)}
@@ -81,16 +82,16 @@ def _sql_agrees_with_the_domain(uow: UnitOfWork, scenario: Scenario, days_later:
             billed = [i for i in mine.values() if i.currency == currency]
             expected_overdue = sum((i.outstanding for i in billed if i.due_on < today),
                                    Decimal(0))
-            row = balances.get(currency)
-            if row is None:
+            balance = balances.get(currency)
+            if balance is None:
                 assert not billed and credit_of(uow, customer_id, currency) == 0
                 continue
-            assert row["outstanding"] == sum((i.outstanding for i in billed), Decimal(0))
-            assert row["overdue"] == expected_overdue
-            assert row["paid"] == sum((i.paid for i in billed), Decimal(0))
-            assert row["credit"] == credit_of(uow, customer_id, currency)
-            assert row["received"] == scenario.received.get((customer_id, currency),
-                                                            Decimal(0))
+            assert balance["outstanding"] == sum((i.outstanding for i in billed), Decimal(0))
+            assert balance["overdue"] == expected_overdue
+            assert balance["paid"] == sum((i.paid for i in billed), Decimal(0))
+            assert balance["credit"] == credit_of(uow, customer_id, currency)
+            assert balance["received"] == scenario.received.get((customer_id, currency),
+                                                                Decimal(0))
         for row in uow.cash_queries.customer_orders(customer_id, limit=500):
             order = next(o for o in orders if o.id == row["id"])
             position = order.position(list(invoices.values()))
@@ -106,7 +107,8 @@ def test_books_balance_and_sql_agrees_on_the_database(app: App, plays: list[Oper
     for op in [NewOrder(0, "CNY", 2, 100_000, "30/60/10"), *plays]:
         scenario.play(op)
     for days_later in (0, 60):
-        scenario.run(lambda uow, d=days_later: _sql_agrees_with_the_domain(uow, scenario, d))
+        scenario.run(partial(_sql_agrees_with_the_domain, scenario=scenario,
+                             days_later=days_later))
     scenario.settle_everything()
     scenario.run(lambda uow: _sql_agrees_with_the_domain(uow, scenario, 0))
     with app.engine.connect() as conn:

@@ -15,9 +15,10 @@ from sqlalchemy import Engine, select, text
 from bot.app import App
 from domain.errors import Conflict
 from domain.invoices import issue_invoice
+from domain.model.payments import Payment, PaymentMethod
+from domain.model.users import User
 from domain.money import Money
-from domain.payments import Payment, PaymentMethod, record_payment
-from domain.users import User
+from domain.payments import record_payment
 from storage import tables_cash
 from storage.unit_of_work import SqlUnitOfWork
 from tests.support import say

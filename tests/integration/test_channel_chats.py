@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from bot.app import App
-from domain.notifications import OutboxMessage
+from domain.outbox import OutboxMessage
 from tests.integration.test_outbox_delivery import Recorder, link
 from tests.support import FakeClock
 

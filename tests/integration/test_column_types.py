@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, func, select
 from sqlalchemy.exc import StatementError
 
-from domain.customers import Customer
-from domain.deals import Deal
-from domain.users import Role, add_user
+from domain.model.customers import Customer
+from domain.model.deals import Deal
+from domain.model.users import Role
+from domain.users import add_user
 from storage.types import Amount, UTCDateTime
 from storage.unit_of_work import SqlUnitOfWork, session_factory
 

@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import App
-from domain.digests import Scope, Window, manager_digest
+from domain.digests import manager_digest
+from domain.reports import Scope, Window
 from storage.tables import deals, outbox
 from tests.support import FakeClock, say
 

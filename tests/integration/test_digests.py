@@ -15,7 +15,8 @@ from bot.app import App
 from bot.delivery import Deliverer
 from bot.jobs import Jobs
 from bot.scheduler import build_scheduler
-from domain.digests import FINANCE_DIGEST, MANAGER_DIGEST, Scope, finance_digest, manager_digest
+from domain.digests import FINANCE_DIGEST, MANAGER_DIGEST, finance_digest, manager_digest
+from domain.reports import Scope
 from storage.tables import outbox
 from tests.integration.test_outbox_delivery import Recorder, link
 from tests.integration.test_reports import TARGETS, seed

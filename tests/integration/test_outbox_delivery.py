@@ -15,9 +15,8 @@ from sqlalchemy import func, insert, select
 from bot.app import App
 from bot.delivery import Deliverer, SendFailed
 from bot.jobs import Jobs
-from domain.notifications import OutboxStatus
-from domain.outbox import LEASE, MAX_ATTEMPTS
-from domain.users import Identity
+from domain.model.users import Identity
+from domain.outbox import LEASE, MAX_ATTEMPTS, OutboxStatus
 from handlers.reply import Reply
 from storage.tables import outbox
 from tests.support import FakeClock, say

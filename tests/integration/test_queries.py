@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from domain.activities import Activity, ActivityKind
-from domain.customers import Customer
-from domain.deals import Deal, DealStatus, StageChange
-from domain.leads import Lead, LeadStatus
+from domain.model.activities import Activity, ActivityKind
+from domain.model.customers import Customer
+from domain.model.deals import Deal, DealStatus, StageChange
+from domain.model.leads import Lead, LeadStatus
+from domain.model.reminders import Reminder, ReminderStatus
+from domain.model.users import Role, User
 from domain.names import normalise_company
-from domain.reminders import Reminder, ReminderStatus
-from domain.users import Role, User, add_user
+from domain.users import add_user
 from storage.queries import SqlQueries
 from storage.unit_of_work import SqlUnitOfWork, session_factory
 

@@ -26,9 +26,11 @@ import pytest
 
 from bot.app import App, build_app
 from bot.runtime import Runtime
-from domain.digests import Scope, Window, month_windows
+from domain.digests import month_windows
+from domain.model.users import Role
+from domain.reports import Scope, Window
 from domain.settings import Settings
-from domain.users import Role, add_user
+from domain.users import add_user
 from handlers.periods import parse_period
 from tests.conftest import BACKENDS, _truncate
 from tests.support import FakeClock, say

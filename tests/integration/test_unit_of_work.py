@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from domain.users import Role, User, add_user
+from domain.model.users import Role, User
+from domain.users import add_user
 from storage.unit_of_work import SqlUnitOfWork, session_factory
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)

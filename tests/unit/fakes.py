@@ -9,53 +9,31 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, cast
 
-from domain.activities import Activity
-from domain.credit_notes import CreditNote
-from domain.customers import Contact, Customer
-from domain.deals import Deal, StageChange
-from domain.digests import Reports
 from domain.events import Event
-from domain.invoices import Invoice
-from domain.leads import Lead, LeadStatus
+from domain.model.activities import Activity
+from domain.model.credit_notes import CreditNote
+from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal, StageChange
+from domain.model.invoices import Invoice
+from domain.model.leads import Lead, LeadStatus
+from domain.model.orders import Order
+from domain.model.payments import Payment, bank_ref_key
+from domain.model.quotes import OPEN_STATUSES, LineInput, Quote
+from domain.model.reminders import Reminder, ReminderStatus
+from domain.model.spend import Spend
+from domain.model.users import Identity, Invite, LinkCode, Role, User
 from domain.money import Money
-from domain.notifications import OutboxMessage
-from domain.orders import Order, accept_quote
-from domain.payments import Payment, bank_ref_key
-from domain.quotes import OPEN_STATUSES, LineInput, Quote, draft_quote
-from domain.reminders import Reminder, ReminderStatus
+from domain.orders import accept_quote
+from domain.outbox import OutboxMessage
+from domain.quotes import draft_quote
 from domain.search import Token
 from domain.settings import Settings
-from domain.spend import Spend
-from domain.unit_of_work import (
-    CashQueries,
-    ContactRepository,
-    CustomerRepository,
-    DealRepository,
-    DeliveryLog,
-    DialogRepository,
-    DialogState,
-    DocumentNumbers,
-    IdentityRepository,
-    InviteRepository,
-    InvoiceRepository,
-    LeadRepository,
-    Ledgers,
-    LinkCodeRepository,
-    OutboxRepository,
-    Page,
-    PaymentRepository,
-    Queries,
-    QuoteRepository,
-    ReminderRepository,
-    Repository,
-    UnitOfWork,
-    UserRepository,
-)
-from domain.users import Identity, Invite, LinkCode, Role, User
+from domain.unit_of_work import OpenInvoice
+from handlers.unit_of_work import ChatUnitOfWork, DialogState, Page
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Mon 10:00 in Shanghai
 TODAY = date(2026, 11, 23)
@@ -93,9 +71,11 @@ class _Ids:
 
 
 class FakeRepository(Generic[E]):
-    """Records by id; added records wait for a flush to get their id, as in a database."""
+    """Records of one kind by id; added records wait for a flush to get their id, as in a
+    database."""
 
-    def __init__(self, ids: _Ids, autoflush: Callable[[], None]) -> None:
+    def __init__(self, kind: type[E], ids: _Ids, autoflush: Callable[[], None]) -> None:
+        self.kind = kind
         self.rows: dict[int, E] = {}
         self._pending: list[E] = []
         self._ids = ids
@@ -147,9 +127,6 @@ class FakeIdentities(FakeRepository[Identity]):
         return next((i for i in self.all()
                      if i.platform == platform and i.external_id == external_id), None)
 
-    def of_user(self, user_id: int) -> list[Identity]:
-        return [i for i in self.all() if i.user_id == user_id]
-
 
 class FakeInvites(FakeRepository[Invite]):
     def by_code(self, code: str) -> Invite | None:
@@ -196,7 +173,7 @@ class FakeContacts(FakeRepository[Contact]):
 class FakeDeals(FakeRepository[Deal]):
     def __init__(self, ids: _Ids, autoflush: Callable[[], None],
                  history: list[StageChange]) -> None:
-        super().__init__(ids, autoflush)
+        super().__init__(Deal, ids, autoflush)
         self.history = history
 
     def add_stage_change(self, change: StageChange) -> None:
@@ -318,6 +295,34 @@ class FakeLedgers:
         return {o.currency for o in self.orders.all() if o.customer_id == customer_id}
 
 
+class FakeDunningLog:
+    """Open invoices found as the SQL finds them; the levels reached kept in a set."""
+
+    def __init__(self, invoices: FakeInvoices, customers: FakeCustomers) -> None:
+        self.invoices = invoices
+        self.customers = customers
+        self.marked: set[tuple[int, int]] = set()
+
+    def open_invoices(self, today: date, min_days_past_due: int) -> list[OpenInvoice]:
+        latest_due = today - timedelta(days=min_days_past_due)
+        found: list[OpenInvoice] = []
+        for i in self.invoices.all():
+            customer = self.customers.get(i.customer_id)
+            if i.outstanding <= 0 or i.credited > 0 or i.due_on > latest_due or not customer:
+                continue
+            found.append(OpenInvoice(id=i.id or 0, number=i.number, customer_id=i.customer_id,
+                                     customer=customer.name, owner_id=i.owner_id, team=i.team,
+                                     currency=i.currency, outstanding=i.outstanding,
+                                     due_on=i.due_on))
+        return sorted(found, key=lambda o: (o.customer_id, o.due_on, o.id))
+
+    def marks(self, invoice_ids: list[int]) -> set[tuple[int, int]]:
+        return {(i, level) for i, level in self.marked if i in invoice_ids}
+
+    def mark(self, invoice_id: int, level: int, on: date) -> None:
+        self.marked.add((invoice_id, level))
+
+
 def _sql_only(name: str) -> NotImplementedError:
     return NotImplementedError(f"{name} is read-side SQL; test it on a database")
 
@@ -398,79 +403,43 @@ class FakeReports:
 
 
 class FakeUnitOfWork:
-    """`with uow:` starts afresh; `commit()` sets `committed`; leaving without it does not."""
+    """`with uow:` starts afresh; `commit()` sets `committed`; leaving without it does not.
 
-    users: UserRepository
-    identities: IdentityRepository
-    invites: InviteRepository
-    leads: LeadRepository
-    customers: CustomerRepository
-    contacts: ContactRepository
-    deals: DealRepository
-    activities: Repository[Activity]
-    reminders: ReminderRepository
-    quotes: QuoteRepository
-    orders: Repository[Order]
-    outbox: OutboxRepository
-    deliveries: DeliveryLog
-    link_codes: LinkCodeRepository
-    dialogs: DialogRepository
-    queries: Queries
-    invoices: InvoiceRepository
-    payments: PaymentRepository
-    credit_notes: Repository[CreditNote]
-    numbers: DocumentNumbers
-    ledgers: Ledgers
-    cash_queries: CashQueries
-    spend: Repository[Spend]
-    reports: Reports
+    Fits the chat unit of work by construction: mypy checks it wherever the port is expected.
+    """
 
     def __init__(self) -> None:
         ids, flush = _Ids(), self.flush
         self.stage_changes: list[StageChange] = []
         self.messages = FakeOutbox()
-        users, identities = FakeUsers(ids, flush), FakeIdentities(ids, flush)
-        invites, link_codes = FakeInvites(ids, flush), FakeLinkCodes(ids, flush)
-        leads, customers = FakeLeads(ids, flush), FakeCustomers(ids, flush)
-        contacts = FakeContacts(ids, flush)
-        deals = FakeDeals(ids, flush, self.stage_changes)
-        activities = FakeRepository[Activity](ids, flush)
-        reminders, quotes = FakeReminders(ids, flush), FakeQuotes(ids, flush)
-        orders = FakeRepository[Order](ids, flush)
-        invoices, payments = FakeInvoices(ids, flush), FakePayments(ids, flush)
-        credit_notes = FakeRepository[CreditNote](ids, flush)
-        spend = FakeRepository[Spend](ids, flush)
-        self._repos: dict[type[Any], FakeRepository[Any]] = {
-            User: users, Identity: identities, Invite: invites, LinkCode: link_codes,
-            Lead: leads, Customer: customers, Contact: contacts, Deal: deals,
-            Activity: activities, Reminder: reminders, Quote: quotes, Order: orders,
-            Invoice: invoices, Payment: payments, CreditNote: credit_notes, Spend: spend,
-        }
-        self.users = users
-        self.identities = identities
-        self.invites = invites
-        self.link_codes = link_codes
-        self.leads = leads
-        self.customers = customers
-        self.contacts = contacts
-        self.deals = deals
-        self.activities = activities
-        self.reminders = reminders
-        self.quotes = quotes
-        self.orders = orders
-        self.invoices = invoices
-        self.payments = payments
-        self.credit_notes = credit_notes
-        self.spend = spend
+        self.users = FakeUsers(User, ids, flush)
+        self.identities = FakeIdentities(Identity, ids, flush)
+        self.invites = FakeInvites(Invite, ids, flush)
+        self.link_codes = FakeLinkCodes(LinkCode, ids, flush)
+        self.leads = FakeLeads(Lead, ids, flush)
+        self.customers = FakeCustomers(Customer, ids, flush)
+        self.contacts = FakeContacts(Contact, ids, flush)
+        self.deals = FakeDeals(ids, flush, self.stage_changes)
+        self.activities = FakeRepository(Activity, ids, flush)
+        self.reminders = FakeReminders(Reminder, ids, flush)
+        self.quotes = FakeQuotes(Quote, ids, flush)
+        self.orders = FakeRepository(Order, ids, flush)
+        self.invoices = FakeInvoices(Invoice, ids, flush)
+        self.payments = FakePayments(Payment, ids, flush)
+        self.credit_notes = FakeRepository(CreditNote, ids, flush)
+        self.spend = FakeRepository(Spend, ids, flush)
+        self.numbers = FakeNumbers()
+        self.locked_customers: list[int] = []
+        self.ledgers = FakeLedgers(self.orders, self.locked_customers)
+        self.dunning = FakeDunningLog(self.invoices, self.customers)
+        self.reports = FakeReports()
         self.outbox = self.messages
         self.deliveries = FakeDeliveryLog()
         self.dialogs = FakeDialogs()
-        self.numbers = FakeNumbers()
-        self.locked_customers: list[int] = []
-        self.ledgers = FakeLedgers(orders, self.locked_customers)
         self.queries = FakeQueries()
         self.cash_queries = FakeCashQueries()
-        self.reports = FakeReports()
+        self._repos: dict[type[Any], FakeRepository[Any]] = {
+            repo.kind: repo for repo in vars(self).values() if isinstance(repo, FakeRepository)}
         self.events: list[Event] = []
         self.actor_id: int | None = None
         self.action = ""
@@ -504,7 +473,7 @@ class FakeUnitOfWork:
         return repo.all()
 
 
-def as_unit_of_work(uow: FakeUnitOfWork) -> UnitOfWork:
+def as_unit_of_work(uow: FakeUnitOfWork) -> ChatUnitOfWork:
     """The fake where the port is expected; mypy checks that it fits the protocol."""
     return uow
 

@@ -6,13 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from domain.activities import Activity, ActivityKind, log_activity, parse_kind
+from domain.activities import log_activity
 from domain.errors import InvalidInput
 from domain.leads import NewLead, create_lead
-from domain.reminders import Reminder
+from domain.model.activities import Activity, ActivityKind, parse_kind
+from domain.model.reminders import Reminder
+from domain.model.users import Role, User
 from domain.settings import Settings
 from domain.subjects import resolve_subject
-from domain.users import Role, User
 from domain.vocabulary import Choices
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person, given_deal
 

@@ -8,18 +8,21 @@ from decimal import Decimal
 import pytest
 
 from domain.assignment import assign, change_team, hand_over, open_records
-from domain.customers import Customer
-from domain.deals import DealStatus
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import RecordsAssigned
-from domain.leads import Lead, NewLead, create_lead
+from domain.leads import NewLead, create_lead
+from domain.model.customers import Customer
+from domain.model.deals import DealStatus
+from domain.model.leads import Lead
+from domain.model.quotes import LineInput
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.notifications import queue_notifications
-from domain.quotes import LineInput, draft_quote
+from domain.quotes import draft_quote
 from domain.reminders import add_reminder
 from domain.settings import Settings
 from domain.subjects import resolve_subject
-from domain.users import Role, User, set_active, set_role
+from domain.users import set_active, set_role
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_deal
 
 SETTINGS = Settings()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import pytest
 
-from domain.invoices import InvoiceStatus
-from domain.orders import OrderStatus
-from domain.payments import PaymentMethod
+from domain.model.invoices import InvoiceStatus
+from domain.model.orders import OrderStatus
+from domain.model.payments import PaymentMethod
 from handlers.i18n import Translator
 from handlers.invoices import SCOPES
 
@@ -29,7 +31,7 @@ def test_cash_labels_read_as_words_in_both_languages(locale: str) -> None:
 
 @pytest.mark.parametrize("locale", ["en", "zh_Hans_CN"])
 @pytest.mark.parametrize("labels", [InvoiceStatus, OrderStatus, PaymentMethod])
-def test_each_status_has_its_own_words(locale: str, labels: type) -> None:
+def test_each_status_has_its_own_words(locale: str, labels: type[StrEnum]) -> None:
     t = Translator(locale)
     prefix = {InvoiceStatus: "invoice.status", OrderStatus: "order.status",
               PaymentMethod: "payment.method"}[labels]

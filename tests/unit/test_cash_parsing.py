@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain.deliveries import DeliveryInput
 from domain.errors import InvalidInput
+from domain.model.deliveries import DeliveryInput
 from handlers.deliveries import parse_delivery_items
 
 

@@ -15,24 +15,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, TypeVar
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.credit_notes import CreditNote, void_invoice
-from domain.customers import Customer
-from domain.deals import Deal
-from domain.deliveries import DeliveryInput, record_delivery
+from domain.credit_notes import void_invoice
+from domain.deliveries import record_delivery
 from domain.errors import DomainError, InvalidInput
-from domain.invoices import Invoice, InvoiceStatus, issue_invoice
+from domain.invoices import issue_invoice
+from domain.model.credit_notes import CreditNote
+from domain.model.customers import Customer
+from domain.model.deals import Deal
+from domain.model.deliveries import DeliveryInput
+from domain.model.invoices import Invoice, InvoiceStatus
+from domain.model.orders import Order
+from domain.model.payments import Payment
+from domain.model.quotes import LineInput
+from domain.model.users import Role, User
 from domain.money import Money, minor_units, quantize
-from domain.orders import Order, accept_quote
-from domain.payments import Payment, credit_of, record_payment
-from domain.quotes import LineInput, draft_quote
+from domain.orders import accept_quote
+from domain.payments import credit_of, record_payment
+from domain.quotes import draft_quote
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
-from domain.users import Role, User
+from handlers.unit_of_work import ChatUnitOfWork
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person
 
 T = TypeVar("T")
@@ -40,7 +48,7 @@ CURRENCIES = ("CNY", "USD", "JPY")
 PLANS = ("100", "30/60/10", "50/50 net30", "33.33/33.33/33.34", "net45 eom",
          "40@signing/60@2026-11-20", "50@signing/50@2027-01-10")
 SETTINGS = Settings()
-Run = Callable[[Callable[[UnitOfWork], T]], T]
+Run = Callable[[Callable[[ChatUnitOfWork], T]], T]
 
 
 def money(minor: int, currency: str) -> Money:
@@ -273,14 +281,11 @@ class Scenario:
         """Paying each customer exactly what is outstanding leaves every invoice paid."""
         for customer_id in self.customers:
             for currency in CURRENCIES:
-                owed, credit = self.run(lambda uow, c=customer_id, k=currency: (
-                    sum((i.outstanding for i in uow.invoices.open_of_customer(c, k)),
-                        Decimal(0)), credit_of(uow, c, k)))
+                owed, credit = self.run(partial(_owed_and_credit, c=customer_id, k=currency))
                 if owed <= 0:
                     continue
                 self.pay_exactly(customer_id, money_of(owed, currency))
-                after = self.run(lambda uow, c=customer_id, k=currency: (
-                    uow.invoices.open_of_customer(c, k), credit_of(uow, c, k)))
+                after = self.run(partial(_open_and_credit, c=customer_id, k=currency))
                 assert after == ([], credit)
         self.run(self.check)
 
@@ -291,6 +296,16 @@ class Scenario:
         self.payments.append(payment_id)
         key = (customer_id, amount.currency)
         self.received[key] = self.received.get(key, Decimal(0)) + amount.amount
+
+
+def _owed_and_credit(uow: UnitOfWork, c: int, k: str) -> tuple[Decimal, Decimal]:
+    """What customer `c` owes in currency `k`, and its credit in it."""
+    owed = sum((i.outstanding for i in uow.invoices.open_of_customer(c, k)), Decimal(0))
+    return owed, credit_of(uow, c, k)
+
+
+def _open_and_credit(uow: UnitOfWork, c: int, k: str) -> tuple[list[Invoice], Decimal]:
+    return uow.invoices.open_of_customer(c, k), credit_of(uow, c, k)
 
 
 def money_of(amount: Decimal, currency: str) -> Money:
@@ -321,7 +336,7 @@ def _fake_scenario() -> tuple[Scenario, FakeUnitOfWork]:
         uow.flush()
         customers.append(customer.id or 0)
 
-    def run(fn: Callable[[UnitOfWork], T]) -> T:
+    def run(fn: Callable[[ChatUnitOfWork], T]) -> T:
         return fn(uow)
 
     return Scenario(run, rep.id or 0, fin.id or 0, customers), uow

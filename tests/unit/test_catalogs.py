@@ -21,12 +21,12 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 import domain
-from domain.activities import ActivityKind
 from domain.errors import DomainError
-from domain.leads import LeadStatus
+from domain.model.activities import ActivityKind
+from domain.model.leads import LeadStatus
+from domain.model.quotes import QuoteStatus
+from domain.model.users import Role
 from domain.plans import Trigger
-from domain.quotes import QuoteStatus
-from domain.users import Role
 from handlers import dispatch  # noqa: F401  (registers every command)
 from handlers.commands import COMMANDS
 from handlers.i18n import LOCALES, catalog_paths

@@ -48,34 +48,36 @@ def stages(*rows: str) -> str:
 # ------------------------------------------------------------------ choosing the file
 
 
-def test_no_file_anywhere_gives_all_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_no_file_anywhere_gives_all_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert load_config(env={}) == Config()
 
 
 def test_config_toml_in_current_directory_is_used_when_no_path_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     write(tmp_path, '[company]\nname = "Here Ltd"\n')
     monkeypatch.chdir(tmp_path)
     assert load_config(env={}).settings.company_name == "Here Ltd"
 
 
-def test_ltc_config_env_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_ltc_config_env_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, '[company]\nname = "Ignored"\n')
     other = write(tmp_path, '[company]\nname = "From Env"\n', name="etc/ltc.toml")
     monkeypatch.chdir(tmp_path)
     assert load_config(env={"LTC_CONFIG": str(other)}).settings.company_name == "From Env"
 
 
-def test_explicit_path_wins_over_ltc_config(tmp_path: Path):
+def test_explicit_path_wins_over_ltc_config(tmp_path: Path) -> None:
     chosen = write(tmp_path, '[company]\nname = "Chosen"\n', name="a.toml")
     other = write(tmp_path, '[company]\nname = "Other"\n', name="b.toml")
     settings = load_config(chosen, env={"LTC_CONFIG": str(other)}).settings
     assert settings.company_name == "Chosen"
 
 
-def test_env_defaults_to_os_environ(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_env_defaults_to_os_environ(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, '[company]\nname = "Env"\n')
     monkeypatch.setenv("LTC_CONFIG", str(path))
     monkeypatch.setenv("LTC_DATABASE_URL", "postgresql+psycopg://u@h/db")
@@ -84,14 +86,14 @@ def test_env_defaults_to_os_environ(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert config.runtime.database_url == "postgresql+psycopg://u@h/db"
 
 
-def test_missing_explicit_file_is_an_error_naming_it(tmp_path: Path):
+def test_missing_explicit_file_is_an_error_naming_it(tmp_path: Path) -> None:
     missing = tmp_path / "nope.toml"
     with pytest.raises(ConfigError, match="does not exist") as caught:
         load_config(missing, env={})
     assert str(missing) in str(caught.value)
 
 
-def test_invalid_toml_is_an_error_with_the_line(tmp_path: Path):
+def test_invalid_toml_is_an_error_with_the_line(tmp_path: Path) -> None:
     path = write(tmp_path, "[company]\nname = Acme\n")
     with pytest.raises(ConfigError, match="not valid TOML.*line 2") as caught:
         load_config(path, env={})
@@ -101,7 +103,7 @@ def test_invalid_toml_is_an_error_with_the_line(tmp_path: Path):
 # -------------------------------------------------------------------- good files
 
 
-def test_shipped_config_loads_with_its_values():
+def test_shipped_config_loads_with_its_values() -> None:
     config = load_config(SHIPPED_CONFIG, env={})
     settings, runtime = config.settings, config.runtime
     assert settings.company_name == "Acme Trading"
@@ -135,7 +137,7 @@ def test_shipped_config_loads_with_its_values():
     assert runtime.slack_http_port == 3000
 
 
-def test_file_with_only_company_keeps_every_other_default(tmp_path: Path):
+def test_file_with_only_company_keeps_every_other_default(tmp_path: Path) -> None:
     settings = load(tmp_path, '[company]\nname = "Solo"\ncurrency = "usd"\nlocale = "en"\n')
     assert settings.company_name == "Solo"
     assert settings.currency == "USD"
@@ -146,11 +148,11 @@ def test_file_with_only_company_keeps_every_other_default(tmp_path: Path):
     assert settings.dunning == defaults.dunning
 
 
-def test_locale_zh_means_simplified_chinese(tmp_path: Path):
+def test_locale_zh_means_simplified_chinese(tmp_path: Path) -> None:
     assert load(tmp_path, '[company]\nlocale = "zh"\n').locale == "zh_Hans_CN"
 
 
-def test_every_section_maps_to_its_settings_field(tmp_path: Path):
+def test_every_section_maps_to_its_settings_field(tmp_path: Path) -> None:
     config = load_config(write(
         tmp_path,
         """
@@ -223,12 +225,12 @@ http_port = 3001
     assert runtime.slack_http_port == 3001
 
 
-def test_stage_names_default_from_the_key(tmp_path: Path):
+def test_stage_names_default_from_the_key(tmp_path: Path) -> None:
     settings = load(tmp_path, stages('{ key = "cold_lead", probability = 5 }'))
     assert settings.stages == (Stage("cold_lead", "Cold lead", "Cold lead", 5),)
 
 
-def test_money_and_percent_values_are_exact_decimals(tmp_path: Path):
+def test_money_and_percent_values_are_exact_decimals(tmp_path: Path) -> None:
     settings = load(tmp_path, '[quotes]\ndefault_tax = 0.1\n[targets]\n"2027-01" = 1234.1\n')
     assert settings.default_tax == Decimal("0.1")
     assert settings.targets["2027-01"] == Decimal("1234.1")
@@ -237,7 +239,7 @@ def test_money_and_percent_values_are_exact_decimals(tmp_path: Path):
 # ------------------------------------------------------------------- database URL
 
 
-def test_ltc_database_url_overrides_the_file(tmp_path: Path):
+def test_ltc_database_url_overrides_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, '[database]\nurl = "sqlite:///data/ltc.db"\n')
     runtime = load_config(path, env={"LTC_DATABASE_URL": "postgresql+psycopg://u@h/db"}).runtime
     assert runtime.database_url == "postgresql+psycopg://u@h/db"
@@ -245,7 +247,7 @@ def test_ltc_database_url_overrides_the_file(tmp_path: Path):
 
 def test_ltc_database_url_overrides_defaults_without_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     monkeypatch.chdir(tmp_path)
     runtime = load_config(env={"LTC_DATABASE_URL": "sqlite://"}).runtime
     assert runtime.database_url == "sqlite://"
@@ -253,7 +255,7 @@ def test_ltc_database_url_overrides_defaults_without_file(
 
 def test_relative_sqlite_path_is_resolved_against_the_config_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     path = write(tmp_path, '[database]\nurl = "sqlite:///var/ltc.db"\n', name="conf/config.toml")
     monkeypatch.chdir(tmp_path)
     runtime = load_config(path, env={}).runtime
@@ -261,7 +263,7 @@ def test_relative_sqlite_path_is_resolved_against_the_config_directory(
     assert runtime.database_url == f"sqlite:///{expected}"
 
 
-def test_default_sqlite_path_is_resolved_against_the_config_directory(tmp_path: Path):
+def test_default_sqlite_path_is_resolved_against_the_config_directory(tmp_path: Path) -> None:
     runtime = load_runtime(tmp_path, '[company]\nname = "X"\n')
     expected = (tmp_path / "data" / "ltc.db").resolve().as_posix()
     assert runtime.database_url == f"sqlite:///{expected}"
@@ -276,29 +278,29 @@ def test_default_sqlite_path_is_resolved_against_the_config_directory(tmp_path: 
         "postgresql+psycopg://user@host/db",
     ],
 )
-def test_absolute_in_memory_and_other_urls_are_untouched(tmp_path: Path, url: str):
+def test_absolute_in_memory_and_other_urls_are_untouched(tmp_path: Path, url: str) -> None:
     assert load_runtime(tmp_path, f'[database]\nurl = "{url}"\n').database_url == url
 
 
 # ------------------------------------------------------------------------- errors
 
 
-def test_unknown_section_suggests_the_closest(tmp_path: Path):
+def test_unknown_section_suggests_the_closest(tmp_path: Path) -> None:
     message = error_for(tmp_path, "[pipline]\nstale_after_days = 3\n", "pipline")
     assert "[pipeline]" in message
 
 
-def test_setting_outside_any_section_says_where_it_belongs(tmp_path: Path):
+def test_setting_outside_any_section_says_where_it_belongs(tmp_path: Path) -> None:
     message = error_for(tmp_path, 'currency = "CNY"\n', "currency")
     assert "[company]" in message
 
 
-def test_unknown_key_suggests_the_closest(tmp_path: Path):
+def test_unknown_key_suggests_the_closest(tmp_path: Path) -> None:
     message = error_for(tmp_path, "[pipeline]\nstale_after_day = 3\n", "pipeline.stale_after_day")
     assert '"stale_after_days"' in message
 
 
-def test_unknown_key_in_a_stage_suggests_the_closest(tmp_path: Path):
+def test_unknown_key_in_a_stage_suggests_the_closest(tmp_path: Path) -> None:
     message = error_for(
         tmp_path,
         stages('{ key = "a", probability = 1 }', '{ key = "b", probabilty = 2 }'),
@@ -307,22 +309,22 @@ def test_unknown_key_in_a_stage_suggests_the_closest(tmp_path: Path):
     assert '"probability"' in message
 
 
-def test_section_that_is_not_a_table_is_an_error(tmp_path: Path):
+def test_section_that_is_not_a_table_is_an_error(tmp_path: Path) -> None:
     error_for(tmp_path, 'company = "Acme"\n', "company")
 
 
-def test_wrong_type_is_an_error(tmp_path: Path):
+def test_wrong_type_is_an_error(tmp_path: Path) -> None:
     message = error_for(
         tmp_path, '[pipeline]\nstale_after_days = "14"\n', "pipeline.stale_after_days"
     )
     assert "whole number" in message
 
 
-def test_true_is_not_accepted_as_a_number(tmp_path: Path):
+def test_true_is_not_accepted_as_a_number(tmp_path: Path) -> None:
     error_for(tmp_path, "[slack]\nhttp_port = true\n", "slack.http_port")
 
 
-def test_stage_without_probability_is_an_error(tmp_path: Path):
+def test_stage_without_probability_is_an_error(tmp_path: Path) -> None:
     message = error_for(
         tmp_path,
         stages('{ key = "a", probability = 10 }', '{ key = "b", name_en = "B" }'),
@@ -331,12 +333,12 @@ def test_stage_without_probability_is_an_error(tmp_path: Path):
     assert "no probability" in message
 
 
-def test_stage_without_key_is_an_error(tmp_path: Path):
+def test_stage_without_key_is_an_error(tmp_path: Path) -> None:
     error_for(tmp_path, stages("{ probability = 10 }"), "pipeline.stages[0].key")
 
 
 @pytest.mark.parametrize("probability", ["150", "-1"])
-def test_probability_outside_0_to_100_is_an_error(tmp_path: Path, probability: str):
+def test_probability_outside_0_to_100_is_an_error(tmp_path: Path, probability: str) -> None:
     message = error_for(
         tmp_path,
         stages(
@@ -349,7 +351,7 @@ def test_probability_outside_0_to_100_is_an_error(tmp_path: Path, probability: s
     assert "0 to 100" in message
 
 
-def test_duplicate_stage_keys_are_an_error(tmp_path: Path):
+def test_duplicate_stage_keys_are_an_error(tmp_path: Path) -> None:
     message = error_for(
         tmp_path,
         stages('{ key = "a", probability = 10 }', '{ key = "a", probability = 20 }'),
@@ -359,39 +361,39 @@ def test_duplicate_stage_keys_are_an_error(tmp_path: Path):
 
 
 @pytest.mark.parametrize("key", ["won", "lost", "Won"])
-def test_won_and_lost_are_reserved_stage_keys(tmp_path: Path, key: str):
+def test_won_and_lost_are_reserved_stage_keys(tmp_path: Path, key: str) -> None:
     message = error_for(
         tmp_path, stages(f'{{ key = "{key}", probability = 100 }}'), "pipeline.stages[0].key"
     )
     assert "reserved" in message
 
 
-def test_empty_stage_list_is_an_error(tmp_path: Path):
+def test_empty_stage_list_is_an_error(tmp_path: Path) -> None:
     message = error_for(tmp_path, "[pipeline]\nstages = []\n", "pipeline.stages")
     assert "empty" in message
 
 
-def test_unknown_currency_is_an_error(tmp_path: Path):
+def test_unknown_currency_is_an_error(tmp_path: Path) -> None:
     message = error_for(tmp_path, '[company]\ncurrency = "XYZ"\n', "company.currency")
     assert '"XYZ"' in message
 
 
-def test_rmb_is_refused_with_a_hint_to_write_cny(tmp_path: Path):
+def test_rmb_is_refused_with_a_hint_to_write_cny(tmp_path: Path) -> None:
     message = error_for(tmp_path, '[company]\ncurrency = "RMB"\n', "company.currency")
     assert 'did you mean "CNY"?' in message
 
 
-def test_unknown_time_zone_is_an_error_with_a_suggestion(tmp_path: Path):
+def test_unknown_time_zone_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
     message = error_for(tmp_path, '[company]\ntimezone = "Asia/Shanghia"\n', "company.timezone")
     assert '"Asia/Shanghai"' in message
 
 
 @pytest.mark.parametrize("zone", ["Mars/Base", "America", "../etc/passwd", ""])
-def test_invalid_time_zone_names_are_errors(tmp_path: Path, zone: str):
+def test_invalid_time_zone_names_are_errors(tmp_path: Path, zone: str) -> None:
     error_for(tmp_path, f'[company]\ntimezone = "{zone}"\n', "company.timezone")
 
 
-def test_unsupported_locale_is_an_error(tmp_path: Path):
+def test_unsupported_locale_is_an_error(tmp_path: Path) -> None:
     message = error_for(tmp_path, '[company]\nlocale = "fr"\n', "company.locale")
     assert "zh_Hans_CN" in message
 
@@ -404,46 +406,48 @@ def test_unsupported_locale_is_an_error(tmp_path: Path):
         ("leads", "duplicate_threshold", "120"),
     ],
 )
-def test_percent_out_of_range_is_an_error(tmp_path: Path, section: str, key: str, value: str):
+def test_percent_out_of_range_is_an_error(
+    tmp_path: Path, section: str, key: str, value: str
+) -> None:
     error_for(tmp_path, f"[{section}]\n{key} = {value}\n", f"{section}.{key}")
 
 
-def test_nan_is_not_a_usable_percent(tmp_path: Path):
+def test_nan_is_not_a_usable_percent(tmp_path: Path) -> None:
     error_for(tmp_path, "[quotes]\ndefault_tax = nan\n", "quotes.default_tax")
 
 
-def test_plan_that_does_not_add_up_to_100_is_an_error(tmp_path: Path):
+def test_plan_that_does_not_add_up_to_100_is_an_error(tmp_path: Path) -> None:
     message = error_for(tmp_path, '[plans]\nstandard = "30/60/20"\n', "plans.standard")
     assert "add up to 110" in message
 
 
-def test_plan_with_decimals_not_adding_up_is_an_error(tmp_path: Path):
+def test_plan_with_decimals_not_adding_up_is_an_error(tmp_path: Path) -> None:
     message = error_for(tmp_path, '[plans]\nthirds = "33.33/33.33/33.33"\n', "plans.thirds")
     assert "add up to 99.99" in message
 
 
 @pytest.mark.parametrize("plan", ["net", "thirty", "50//50", "0/100", "30@someday/70"])
-def test_malformed_plan_is_an_error(tmp_path: Path, plan: str):
+def test_malformed_plan_is_an_error(tmp_path: Path, plan: str) -> None:
     error_for(tmp_path, f'[plans]\nodd = "{plan}"\n', "plans.odd")
 
 
-def test_plans_section_replaces_the_default_plans(tmp_path: Path):
+def test_plans_section_replaces_the_default_plans(tmp_path: Path) -> None:
     settings = load(tmp_path, '[plans]\nfull = "100"\nnet15 = "NET15 EOM"\n')
     assert settings.plans == {"full": "100", "net15": "net15 eom"}
 
 
 @pytest.mark.parametrize("value", ['"25:00"', '"9"', '"09:60"', "900"])
-def test_bad_time_of_day_is_an_error(tmp_path: Path, value: str):
+def test_bad_time_of_day_is_an_error(tmp_path: Path, value: str) -> None:
     error_for(tmp_path, f"[schedule]\ndunning_at = {value}\n", "schedule.dunning_at")
 
 
 @pytest.mark.parametrize("value", ["21:00", "21:00-", "21:00-24:00", "9pm-8xm"])
-def test_bad_quiet_hours_are_an_error(tmp_path: Path, value: str):
+def test_bad_quiet_hours_are_an_error(tmp_path: Path, value: str) -> None:
     error_for(tmp_path, f'[schedule]\nquiet_hours = "{value}"\n', "schedule.quiet_hours")
 
 
 @pytest.mark.parametrize("value", ["1 fortnight", "0m", "5d", "m"])
-def test_bad_reminder_interval_is_an_error(tmp_path: Path, value: str):
+def test_bad_reminder_interval_is_an_error(tmp_path: Path, value: str) -> None:
     error_for(tmp_path, f'[schedule]\nreminders_every = "{value}"\n', "schedule.reminders_every")
 
 
@@ -456,16 +460,16 @@ def test_bad_reminder_interval_is_an_error(tmp_path: Path, value: str):
     ("dunning_at", "上午9点半", "09:30"),
 ])
 def test_schedule_times_are_read_by_the_chat_grammar(tmp_path: Path, field: str, value: str,
-                                                     kept: str):
+                                                     kept: str) -> None:
     config = load_config(write(tmp_path, f'[schedule]\n{field} = "{value}"\n'), env={})
     assert getattr(config.settings if field == "quiet_hours" else config.runtime, field) == kept
 
 
-def test_bad_digest_cron_is_an_error(tmp_path: Path):
+def test_bad_digest_cron_is_an_error(tmp_path: Path) -> None:
     error_for(tmp_path, '[schedule]\ndigest_cron = "0 9 * *"\n', "schedule.digest_cron")
 
 
-def test_dunning_level_days_must_be_a_whole_number(tmp_path: Path):
+def test_dunning_level_days_must_be_a_whole_number(tmp_path: Path) -> None:
     error_for(
         tmp_path,
         '[dunning]\nlevels = [{ days = "7", notify = ["owner"] }]\n',
@@ -473,7 +477,7 @@ def test_dunning_level_days_must_be_a_whole_number(tmp_path: Path):
     )
 
 
-def test_dunning_level_with_unknown_role_is_an_error(tmp_path: Path):
+def test_dunning_level_with_unknown_role_is_an_error(tmp_path: Path) -> None:
     message = error_for(
         tmp_path,
         '[dunning]\nlevels = [{ days = 7, notify = ["owner", "finanse"] }]\n',
@@ -482,11 +486,11 @@ def test_dunning_level_with_unknown_role_is_an_error(tmp_path: Path):
     assert '"finance"' in message
 
 
-def test_dunning_level_without_notify_is_an_error(tmp_path: Path):
+def test_dunning_level_without_notify_is_an_error(tmp_path: Path) -> None:
     error_for(tmp_path, "[dunning]\nlevels = [{ days = 7 }]\n", "dunning.levels[0].notify")
 
 
-def test_dunning_levels_with_the_same_days_are_an_error(tmp_path: Path):
+def test_dunning_levels_with_the_same_days_are_an_error(tmp_path: Path) -> None:
     error_for(
         tmp_path,
         "[dunning]\nlevels = [\n"
@@ -495,39 +499,39 @@ def test_dunning_levels_with_the_same_days_are_an_error(tmp_path: Path):
     )
 
 
-def test_channel_with_unknown_platform_is_an_error(tmp_path: Path):
+def test_channel_with_unknown_platform_is_an_error(tmp_path: Path) -> None:
     message = error_for(
         tmp_path, '[channels]\nfinance = { telegarm = "-100" }\n', "channels.finance.telegarm"
     )
     assert '"telegram"' in message
 
 
-def test_channel_chat_id_must_be_a_string(tmp_path: Path):
+def test_channel_chat_id_must_be_a_string(tmp_path: Path) -> None:
     error_for(tmp_path, "[channels]\nwins = { slack = 42 }\n", "channels.wins.slack")
 
 
-def test_channel_must_be_a_table(tmp_path: Path):
+def test_channel_must_be_a_table(tmp_path: Path) -> None:
     error_for(tmp_path, '[channels]\nwins = "C0WINS"\n', "channels.wins")
 
 
 @pytest.mark.parametrize("month", ["2026-13", "2026-1", "december"])
-def test_target_month_must_be_yyyy_mm(tmp_path: Path, month: str):
+def test_target_month_must_be_yyyy_mm(tmp_path: Path, month: str) -> None:
     error_for(tmp_path, f'[targets]\n"{month}" = 1000\n', f"targets.{month}")
 
 
-def test_target_must_be_a_number(tmp_path: Path):
+def test_target_must_be_a_number(tmp_path: Path) -> None:
     error_for(tmp_path, '[targets]\n"2026-12" = "lots"\n', "targets.2026-12")
 
 
-def test_port_out_of_range_is_an_error(tmp_path: Path):
+def test_port_out_of_range_is_an_error(tmp_path: Path) -> None:
     error_for(tmp_path, "[telegram]\nwebhook_port = 70000\n", "telegram.webhook_port")
 
 
-def test_api_base_url_must_be_a_web_address(tmp_path: Path):
+def test_api_base_url_must_be_a_web_address(tmp_path: Path) -> None:
     error_for(tmp_path, '[slack]\napi_base_url = "slack.com/api/"\n', "slack.api_base_url")
 
 
-def test_error_message_says_what_is_wrong_and_how_to_fix_it(tmp_path: Path):
+def test_error_message_says_what_is_wrong_and_how_to_fix_it(tmp_path: Path) -> None:
     message = error_for(
         tmp_path,
         stages('{ key = "a", probability = 10 }', '{ key = "b", probability = 200 }'),
@@ -542,7 +546,7 @@ def test_error_message_says_what_is_wrong_and_how_to_fix_it(tmp_path: Path):
     ("net 30", "net 30"), ("NET45 EOM", "net45 eom"),
     ("30@signing/70@2027-03-31", "30@signing/70@2027-03-31"),
 ])
-def test_plans_use_the_same_grammar_as_plan_in_chat(tmp_path: Path, plan: str, stored: str):
+def test_plans_use_the_same_grammar_as_plan_in_chat(tmp_path: Path, plan: str, stored: str) -> None:
     path = write(tmp_path, f'[plans]\nmine = "{plan}"\n')
     assert load_config(path, env={}).settings.plans == {"mine": stored}
 
@@ -553,6 +557,6 @@ def test_plans_use_the_same_grammar_as_plan_in_chat(tmp_path: Path, plan: str, s
     ("0 9 * * */2", "0 9 * * */2"), ("0 9 * * fri", "0 9 * * fri"),
 ])
 def test_numeric_cron_weekdays_keep_their_standard_meaning(tmp_path: Path, cron: str,
-                                                           stored: str):
+                                                           stored: str) -> None:
     path = write(tmp_path, f'[schedule]\ndigest_cron = "{cron}"\n')
     assert load_config(path, env={}).runtime.digest_cron == stored

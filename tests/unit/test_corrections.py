@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 
 from domain.corrections import correct, refuse_posted
-from domain.customers import Contact, Customer, NewContact, add_contact
+from domain.customers import add_contact
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.leads import NewLead, create_lead
+from domain.model.customers import Contact, Customer, NewContact
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.settings import Settings
-from domain.users import Role, User
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person, given_deal
 
 SETTINGS = Settings()

@@ -9,14 +9,15 @@ from decimal import Decimal
 import pytest
 
 from domain.corrections import correct
-from domain.deals import AmountSource, Deal
 from domain.errors import Conflict
 from domain.events import DealWon
+from domain.model.deals import AmountSource, Deal
+from domain.model.quotes import LineInput, Quote
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.orders import accept_quote, signing_instant
-from domain.quotes import LineInput, Quote, draft_quote, reject_quote, withdraw_quote
+from domain.quotes import draft_quote, reject_quote, withdraw_quote
 from domain.settings import Settings
-from domain.users import Role, User
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_deal
 
 SETTINGS = Settings()

@@ -7,13 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from domain.deals import DealStatus, lose_deal, move_stage, win_deal
+from domain.deals import lose_deal, move_stage, win_deal
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.events import DealLost, DealWon
+from domain.model.deals import DealStatus
+from domain.model.quotes import LineInput
+from domain.model.users import Role, User
 from domain.money import Money
-from domain.quotes import LineInput, draft_quote, withdraw_quote
+from domain.quotes import draft_quote, withdraw_quote
 from domain.settings import Settings, Stage
-from domain.users import Role, User
 from domain.vocabulary import Choices
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_deal
 

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from domain.deliveries import DeliveryInput, find_line, record_delivery
+from domain.deliveries import record_delivery
 from domain.errors import Conflict, Forbidden, InvalidInput
-from domain.orders import Order
-from domain.users import Role, User
+from domain.model.deliveries import DeliveryInput
+from domain.model.orders import Order
+from domain.model.users import Role, User
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_order
 
 
@@ -40,18 +41,18 @@ def _deliver(uow: FakeUnitOfWork, actor: User, order: Order, *wanted: tuple[str,
 def test_find_line_by_position_name_or_unique_part(
     order: Order, text: str, position: int
 ) -> None:
-    assert find_line(order, text).position == position
+    assert order.find_line(text).position == position
 
 
 def test_find_line_refuses_an_ambiguous_part(order: Order) -> None:
     with pytest.raises(InvalidInput) as caught:
-        find_line(order, "rack")
+        order.find_line("rack")
     assert caught.value.key == "delivery.ambiguous_item"
 
 
 def test_find_line_refuses_an_unknown_item(order: Order) -> None:
     with pytest.raises(InvalidInput) as caught:
-        find_line(order, "printer")
+        order.find_line("printer")
     assert caught.value.key == "delivery.unknown_item"
     assert caught.value.params["items"] == "#1 Server; #2 Rack rail; #3 Rack frame"
 

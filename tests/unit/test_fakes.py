@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from domain.customers import Customer
-from domain.users import Role
-from tests.unit.fakes import NOW, FakeUnitOfWork, add_person, as_unit_of_work, given_order
+from datetime import timedelta
+
+from domain.invoices import issue_invoice
+from domain.model.customers import Customer
+from domain.model.users import Role
+from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, as_unit_of_work, given_order
 
 
 def _customer(name: str) -> Customer:
@@ -52,3 +55,18 @@ def test_lines_and_installments_get_ids_with_their_order() -> None:
     order = given_order(uow, add_person(uow, "rep", Role.REP))
     assert [line.id for line in order.lines] == [1, 2]
     assert [part.id for part in order.installments] == [1, 2, 3]
+
+
+def test_dunning_log_lists_invoices_due_long_enough_ago_and_keeps_marks() -> None:
+    uow = FakeUnitOfWork()
+    fin = add_person(uow, "fin", Role.FINANCE)
+    order = given_order(uow, add_person(uow, "rep", Role.REP),
+                        signed_on=TODAY - timedelta(days=30))
+    invoice = issue_invoice(uow, fin, order.id or 0, NOW, TODAY,
+                            issued_on=TODAY - timedelta(days=20),
+                            due_on=TODAY - timedelta(days=10)).invoice
+    dunning = as_unit_of_work(uow).dunning
+    assert [i.number for i in dunning.open_invoices(TODAY, 10)] == [invoice.number]
+    assert dunning.open_invoices(TODAY, 11) == []
+    dunning.mark(invoice.id or 0, 1, TODAY)
+    assert dunning.marks([invoice.id or 0]) == {(invoice.id, 1)}

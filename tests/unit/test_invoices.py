@@ -8,15 +8,17 @@ from typing import Any
 
 import pytest
 
-from domain.deliveries import DeliveryInput, record_delivery
+from domain.deliveries import record_delivery
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.events import InvoiceIssued
-from domain.invoices import InvoiceStatus, issue_invoice
+from domain.invoices import issue_invoice
+from domain.model.deliveries import DeliveryInput
+from domain.model.invoices import InvoiceStatus
+from domain.model.orders import Order, OrderStatus
+from domain.model.users import Role, User
 from domain.money import Money
-from domain.orders import Order, OrderStatus
 from domain.payments import record_payment
 from domain.plans import due_date
-from domain.users import Role, User
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_order
 
 # The order of every test: 10 x Server @ 1,000 + 5 x Rack @ 200 = 11,000.00, plan 30/60/10.

@@ -6,21 +6,16 @@ from decimal import Decimal
 
 import pytest
 
-from domain.customers import Contact, Customer
-from domain.deals import Deal
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import LeadCreated, LeadQualified
-from domain.leads import (
-    LeadStatus,
-    NewLead,
-    create_lead,
-    disqualify_lead,
-    qualify_lead,
-)
+from domain.leads import NewLead, Qualified, create_lead, disqualify_lead, qualify_lead
+from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal
+from domain.model.leads import LeadStatus
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.names import normalise_company
 from domain.settings import Settings
-from domain.users import Role, User
 from domain.vocabulary import Choices, Named
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person
 
@@ -138,6 +133,7 @@ def test_qualify_creates_customer_contact_and_deal_at_the_first_stage(
                        email="li@acme.cn", source="event")
     result = qualify_lead(uow, rep, lead_id, SETTINGS, NOW,
                           amount=Money(Decimal(50000), "CNY"), close_date=TODAY)
+    assert isinstance(result, Qualified)
     customer, deal, lead = result.customer, result.deal, result.lead
     assert not result.customer_reused
     assert uow.stored(Customer) == [customer]
@@ -163,7 +159,9 @@ def test_qualify_creates_customer_contact_and_deal_at_the_first_stage(
 def test_qualify_without_amount_uses_the_company_currency(
     uow: FakeUnitOfWork, rep: User
 ) -> None:
-    deal = qualify_lead(uow, rep, _lead_id(uow, rep), SETTINGS, NOW, title="Big rollout").deal
+    result = qualify_lead(uow, rep, _lead_id(uow, rep), SETTINGS, NOW, title="Big rollout")
+    assert isinstance(result, Qualified)
+    deal = result.deal
     assert (deal.amount, deal.currency, deal.title) == (None, SETTINGS.currency, "Big rollout")
     assert uow.stored(Contact) == []  # the lead named no contact
 
@@ -175,6 +173,7 @@ def test_qualify_reuses_a_customer_with_the_same_normalised_name(
                         owner_id=rep.id or 0, team="east", created_at=NOW)
     uow.customers.add(existing)
     result = qualify_lead(uow, rep, _lead_id(uow, rep, "ACME Limited"), SETTINGS, NOW)
+    assert isinstance(result, Qualified)
     assert result.customer_reused
     assert result.customer is existing
     assert result.deal.customer_id == existing.id
@@ -252,6 +251,7 @@ def test_rep_cannot_qualify_another_reps_lead(uow: FakeUnitOfWork, rep: User) ->
 def test_manager_of_the_team_can_qualify_a_reps_lead(uow: FakeUnitOfWork, rep: User) -> None:
     mgr = add_person(uow, "mgr", Role.MANAGER, "east")
     result = qualify_lead(uow, mgr, _lead_id(uow, rep), SETTINGS, NOW)
+    assert isinstance(result, Qualified)
     assert result.deal.owner_id == rep.id  # the deal stays the rep's
     assert uow.stage_changes[0].user_id == mgr.id
 

@@ -9,11 +9,13 @@ import pytest
 
 from domain.deals import lose_deal, win_deal
 from domain.events import DealWon, LeadCreated, OrderCreated, QuoteApproved, QuoteRejected
+from domain.model.quotes import LineInput, Quote
+from domain.model.users import Role, User
 from domain.money import Money
-from domain.notifications import OutboxMessage, OutboxStatus, queue_notifications
-from domain.quotes import LineInput, Quote, draft_quote
+from domain.notifications import queue_notifications
+from domain.outbox import OutboxMessage, OutboxStatus
+from domain.quotes import draft_quote
 from domain.settings import Settings
-from domain.users import Role, User
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_deal
 
 SETTINGS = Settings()

@@ -7,15 +7,18 @@ from decimal import Decimal
 
 import pytest
 
-from domain.deals import DealStatus, lose_deal, win_deal
+from domain.deals import lose_deal, win_deal
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.events import DealWon, OrderCreated
+from domain.model.deals import DealStatus
+from domain.model.orders import Order
+from domain.model.quotes import LineInput, Quote, QuoteStatus
+from domain.model.users import Role, User
 from domain.money import Money
-from domain.orders import Order, accept_quote
+from domain.orders import accept_quote
 from domain.plans import Trigger
-from domain.quotes import LineInput, Quote, QuoteStatus, approve_quote, draft_quote
+from domain.quotes import approve_quote, draft_quote
 from domain.settings import Settings
-from domain.users import Role, User
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_deal
 
 SETTINGS = Settings()

@@ -11,14 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.credit_notes import void_invoice
-from domain.customers import Customer
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.events import InvoiceVoided, PaymentReceived
-from domain.invoices import Invoice, InvoiceStatus, issue_invoice
+from domain.invoices import issue_invoice
+from domain.model.customers import Customer
+from domain.model.invoices import Invoice, InvoiceStatus
+from domain.model.orders import Order
+from domain.model.payments import PaymentMethod, parse_method
+from domain.model.users import Role, User
 from domain.money import Money
-from domain.orders import Order
-from domain.payments import PaymentMethod, credit_of, parse_method, record_payment
-from domain.users import Role, User
+from domain.payments import credit_of, record_payment
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_order
 
 

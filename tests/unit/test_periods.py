@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from domain.digests import Window, month_windows
+from domain.digests import month_windows
 from domain.errors import InvalidInput
+from domain.reports import Window
 from handlers.periods import Period, parse_period
 
 TODAY = date(2026, 11, 23)  # a Monday

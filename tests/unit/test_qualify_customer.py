@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from domain.customers import Contact, Customer
-from domain.deals import Deal
 from domain.errors import Forbidden
 from domain.leads import (
     NEW_CUSTOMER,
@@ -16,8 +14,10 @@ from domain.leads import (
     create_lead,
     qualify_lead,
 )
+from domain.model.customers import Contact, Customer
+from domain.model.deals import Deal
+from domain.model.users import Role, User
 from domain.settings import Settings
-from domain.users import Role, User
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
 
 SETTINGS = Settings()

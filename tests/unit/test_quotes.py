@@ -11,19 +11,12 @@ import pytest
 from domain.deals import win_deal
 from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.events import QuoteApproved, QuoteNeedsApproval, QuoteRejected
+from domain.model.quotes import LineInput, Quote, QuoteStatus
+from domain.model.users import Role, User
 from domain.money import Money
 from domain.orders import accept_quote
-from domain.quotes import (
-    LineInput,
-    Quote,
-    QuoteStatus,
-    approve_quote,
-    draft_quote,
-    reject_quote,
-    withdraw_quote,
-)
+from domain.quotes import approve_quote, draft_quote, reject_quote, withdraw_quote
 from domain.settings import Settings
-from domain.users import Role, User
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_deal
 
 SETTINGS = Settings()

@@ -20,8 +20,8 @@ from domain.dates import (
     split_when,
 )
 from domain.errors import InvalidInput
+from domain.model.payments import bank_ref_key
 from domain.names import normalise_company
-from domain.payments import bank_ref_key
 from domain.references import parse_ref
 from domain.settings import Settings
 from domain.vocabulary import Ambiguous, resolve

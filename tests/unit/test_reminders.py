@@ -7,16 +7,9 @@ from datetime import timedelta
 import pytest
 
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from domain.reminders import (
-    MAX_TEXT,
-    Reminder,
-    ReminderStatus,
-    add_reminder,
-    complete_reminder,
-    queue_due_reminders,
-    snooze_reminder,
-)
-from domain.users import Role, User
+from domain.model.reminders import MAX_TEXT, Reminder, ReminderStatus
+from domain.model.users import Role, User
+from domain.reminders import add_reminder, complete_reminder, queue_due_reminders, snooze_reminder
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
 
 IN_AN_HOUR = NOW + timedelta(hours=1)

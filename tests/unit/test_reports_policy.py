@@ -7,24 +7,25 @@ from decimal import Decimal
 
 import pytest
 
-from domain.digests import (
-    EXPORT_COLUMNS,
+from domain.digests import digest_key
+from domain.errors import Forbidden, InvalidInput
+from domain.model.spend import Spend
+from domain.model.users import Role
+from domain.money import Money
+from domain.reports import (
     SECONDS_PER_DAY,
     Scope,
     average,
     days_sales_outstanding,
-    digest_key,
     rate,
     report_scope,
 )
-from domain.errors import Forbidden, InvalidInput
-from domain.money import Money
 from domain.settings import Settings
-from domain.spend import Spend, record_spend
-from domain.users import Role
+from domain.spend import record_spend
 from handlers.i18n import LOCALES, Translator
 from handlers.report_text import AGING_BUCKETS
 from handlers.reports import FUNNEL_BY
+from handlers.unit_of_work import EXPORT_COLUMNS
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
 
 

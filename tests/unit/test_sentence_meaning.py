@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -14,13 +15,13 @@ from domain.leads import NewLead, create_lead, qualify_lead
 from domain.money import Money
 from domain.search import Token, record_terms
 from domain.settings import Settings
-from domain.unit_of_work import Page
 from domain.users import Role, User
 from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
 from handlers.sentences import interpret
 from handlers.sentences.writing import Choice, Draft, Problem
+from handlers.unit_of_work import Page
 from tests.unit.fakes import NOW, FakeQueries, FakeUnitOfWork, add_person
 
 SETTINGS = Settings()
@@ -35,16 +36,17 @@ class IndexedQueries(FakeQueries):
     def find(self, tokens: Sequence[Token], *, owner_id: int | None, team: str | None,
              page: int, per_page: int) -> Page:
         rows = []
-        customers = {c.id: c for c in self.uow.customers.all()}  # type: ignore[attr-defined]
-        records = [("customer", c.id, c.name, c.owner_id, c.team, c.id, None, None)
-                   for c in customers.values()]
+        customers = {c.id: c for c in self.uow.customers.all()}
+        records: list[tuple[Any, ...]] = [
+            ("customer", c.id, c.name, c.owner_id, c.team, c.id, None, None)
+            for c in customers.values()]
         records += [("contact", p.id, p.name, customers[p.customer_id].owner_id,
                      customers[p.customer_id].team, p.customer_id, None, None)
                     for p in self.uow.stored(Contact)]
         records += [("deal", d.id, d.title, d.owner_id, d.team, d.customer_id, str(d.status),
-                     None) for d in self.uow.deals.all()]  # type: ignore[attr-defined]
+                     None) for d in self.uow.deals.all()]
         records += [("lead", lead.id, lead.company, lead.owner_id, lead.team, None, None,
-                     str(lead.status)) for lead in self.uow.leads.all()]  # type: ignore[attr-defined]
+                     str(lead.status)) for lead in self.uow.leads.all()]
         for kind, id_, name, owner, its_team, customer_id, deal_status, lead_status in records:
             if owner_id is not None and owner != owner_id or team is not None and its_team != team:
                 continue

@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.model.quotes import LineInput
+from domain.model.users import Role
 from domain.money import Money
-from domain.quotes import LineInput, draft_quote
+from domain.quotes import draft_quote
 from domain.settings import Settings
 from domain.subjects import resolve_subject
-from domain.users import Role
 from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_deal
 
 

@@ -7,18 +7,13 @@ from datetime import timedelta
 import pytest
 
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.model.users import Role, User, check_timezone, parse_role
 from domain.users import (
-    Role,
-    User,
     add_user,
-    check_timezone,
     create_invite,
     create_link_code,
     link_chat_account,
-    parse_role,
     redeem_invite,
-    set_language,
-    set_timezone,
 )
 from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
 
@@ -238,21 +233,21 @@ def test_code_that_is_no_link_code_is_read_as_an_invite(
 @pytest.mark.parametrize("text", ["zh", "中文", "ZH_CN", " cn "])
 def test_set_language_to_chinese(text: str) -> None:
     user = User("li", "Li", Role.REP, None, "en", "UTC", NOW)
-    set_language(user, text)
+    user.set_language(text)
     assert user.locale == "zh_Hans_CN"
     assert user.language == "zh"
 
 
 def test_set_language_to_english() -> None:
     user = User("li", "Li", Role.REP, None, "zh_Hans_CN", "UTC", NOW)
-    set_language(user, "English")
+    user.set_language("English")
     assert (user.locale, user.language) == ("en", "en")
 
 
 def test_set_language_refuses_an_unknown_language() -> None:
     user = User("li", "Li", Role.REP, None, "en", "UTC", NOW)
     with pytest.raises(InvalidInput) as caught:
-        set_language(user, "fr")
+        user.set_language("fr")
     assert caught.value.key == "user.bad_language"
     assert user.locale == "en"
 
@@ -271,7 +266,7 @@ def test_check_timezone_refuses_an_unknown_zone(name: str) -> None:
 def test_set_timezone_keeps_the_old_zone_when_refused() -> None:
     user = User("li", "Li", Role.REP, None, "en", "Asia/Shanghai", NOW)
     with pytest.raises(InvalidInput):
-        set_timezone(user, "Nowhere/Land")
+        user.set_timezone("Nowhere/Land")
     assert user.timezone == "Asia/Shanghai"
-    set_timezone(user, "America/New_York")
+    user.set_timezone("America/New_York")
     assert user.timezone == "America/New_York"
