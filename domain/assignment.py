@@ -90,19 +90,19 @@ def _give(entities: Iterable[Customer | Deal | Lead | Quote], to: User) -> None:
         entity.give_to(to.id or 0, to.team)
 
 
-def _follow_deals(uow: UnitOfWork, deals: list[Deal], to: User) -> None:
+def follow_deals(uow: UnitOfWork, deals: list[Deal], to: User) -> None:
     """Deals move with their open quotes."""
     _give(deals, to)
     for deal in deals:
         _give((q for q in uow.quotes.of_deal(deal.id or 0) if q.status in OPEN_STATUSES), to)
 
 
-def _reminders_about(uow: UnitOfWork, user_id: int, refs: set[tuple[str, int]]) -> list[Reminder]:
+def reminders_about(uow: UnitOfWork, user_id: int, refs: set[tuple[str, int]]) -> list[Reminder]:
     return [r for r in uow.reminders.open_of_user(user_id)
             if r.ref_kind is not None and (r.ref_kind, r.ref_id or 0) in refs]
 
 
-def _move_reminders(reminders: list[Reminder], to: User) -> None:
+def move_reminders(reminders: list[Reminder], to: User) -> None:
     for reminder in reminders:
         reminder.give_to(to.id or 0)
 
@@ -137,9 +137,9 @@ def assign(uow: UnitOfWork, actor: User, kind: str, id_: int, username: str) -> 
         moved += [lead for lead in uow.leads.open_by_name_key(customer.name_key)
                   if lead.owner_id == previous]
     _give([m for m in moved if not isinstance(m, Deal)], to)
-    _follow_deals(uow, deals, to)
-    reminders = _reminders_about(uow, previous, {(_kind_of(m), m.id or 0) for m in moved})
-    _move_reminders(reminders, to)
+    follow_deals(uow, deals, to)
+    reminders = reminders_about(uow, previous, {(_kind_of(m), m.id or 0) for m in moved})
+    move_reminders(reminders, to)
     return _told(uow, actor, to, [m.number for m in moved], len(reminders))
 
 
@@ -161,8 +161,8 @@ def hand_over(uow: UnitOfWork, actor: User | None, from_username: str,
         raise Conflict("assign.same_person", username=to.username)
     held = open_records(uow, giver)
     _give([*held.customers, *held.leads], to)
-    _follow_deals(uow, held.deals, to)
-    _move_reminders(held.reminders, to)
+    follow_deals(uow, held.deals, to)
+    move_reminders(held.reminders, to)
     return _told(uow, actor, to, held.refs, len(held.reminders))
 
 
@@ -176,5 +176,5 @@ def change_team(uow: UnitOfWork, actor: User | None, username: str,
     user.join_team(team)
     held = open_records(uow, user)
     _give([*held.customers, *held.leads], user)
-    _follow_deals(uow, held.deals, user)
+    follow_deals(uow, held.deals, user)
     return user, len(held.refs)

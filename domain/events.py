@@ -138,3 +138,29 @@ class RecordsAssigned(Event):
     by_user_id: int
     refs: tuple[str, ...]
     reminders: int
+
+
+@dataclass(frozen=True)
+class LeadRouted(Event):
+    """A lead that arrived without an owner was given to someone by the assignment rules."""
+
+    lead_id: int
+    owner_id: int
+    card: dict[str, object]  # what the assignee's notice shows of the lead
+
+
+@dataclass(frozen=True)
+class PoolWarning(Event):
+    """Records of one owner that go to the pool on `on` unless someone works them."""
+
+    owner_id: int
+    refs: tuple[str, ...]
+    on: date
+
+
+@dataclass(frozen=True)
+class PoolReclaimed(Event):
+    """Records taken from one owner into the pool for neglect."""
+
+    owner_id: int
+    refs: tuple[str, ...]

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from domain.errors import InvalidInput
 from domain.events import LeadCreated, LeadQualified
 from domain.model.customers import (
+    MAX_NOTE,
     Contact,
     Customer,
     NewContact,
     optional_email,
     optional_phone,
+    text_field,
 )
 from domain.model.deals import AmountSource, Deal
 from domain.model.leads import MAX_NAME, Lead
@@ -20,6 +23,8 @@ from domain.model.users import Role, User
 from domain.money import Money
 from domain.names import NameMatch, fragments, normalise_company, similar_names
 from domain.records import readable, writable
+from domain.routing import route, tell_assignee
+from domain.scoring import rescore
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 from domain.vocabulary import resolve
@@ -33,6 +38,13 @@ class NewLead:
     email: str | None = None
     source: str | None = None
     note: str | None = None
+    amount: Decimal | None = None
+    region: str | None = None
+    external_id: str | None = None
+
+
+MAX_REGION = 100
+MAX_EXTERNAL_ID = 100
 
 
 def check_source(text: str | None, settings: Settings) -> str | None:
@@ -57,36 +69,67 @@ def find_similar(uow: UnitOfWork, company: str, settings: Settings) -> list[Name
     return similar_names(key, candidates, settings.duplicate_threshold)
 
 
+def checked_lead(new: NewLead, settings: Settings, now: datetime) -> Lead:
+    """A lead from what was typed, imported or posted, checked and scored; no owner yet.
+    The one set of checks every way a lead comes in passes."""
+    company = " ".join(new.company.split())
+    if not company:
+        raise InvalidInput("lead.no_company")
+    if len(company) > MAX_NAME:
+        raise InvalidInput("field.too_long", field="company", limit=MAX_NAME)
+    if new.amount is not None and new.amount <= 0:
+        raise InvalidInput("deal.bad_amount", value=str(new.amount))
+    lead = Lead(
+        company=company,
+        name_key=normalise_company(company),
+        owner_id=0,
+        team=None,
+        created_at=now,
+        contact=text_field(new.contact, "contact", MAX_NAME),
+        phone=optional_phone(new.phone),
+        email=optional_email(new.email),
+        source=check_source(new.source, settings),
+        note=text_field(new.note, "note", MAX_NOTE),
+        amount=new.amount,
+        region=text_field(new.region, "region", MAX_REGION),
+        external_id=text_field(new.external_id, "external_id", MAX_EXTERNAL_ID),
+        touched_at=now,
+    )
+    rescore(lead, settings.scoring, now)
+    return lead
+
+
+def _added(uow: UnitOfWork, lead: Lead) -> Lead:
+    uow.leads.add(lead)
+    uow.flush()
+    uow.events.append(LeadCreated(lead.id or 0, lead.owner_id, lead.company))
+    return lead
+
+
 def create_lead(
     uow: UnitOfWork, actor: User, new: NewLead, settings: Settings, now: datetime
 ) -> tuple[Lead, list[NameMatch]]:
     """Log a lead owned by the actor; returns it with look-alikes already on file."""
     actor.require(Role.REP, Role.MANAGER)
-    company = new.company.strip()
-    if not company:
-        raise InvalidInput("lead.no_company")
-    if len(company) > MAX_NAME:
-        raise InvalidInput("field.too_long", field="company", limit=MAX_NAME)
-    email = optional_email(new.email)
-    phone = optional_phone(new.phone)
-    source = check_source(new.source, settings)
-    similar = find_similar(uow, company, settings)
-    lead = Lead(
-        company=company,
-        name_key=normalise_company(company),
-        owner_id=actor.id or 0,
-        team=actor.team,
-        created_at=now,
-        contact=new.contact,
-        phone=phone,
-        email=email,
-        source=source,
-        note=new.note,
-    )
-    uow.leads.add(lead)
-    uow.flush()
-    uow.events.append(LeadCreated(lead.id or 0, lead.owner_id, lead.company))
-    return lead, similar
+    lead = checked_lead(new, settings, now)
+    similar = find_similar(uow, lead.company, settings)
+    lead.owner_id = actor.id or 0
+    lead.team = actor.team
+    return _added(uow, lead), similar
+
+
+def take_in_lead(uow: UnitOfWork, creator: User | None, lead: Lead, settings: Settings,
+                 fallback: User, owner: User | None = None) -> Lead:
+    """A checked lead that arrived by import or from a website form: given to `owner` when
+    the file names one, else by the assignment rules (else `fallback`); the assignee is told."""
+    if owner is not None:
+        lead.owner_id = owner.id or 0
+        lead.team = owner.team
+    else:
+        route(uow, lead, creator, settings, fallback)
+    _added(uow, lead)
+    tell_assignee(uow, lead, creator)
+    return lead
 
 
 def get_lead(uow: UnitOfWork, actor: User, lead_id: int) -> Lead:

@@ -27,6 +27,8 @@ class Record:
     team: str | None
     number: str
     personal: bool = False  # read and changed by its owner alone (a reminder)
+    pooled: bool = False  # in the public pool (a deal: its customer is), claimed before work
+
 
     @property
     def id(self) -> int:
@@ -35,11 +37,15 @@ class Record:
     def readable_by(self, actor: User) -> bool:
         if self.personal:
             return actor.id == self.owner_id
+        if self.pooled and actor.role == Role.REP:  # the reps whose pool it is in decide
+            return self.team is None or actor.team is None or actor.team == self.team
         return actor.can_read(self.owner_id, self.team)
 
     def writable_by(self, actor: User) -> bool:
         if self.personal:
             return actor.id == self.owner_id
+        if self.pooled and actor.role == Role.REP:  # claimed first
+            return False
         return actor.can_write(self.owner_id, self.team)
 
 
@@ -66,7 +72,12 @@ def _load(uow: UnitOfWork, kind: str, id_: int, number: str) -> Record | None:
     entity = repositories[kind].get(id_)
     if entity is None:
         return None
-    return Record(kind, entity, entity.owner_id, entity.team, reference(kind, id_))
+    pooled = bool(getattr(entity, "in_pool", False))
+    if kind == "deal":  # a pooled customer's open deals are frozen with it
+        customer = uow.customers.get(entity.customer_id)
+        pooled = customer is not None and customer.in_pool
+    return Record(kind, entity, entity.owner_id, entity.team, reference(kind, id_),
+                  pooled=pooled)
 
 
 def readable(uow: UnitOfWork, actor: User, kind: str, id_: int, number: str = "") -> Record:
@@ -88,5 +99,7 @@ def writable(uow: UnitOfWork, actor: User, kind: str, id_: int, number: str = ""
     if or_role is not None and actor.has_role(or_role):
         return record
     if not record.writable_by(actor):
+        if record.pooled:
+            raise Forbidden("pool.claim_first", ref=record.number)
         raise Forbidden("access.not_yours", ref=record.number)
     return record

@@ -67,6 +67,71 @@ class DunningLevel:
     notify: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class AmountBand:
+    """A lead whose amount is at least `at_least` (company currency) scores `points`."""
+
+    at_least: Decimal
+    points: int
+
+
+@dataclass(frozen=True)
+class KeywordRule:
+    """A lead whose company or note holds one of `words` scores `points`."""
+
+    words: tuple[str, ...]
+    points: int
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """[leads.scoring]: points a lead earns; the bands cut lists and the funnel."""
+
+    sources: dict[str, int] = field(default_factory=dict)
+    phone: int = 0
+    email: int = 0
+    amount_bands: tuple[AmountBand, ...] = ()
+    keywords: tuple[KeywordRule, ...] = ()
+    recent_activity_days: int = 7
+    recent_activity: int = 0
+    hot: int = 60  # a score at least this is "hot"
+    warm: int = 30  # at least this (and under hot) is "warm"; under it "cold"
+
+    def band(self, score: int) -> str:
+        return "hot" if score >= self.hot else "warm" if score >= self.warm else "cold"
+
+
+@dataclass(frozen=True)
+class RoutingRule:
+    """Leads matching every given condition go to `team` (in turn) or to `user`."""
+
+    source: str | None = None
+    region: str | None = None
+    keyword: str | None = None
+    team: str | None = None
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """[leads.assignment]: who a lead that arrives without an owner goes to."""
+
+    round_robin: bool = False
+    rules: tuple[RoutingRule, ...] = ()
+    intake_team: str | None = None  # whose reps take turns at website leads (None: everyone)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """[pool]: when neglected records return to the public pool (公海), and its limits."""
+
+    reclaim_after_days: int = 30
+    warn_days: int = 3
+    max_owned: int = 200
+    reclaim_cooldown_days: int = 7
+    enabled: bool = True
+
+
 def _default_stages() -> tuple[Stage, ...]:
     return (
         Stage("qualification", "Qualification", "资格确认", 10),
@@ -110,6 +175,9 @@ class Settings:
     # one is on which platform is the installation's business, not the domain's.
     channels: frozenset[str] = frozenset()
     targets: dict[str, Decimal] = field(default_factory=dict)
+    scoring: Scoring = field(default_factory=Scoring)
+    assignment: Assignment = field(default_factory=Assignment)
+    pool: Pool = field(default_factory=Pool)
 
     def stage(self, key: str) -> Stage | None:
         """The stage with this key, or None."""

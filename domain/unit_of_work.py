@@ -131,6 +131,35 @@ class ReminderRepository(Repository["Reminder"], Protocol):
         ...
 
 
+class PoolStore(Protocol):
+    """The public pool (公海) and the turns of round-robin assignment."""
+
+    def take(self, kind: str, id_: int, owner_id: int, team: str | None,
+             now: datetime) -> bool:
+        """Give a pooled lead or customer to `owner_id` if it is still in the pool, in one
+        conditional UPDATE; False when someone else took it first."""
+        ...
+
+    def owned(self, user_id: int) -> int:
+        """How many open leads and customers the user holds (not counting pooled ones)."""
+        ...
+
+    def neglected_leads(self, before: datetime, limit: int) -> list[Lead]:
+        """Open leads outside the pool nobody has worked since `before`, oldest first."""
+        ...
+
+    def neglected_customers(self, before: datetime, limit: int) -> list[Customer]:
+        """Customers without an order, outside the pool, nobody has worked since `before`."""
+        ...
+
+    def turn(self, scope: str, candidates: Sequence[int]) -> int:
+        """The next of `candidates` (user ids) after the one who had the last turn in
+        `scope`; remembered, and taken in the caller's transaction."""
+        ...
+
+    def by_external_id(self, external_id: str) -> Lead | None: ...
+
+
 class OutboxRepository(Protocol):
     def add(self, message: OutboxMessage) -> None: ...
 
@@ -264,6 +293,8 @@ class UnitOfWork(Protocol):
     def reports(self) -> DigestFigures: ...
     @property
     def outbox(self) -> OutboxRepository: ...
+    @property
+    def pool(self) -> PoolStore: ...
 
     events: list[Event]
     actor_id: int | None

@@ -51,7 +51,7 @@ def log(ctx: Ctx, text: str) -> Reply:
     kind, body = _kind_and_text(ctx, parts[1], usage)
     next_at = ctx.instant(args.options["next"]) if "next" in args.options else None
     activity, reminder = activities.log_activity(ctx.uow, ctx.user, about, kind, unquote(body),
-                                                 ctx.now, next_at)
+                                                 ctx.now, next_at, settings=ctx.settings)
     lines = [ctx.t("activity.logged", kind=ctx.t.term("kind", activity.kind),
                    ref=about.number, title=about.title)]
     buttons: list[list[Button]] = []

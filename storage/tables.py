@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -88,6 +89,18 @@ invites = Table(
     Column("used_at", UTCDateTime),
 )
 
+def pool_columns() -> list[Column[Any]]:
+    """The public pool's columns, the same on leads and customers."""
+    return [
+        Column("touched_at", UTCDateTime),
+        Column("in_pool", Boolean, nullable=False, default=False),
+        Column("pooled_at", UTCDateTime),
+        Column("previous_owner_id", Integer),  # users.id; kept while the record is pooled
+        Column("cooldown_until", UTCDateTime),
+        Column("pool_reason", Text),
+    ]
+
+
 customers = Table(
     "customers", metadata, pk(),
     Column("name", String(200), nullable=False),
@@ -99,8 +112,11 @@ customers = Table(
     Column("email", String(200)),
     Column("address", String(400)),
     Column("tax_id", String(40)),
+    *pool_columns(),
 )
 Index("ix_customers_owner", customers.c.owner_id)
+Index("ix_customers_pool", customers.c.in_pool, customers.c.team, customers.c.id)
+Index("ix_customers_touched", customers.c.in_pool, customers.c.touched_at)
 
 contacts = Table(
     "contacts", metadata, pk(),
@@ -130,8 +146,19 @@ leads = Table(
     Column("deal_id", Integer),  # the deal it became; deals.lead_id points back
     Column("created_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime),
+    Column("amount", Amount(20, 4)),
+    Column("region", String(100)),
+    Column("external_id", String(100)),
+    Column("score", Integer, nullable=False, default=0),
+    Column("score_reasons", JSONText),
+    Column("first_activity_at", UTCDateTime),
+    *pool_columns(),
 )
 Index("ix_leads_owner_status", leads.c.owner_id, leads.c.status, leads.c.id)
+Index("ix_leads_pool", leads.c.in_pool, leads.c.team, leads.c.id)
+Index("ix_leads_touched", leads.c.status, leads.c.in_pool, leads.c.touched_at)
+Index("ix_leads_score", leads.c.score)
+Index("ix_leads_external_id", leads.c.external_id, unique=True)
 Index("ix_leads_team_status", leads.c.team, leads.c.status, leads.c.id)
 Index("ix_leads_team_id", leads.c.team, leads.c.id)
 
@@ -306,3 +333,10 @@ audit_log = Table(
 )
 Index("ix_audit_entity", audit_log.c.entity, audit_log.c.entity_id)
 Index("ix_audit_at", audit_log.c.at)
+
+# Whose turn it is in each round robin of lead assignment ("team:east", "team:*").
+assignment_turns = Table(
+    "assignment_turns", metadata,
+    Column("scope", String(80), primary_key=True),
+    Column("last_user_id", Integer, nullable=False),
+)

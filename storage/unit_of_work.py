@@ -24,6 +24,7 @@ from storage import audit, search_index
 from storage.dialogs import SqlDialogs, SqlLinkCodes
 from storage.dunning import SqlDunningLog
 from storage.mapping import map_domain
+from storage.pool import SqlPool
 from storage.queries import SqlQueries
 from storage.queries_cash import SqlCashQueries
 from storage.reports import SqlReports
@@ -91,6 +92,7 @@ class SqlUnitOfWork:
         self.dunning = SqlDunningLog(session)
         self.spend = SqlRepository(session, Spend)
         self.reports = SqlReports(session)
+        self.pool = SqlPool(session)
         return self
 
     def __exit__(self, *exc: object) -> None:

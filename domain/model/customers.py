@@ -85,6 +85,12 @@ class Customer:
     email: str | None = None
     address: str | None = None
     tax_id: str | None = None
+    touched_at: datetime | None = None  # created, assigned, claimed or worked: neglect clock
+    in_pool: bool = False
+    pooled_at: datetime | None = None
+    previous_owner_id: int | None = None
+    cooldown_until: datetime | None = None
+    pool_reason: str | None = None  # why its owner gave it back; None: taken for neglect
     id: int | None = None
 
     @property
@@ -118,3 +124,7 @@ class Customer:
         """Another sales person owns the account from now on."""
         self.owner_id = owner_id
         self.team = team
+        self.in_pool = False
+
+    def note_activity(self, now: datetime) -> None:
+        self.touched_at = now

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from domain.errors import Conflict, InvalidInput
 from domain.names import normalise_company
@@ -40,6 +42,18 @@ class Lead:
     customer_id: int | None = None
     deal_id: int | None = None
     closed_at: datetime | None = None
+    amount: Decimal | None = None  # what the lead might buy for, in the company currency
+    region: str | None = None
+    external_id: str | None = None  # the form's or the spreadsheet's own id, unique
+    score: int = 0
+    score_reasons: list[dict[str, Any]] | None = None  # [{"rule", "value", "points"}]
+    first_activity_at: datetime | None = None
+    touched_at: datetime | None = None  # created, assigned, claimed or worked: neglect clock
+    in_pool: bool = False
+    pooled_at: datetime | None = None
+    previous_owner_id: int | None = None
+    cooldown_until: datetime | None = None
+    pool_reason: str | None = None  # why its owner gave it back; None: taken for neglect
     id: int | None = None
 
     @property
@@ -88,3 +102,14 @@ class Lead:
         """Another sales person works the lead from now on."""
         self.owner_id = owner_id
         self.team = team
+        self.in_pool = False
+
+    def note_activity(self, now: datetime) -> None:
+        """Someone worked the lead: the first time is its response time."""
+        if self.first_activity_at is None:
+            self.first_activity_at = now
+        self.touched_at = now
+
+    def scored(self, points: int, reasons: list[dict[str, Any]]) -> None:
+        self.score = points
+        self.score_reasons = reasons

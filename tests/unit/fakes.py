@@ -165,6 +165,55 @@ class FakeCustomers(FakeRepository[Customer]):
                 if not fragments or any(f in c.name_key for f in fragments)]
 
 
+class FakePool:
+    """The pool over the fake leads and customers; a claim checks `in_pool` as the SQL
+    conditional UPDATE does."""
+
+    def __init__(self, leads: FakeLeads, customers: FakeCustomers,
+                 orders: FakeRepository[Order]) -> None:
+        self.leads = leads
+        self.customers = customers
+        self.orders = orders
+        self.turns: dict[str, int] = {}
+
+    def take(self, kind: str, id_: int, owner_id: int, team: str | None,
+             now: datetime) -> bool:
+        record = (self.leads if kind == "lead" else self.customers).get(id_)
+        if record is None or not record.in_pool:
+            return False
+        record.in_pool, record.owner_id, record.team, record.touched_at = \
+            False, owner_id, team, now
+        return True
+
+    def owned(self, user_id: int) -> int:
+        leads = [lead for lead in self.leads.all() if lead.owner_id == user_id
+                 and lead.status == LeadStatus.NEW and not lead.in_pool]
+        return len(leads) + len([c for c in self.customers.all()
+                                 if c.owner_id == user_id and not c.in_pool])
+
+    def neglected_leads(self, before: datetime, limit: int) -> list[Lead]:
+        found = [lead for lead in self.leads.all() if lead.status == LeadStatus.NEW
+                 and not lead.in_pool and (lead.touched_at or lead.created_at) < before]
+        return sorted(found, key=lambda lead: (lead.touched_at or lead.created_at))[:limit]
+
+    def neglected_customers(self, before: datetime, limit: int) -> list[Customer]:
+        clients = {o.customer_id for o in self.orders.all()}
+        found = [c for c in self.customers.all() if not c.in_pool and c.id not in clients
+                 and (c.touched_at or c.created_at) < before]
+        return sorted(found, key=lambda c: (c.touched_at or c.created_at))[:limit]
+
+    def turn(self, scope: str, candidates: Sequence[int]) -> int:
+        ordered = sorted(candidates)
+        last = self.turns.get(scope)
+        chosen = next((uid for uid in ordered if last is None or uid > last), ordered[0])
+        self.turns[scope] = chosen
+        return chosen
+
+    def by_external_id(self, external_id: str) -> Lead | None:
+        return next((lead for lead in self.leads.all() if lead.external_id == external_id),
+                    None)
+
+
 class FakeContacts(FakeRepository[Contact]):
     def of_customer(self, customer_id: int) -> list[Contact]:
         return [c for c in self.all() if c.customer_id == customer_id]
@@ -433,6 +482,7 @@ class FakeUnitOfWork:
         self.ledgers = FakeLedgers(self.orders, self.locked_customers)
         self.dunning = FakeDunningLog(self.invoices, self.customers)
         self.reports = FakeReports()
+        self.pool = FakePool(self.leads, self.customers, self.orders)
         self.outbox = self.messages
         self.deliveries = FakeDeliveryLog()
         self.dialogs = FakeDialogs()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ def rep(uow: FakeUnitOfWork) -> User:
     return add_person(uow, "rep", Role.REP, "east")
 
 
-def _lead_id(uow: FakeUnitOfWork, owner: User, company: str = "Acme Ltd", **fields: str) -> int:
+def _lead_id(uow: FakeUnitOfWork, owner: User, company: str = "Acme Ltd", **fields: Any) -> int:
     lead, _ = create_lead(uow, owner, NewLead(company, **fields), SETTINGS, NOW)
     assert lead.id is not None
     return lead.id
