@@ -38,7 +38,18 @@ from bot.config_values import (
     Word,
 )
 from bot.runtime import Runtime
-from domain.settings import DunningLevel, Settings, Stage
+from domain.settings import (
+    SOURCES,
+    AmountBand,
+    Assignment,
+    DunningLevel,
+    KeywordRule,
+    Pool,
+    RoutingRule,
+    Scoring,
+    Settings,
+    Stage,
+)
 
 _STAGE = {"key": "proposal", "name_en": "Proposal", "name_zh": "方案报价", "probability": 50}
 _RESERVED_STAGES = ("won", "lost")
@@ -121,12 +132,157 @@ class _Terms(Table):
                 else value for name, value in super().given().items()}
 
 
+class AmountBandEntry(Table):
+    """One band of [leads.scoring] amount_bands."""
+
+    model_config = ConfigDict(title="amount band")
+
+    at_least: Number = Field(ge=0, examples=[100000],
+                             description="an amount in the company currency")
+    points: int = Field(ge=-1000, le=1000, examples=[20])
+
+
+class KeywordEntry(Table):
+    """One entry of [leads.scoring] keywords."""
+
+    model_config = ConfigDict(title="keyword rule")
+
+    words: list[str] = Field(min_length=1, examples=[["预算", "budget"]])
+    points: int = Field(ge=-1000, le=1000, examples=[15])
+
+
+class LeadScoring(Table):
+    """[leads.scoring]: the points a lead earns, and the bands of hot and warm leads."""
+
+    sources: dict[str, int] | None = Field(default=None, examples=[{"referral": 30}])
+    phone: int | None = Field(default=None, ge=-1000, le=1000, examples=[10])
+    email: int | None = Field(default=None, ge=-1000, le=1000, examples=[5])
+    amount_bands: list[AmountBandEntry] | None = Field(
+        default=None, examples=[[{"at_least": 100000, "points": 20}]])
+    keywords: list[KeywordEntry] | None = Field(
+        default=None, examples=[[{"words": ["urgent", "急"], "points": 15}]])
+    recent_activity_days: int | None = Field(default=None, ge=1, le=365, examples=[7])
+    recent_activity: int | None = Field(default=None, ge=-1000, le=1000, examples=[10])
+    hot: int | None = Field(default=None, examples=[60])
+    warm: int | None = Field(default=None, examples=[30])
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> LeadScoring:
+        hot, warm = self.hot or Scoring.hot, self.warm or Scoring.warm
+        if warm > hot:
+            raise mistake(f"warm = {warm} is above hot = {hot}",
+                          "make warm the lower score, like hot = 60 and warm = 30", ("warm",))
+        return self
+
+    def scoring(self) -> Scoring:
+        given = self.given()
+        if self.amount_bands is not None:
+            given["amount_bands"] = tuple(AmountBand(b.at_least, b.points)
+                                          for b in self.amount_bands)
+        if self.keywords is not None:
+            given["keywords"] = tuple(KeywordRule(tuple(k.words), k.points)
+                                      for k in self.keywords)
+        if self.sources is not None:
+            given["sources"] = dict(self.sources)
+        return Scoring(**given)
+
+
+class RoutingRuleEntry(Table):
+    """One of [leads.assignment] rules: conditions, and a team or a person."""
+
+    model_config = ConfigDict(title="assignment rule")
+
+    source: str | None = Field(default=None, examples=["partner"])
+    region: str | None = Field(default=None, examples=["广东"])
+    keyword: str | None = Field(default=None, examples=["医院"])
+    team: str | None = Field(default=None, examples=["east"])
+    user: str | None = Field(default=None, examples=["wang"])
+
+    @model_validator(mode="after")
+    def _one_target(self) -> RoutingRuleEntry:
+        if (self.team is None) == (self.user is None):
+            raise mistake("a rule names a team or a user, one of the two",
+                          'add team = "east" or user = "wang"')
+        if self.source is None and self.region is None and self.keyword is None:
+            raise mistake("this rule has no condition",
+                          'add source = "...", region = "..." or keyword = "..."')
+        return self
+
+    def rule(self) -> RoutingRule:
+        return RoutingRule(**self.given())
+
+
+class LeadAssignment(Table):
+    """[leads.assignment]: who a lead that arrives without an owner goes to."""
+
+    round_robin: bool | None = Field(default=None, examples=[True])
+    rules: list[RoutingRuleEntry] | None = Field(
+        default=None, examples=[[{"source": "partner", "team": "east"}]])
+    intake_team: str | None = Field(default=None, examples=["east"])
+
+    def assignment(self) -> Assignment:
+        given = self.given()
+        if self.rules is not None:
+            given["rules"] = tuple(rule.rule() for rule in self.rules)
+        return Assignment(**given)
+
+
 class Leads(_Terms):
-    """[leads]: where leads come from, and how alike two names must be to warn."""
+    """[leads]: where leads come from, how alike two names must be to warn, how leads are
+    scored and who gets the ones that arrive without an owner."""
 
     sources: Sources | None = Field(default=None, min_length=1,
                                     examples=[[{"key": "website", "name_zh": "官网"}]])
     duplicate_threshold: int | None = Field(default=None, ge=0, le=100, examples=[85])
+    scoring: LeadScoring | None = None
+    assignment: LeadAssignment | None = None
+
+    @model_validator(mode="after")
+    def _known_sources(self) -> Leads:
+        known = [entry.term().key for entry in self.sources] if self.sources is not None \
+            else [term.key for term in SOURCES]
+        named = list((self.scoring.sources or {}) if self.scoring else {})
+        named += [r.source for r in (self.assignment.rules or [])
+                  if r.source is not None] if self.assignment else []
+        for key in named:
+            if key not in known:
+                raise mistake(f'"{key}" is not a lead source',
+                              f"use one of {listing(known)}")
+        return self
+
+    def given(self) -> dict[str, Any]:
+        given = {name: value for name, value in super().given().items()
+                 if name not in ("scoring", "assignment")}
+        if self.scoring is not None:
+            given["scoring"] = self.scoring.scoring()
+        if self.assignment is not None:
+            given["assignment"] = self.assignment.assignment()
+        return given
+
+
+class PoolSection(Table):
+    """[pool]: the public pool (公海): when neglected records return to it, and its limits."""
+
+    model_config = ConfigDict(title="pool")
+
+    enabled: bool | None = Field(default=None, examples=[True])
+    reclaim_after_days: int | None = Field(default=None, ge=1, le=3650, examples=[30])
+    warn_days: int | None = Field(default=None, ge=0, le=365, examples=[3])
+    max_owned: int | None = Field(default=None, ge=1, le=1_000_000, examples=[200])
+    reclaim_cooldown_days: int | None = Field(default=None, ge=0, le=3650, examples=[7])
+
+    @model_validator(mode="after")
+    def _warn_before(self) -> PoolSection:
+        after = self.reclaim_after_days or Pool.reclaim_after_days
+        warn = self.warn_days if self.warn_days is not None else Pool.warn_days
+        if warn >= after:
+            raise mistake(f"warn_days = {warn} is not shorter than reclaim_after_days = "
+                          f"{after}", "warn a few days before the record is taken back",
+                          ("warn_days",))
+        return self
+
+    def given(self) -> dict[str, Any]:
+        return {"pool": Pool(**super().given())} if self.model_fields_set else {}
 
 
 class Payments(_Terms):
@@ -289,6 +445,7 @@ class ConfigFile(Table):
     quotes: Quotes = Quotes()
     plans: dict[PlanName, Plan] | None = Field(default=None, examples=[{"standard": "30/60/10"}])
     dunning: Dunning = Dunning()
+    pool: PoolSection = PoolSection()
     schedule: Schedule = Schedule()
     channels: dict[str, ChannelChats] | None = Field(
         default=None, examples=[{"finance": {"telegram": "-1001234567890", "slack": "C0FINANCE"}}])
@@ -301,7 +458,7 @@ class ConfigFile(Table):
         """The company's business settings: what the file sets, the defaults elsewhere."""
         given: dict[str, Any] = {}
         for section in (self.company, self.pipeline, self.leads, self.payments,
-                        self.activities, self.quotes, self.dunning):
+                        self.activities, self.quotes, self.dunning, self.pool):
             given |= section.given()
         if self.schedule.quiet_hours is not None:
             given["quiet_hours"] = self.schedule.quiet_hours
