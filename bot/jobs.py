@@ -16,6 +16,8 @@ from bot.metrics import observe_dunning
 from domain.dates import parse_time
 from domain.digests import queue_digests
 from domain.dunning import chase_overdue
+from domain.notifications import queue_notifications
+from domain.pool import sweep
 from domain.reminders import queue_due_reminders
 from handlers.dialogs import DIALOG_TTL
 from storage.delivery_log import prune_delivery_log
@@ -30,6 +32,8 @@ class TickReport:
 
     reminders: int = 0
     dunning: int = 0
+    pool_warned: int = 0
+    pool_reclaimed: int = 0
     digests: int = 0
     pruned: int = 0
     delivered: Stats = field(default_factory=Stats)
@@ -66,6 +70,24 @@ class Jobs:
         if count:
             log.info("dunning for %s: %d messages queued", today, count)
         return count
+
+    def pool(self, now: datetime) -> tuple[int, int]:
+        """Warn owners of records about to go to the public pool, and move the neglected
+        ones there; returns (warned, reclaimed)."""
+        try:
+            with self.app.uow() as uow:
+                uow.action = "job:pool"
+                uow.at = now
+                done = sweep(uow, self.app.settings, now)
+                queue_notifications(uow, self.app.settings, now)
+                uow.commit()
+        except IntegrityError:
+            log.info("pool warnings already queued by another instance")
+            return 0, 0
+        if done.reclaimed:
+            log.info("public pool: %d records taken back, %d owners' records warned",
+                     done.reclaimed, done.warned)
+        return done.warned, done.reclaimed
 
     def dunning_due(self, now: datetime) -> bool:
         """The daily chase is due once the company clock has passed `schedule.dunning_at`."""
@@ -120,6 +142,7 @@ class Jobs:
         report.reminders = self.reminders(now)
         if self.dunning_due(now):
             report.dunning = self.dunning(now)
+            report.pool_warned, report.pool_reclaimed = self.pool(now)
         report.digests = self.digests(now)
         report.pruned = self.prune(now)
         report.delivered = self.deliver()

@@ -104,6 +104,7 @@ def manager_digest(uow: UnitOfWork, settings: Settings, scope: Scope,
         "stale": [{"deal": reference("deal", r["id"]), "title": r["title"], "owner": r["owner"],
                    "days": (fired_at - r["last_activity_at"]).days}
                   for r in reports.stale(scope, stale_before, DIGEST_TOP)],
+        "pool": reports.pool_figures(scope, week),
         "leaders": [{"name": r["name"], "won": r["won"], "amount": _money(r["won_amount"], c),
                      "activities": r["activities"]}
                     for r in reports.leaderboard(scope, week, c, DIGEST_TOP)],

@@ -23,7 +23,7 @@ from domain.model.users import Role, User
 from domain.money import Money
 from domain.names import NameMatch, fragments, normalise_company, similar_names
 from domain.records import readable, writable
-from domain.routing import route, tell_assignee
+from domain.routing import Router, tell_assignee
 from domain.scoring import rescore
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
@@ -118,15 +118,15 @@ def create_lead(
     return _added(uow, lead), similar
 
 
-def take_in_lead(uow: UnitOfWork, creator: User | None, lead: Lead, settings: Settings,
+def take_in_lead(uow: UnitOfWork, router: Router, creator: User | None, lead: Lead,
                  fallback: User, owner: User | None = None) -> Lead:
     """A checked lead that arrived by import or from a website form: given to `owner` when
-    the file names one, else by the assignment rules (else `fallback`); the assignee is told."""
+    the file names one, else by the assignment rules (else `fallback`); the assignee is told.
+    The caller saves the router's turns once it is done."""
     if owner is not None:
-        lead.owner_id = owner.id or 0
-        lead.team = owner.team
+        router.give(lead, owner)
     else:
-        route(uow, lead, creator, settings, fallback)
+        router.route(lead, creator, fallback)
     _added(uow, lead)
     tell_assignee(uow, lead, creator)
     return lead

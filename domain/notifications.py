@@ -11,9 +11,12 @@ from domain.events import (
     DealWon,
     Event,
     InvoiceVoided,
+    LeadRouted,
     OrderCreated,
     PaymentClaimed,
     PaymentReceived,
+    PoolReclaimed,
+    PoolWarning,
     QuoteApproved,
     QuoteNeedsApproval,
     QuoteRejected,
@@ -111,6 +114,23 @@ def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> 
                       by=giver.display_name if giver else "admin", count=len(event.refs),
                       refs=shown or "—", reminders=event.reminders,
                       first=event.refs[0] if event.refs else "")
+    elif isinstance(event, LeadRouted):
+        batch.to_user(event.owner_id, "notify.lead_assigned", f"lead-routed:{event.lead_id}",
+                      **event.card)
+    elif isinstance(event, PoolWarning):
+        shown = ", ".join(event.refs[:ASSIGNED_SHOWN])
+        if len(event.refs) > ASSIGNED_SHOWN:
+            shown += f" (+{len(event.refs) - ASSIGNED_SHOWN})"
+        batch.to_user(event.owner_id, "notify.pool_warning",
+                      f"pool-warn:{batch.now.date().isoformat()}", refs=shown,
+                      count=len(event.refs), on=event.on.isoformat(), first=event.refs[0])
+    elif isinstance(event, PoolReclaimed):
+        shown = ", ".join(event.refs[:ASSIGNED_SHOWN])
+        if len(event.refs) > ASSIGNED_SHOWN:
+            shown += f" (+{len(event.refs) - ASSIGNED_SHOWN})"
+        batch.to_user(event.owner_id, "notify.pool_reclaimed",
+                      f"pool-reclaimed:{batch.now.isoformat()}", refs=shown,
+                      count=len(event.refs))
     elif isinstance(event, InvoiceVoided):
         voided = {"invoice": event.number, "credit_note": event.credit_note,
                   "reason": event.reason, "released": _money(event.released, event.currency)}

@@ -141,6 +141,12 @@ class DigestFigures(Protocol):
         """Per sales person: won deals and won amount (in `currency`), activities, new leads."""
         ...
 
+    def pool_figures(self, scope: Scope, period: Window) -> dict[str, int]:
+        """The public pool: leads and customers in it now (in_pool_leads, in_pool_customers),
+        taken back for neglect in the period (reclaimed), and claimed in it (claimed: the
+        audit trail's claims); a rep's scope counts what was theirs."""
+        ...
+
     def stale(self, scope: Scope, before: datetime, limit: int) -> list[dict[str, Any]]:
         """Open deals without activity since `before`, the longest silent first."""
         ...

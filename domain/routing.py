@@ -3,7 +3,9 @@
 reps of the importing user's team (website leads: `intake_team`), else the importing user.
 
 Inactive people are skipped, and so are reps already holding `[pool] max_owned` records while
-someone else can take the lead. The assignee is told at once, with the lead's card.
+a colleague can still take the lead. The assignee is told at once, with the lead's card.
+A `Router` keeps the turns and the counts in memory for one import of many rows and writes
+the turns back once.
 """
 
 from __future__ import annotations
@@ -26,52 +28,88 @@ def _matches(rule: RoutingRule, lead: Lead) -> bool:
     return rule.keyword is None or rule.keyword.lower() in text
 
 
-def _reps(uow: UnitOfWork, team: str | None) -> list[User]:
-    """Active reps of the team (every active rep when no team is named), by id."""
-    found = uow.users.with_role(Role.REP, team)
-    return [u for u in found if u.active and (team is None or u.team == team)]
+class Router:
+    """Gives leads out by the rules, keeping turns and held counts for many leads."""
 
+    def __init__(self, uow: UnitOfWork, settings: Settings) -> None:
+        self.uow = uow
+        self.settings = settings
+        self._reps: dict[str | None, list[User]] = {}
+        self._held: dict[int, int] = {}
+        self._turns: dict[str, int | None] = {}
+        self._people: dict[str, User | None] = {}
 
-def _in_turn(uow: UnitOfWork, team: str | None, settings: Settings) -> User | None:
-    reps = _reps(uow, team)
-    if not reps:
+    def _team(self, team: str | None) -> list[User]:
+        if team not in self._reps:
+            found = self.uow.users.with_role(Role.REP, team)
+            self._reps[team] = [u for u in found if u.active
+                                and (team is None or u.team == team)]
+        return self._reps[team]
+
+    def _held_by(self, user: User) -> int:
+        uid = user.id or 0
+        if uid not in self._held:
+            self._held[uid] = self.uow.pool.owned(uid)
+        return self._held[uid]
+
+    def _in_turn(self, team: str | None) -> User | None:
+        reps = self._team(team)
+        if not reps:
+            return None
+        room = [u for u in reps if self._held_by(u) < self.settings.pool.max_owned] or reps
+        scope = f"team:{team or '*'}"
+        if scope not in self._turns:
+            self._turns[scope] = self.uow.pool.last_turn(scope)
+        last = self._turns[scope]
+        ordered = sorted(room, key=lambda u: u.id or 0)
+        chosen = next((u for u in ordered if last is None or (u.id or 0) > last), ordered[0])
+        self._turns[scope] = chosen.id
+        return chosen
+
+    def _person(self, username: str) -> User | None:
+        if username not in self._people:
+            person = self.uow.users.by_username(username)
+            ok = person is not None and person.active and person.role in SALES
+            self._people[username] = person if ok else None
+        return self._people[username]
+
+    def owner_for(self, lead: Lead, creator: User | None) -> User | None:
+        """The person the rules give the lead to; None when they name nobody."""
+        for rule in self.settings.assignment.rules:
+            if not _matches(rule, lead):
+                continue
+            if rule.user is not None:
+                person = self._person(rule.user)
+                if person is not None:
+                    return person
+                continue
+            chosen = self._in_turn(rule.team)
+            if chosen is not None:
+                return chosen
+        if self.settings.assignment.round_robin:
+            team = creator.team if creator is not None else self.settings.assignment.intake_team
+            chosen = self._in_turn(team)
+            if chosen is not None:
+                return chosen
+        if creator is not None and creator.active and creator.role in SALES:
+            return creator
         return None
-    room = [u for u in reps if uow.pool.owned(u.id or 0) < settings.pool.max_owned]
-    chosen = uow.pool.turn(f"team:{team or '*'}", [u.id or 0 for u in room or reps])
-    return next(u for u in reps if u.id == chosen)
 
+    def route(self, lead: Lead, creator: User | None, fallback: User) -> User:
+        """Give a new lead (not yet added) to its owner by the rules, else to `fallback`."""
+        owner = self.owner_for(lead, creator) or fallback
+        self.give(lead, owner)
+        return owner
 
-def owner_for(uow: UnitOfWork, lead: Lead, creator: User | None,
-              settings: Settings) -> User | None:
-    """The person the rules give the lead to; None when they name nobody."""
-    for rule in settings.assignment.rules:
-        if not _matches(rule, lead):
-            continue
-        if rule.user is not None:
-            person = uow.users.by_username(rule.user)
-            if person is not None and person.active and person.role in SALES:
-                return person
-            continue
-        chosen = _in_turn(uow, rule.team, settings)
-        if chosen is not None:
-            return chosen
-    if settings.assignment.round_robin:
-        team = creator.team if creator is not None else settings.assignment.intake_team
-        chosen = _in_turn(uow, team, settings)
-        if chosen is not None:
-            return chosen
-    if creator is not None and creator.active and creator.role in SALES:
-        return creator
-    return None
+    def give(self, lead: Lead, owner: User) -> None:
+        lead.owner_id = owner.id or 0
+        lead.team = owner.team
+        self._held[owner.id or 0] = self._held_by(owner) + 1
 
-
-def route(uow: UnitOfWork, lead: Lead, creator: User | None, settings: Settings,
-          fallback: User) -> User:
-    """Give a new lead (not yet added) to its owner by the rules, else to `fallback`."""
-    owner = owner_for(uow, lead, creator, settings) or fallback
-    lead.owner_id = owner.id or 0
-    lead.team = owner.team
-    return owner
+    def save_turns(self) -> None:
+        for scope, last in self._turns.items():
+            if last is not None:
+                self.uow.pool.set_turn(scope, last)
 
 
 def tell_assignee(uow: UnitOfWork, lead: Lead, creator: User | None) -> None:

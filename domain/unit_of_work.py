@@ -152,10 +152,12 @@ class PoolStore(Protocol):
         """Customers without an order, outside the pool, nobody has worked since `before`."""
         ...
 
-    def turn(self, scope: str, candidates: Sequence[int]) -> int:
-        """The next of `candidates` (user ids) after the one who had the last turn in
-        `scope`; remembered, and taken in the caller's transaction."""
+    def last_turn(self, scope: str) -> int | None:
+        """Who had the last turn of the round robin `scope` (held until the transaction ends,
+        so two transactions never give the same turn)."""
         ...
+
+    def set_turn(self, scope: str, user_id: int) -> None: ...
 
     def by_external_id(self, external_id: str) -> Lead | None: ...
 

@@ -60,6 +60,10 @@ def _manager_text(params: dict[str, Any], t: Translator) -> list[str]:
     lines.append(t("digest.stale", count=params["stale_count"]))
     lines += [t("digest.stale_row", deal=s["deal"], title=s["title"], owner=s["owner"],
                 days=s["days"]) for s in params["stale"]]
+    if "pool" in params:  # digests queued before the pool existed have no pool figures
+        pool = params["pool"]
+        lines.append(t("digest.pool", leads=pool["in_pool_leads"],
+                       customers=pool["in_pool_customers"], reclaimed=pool["reclaimed"]))
     lines.append(t("digest.leaders"))
     lines += [t("digest.leader_row", place=n, name=r["name"], won=r["won"],
                 amount=_m(t, r["amount"]), activities=r["activities"])

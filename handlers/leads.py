@@ -3,6 +3,9 @@ customer and a deal (asking which customer when one looks alike), and closing a 
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from domain import leads
 from domain.errors import InvalidInput
 from domain.model.leads import LeadStatus
@@ -39,8 +42,16 @@ def lead_card(ctx: Ctx, lead_id: int) -> Reply:
              ctx.t("lead.card.source", source=ctx.t.term("source", found.source),
                    owner=owner.display_name if owner else "—",
                    date=ctx.t.date(found.created_at.astimezone(ctx.tz).date()))]
+    if found.amount is not None or found.region:
+        lines.append(ctx.t("lead.card.amount", amount=ctx.t.money(found.amount, ctx.settings
+                                                                  .currency)
+                           if found.amount is not None else "—", region=found.region or "—"))
+    lines.append(score_line(ctx, found.score, found.score_reasons or []))
     if found.note:
         lines.append(ctx.t("lead.card.note", note=found.note))
+    if found.in_pool:
+        lines.append(ctx.t("lead.card.in_pool", date=ctx.t.date(
+            (found.pooled_at or ctx.now).astimezone(ctx.tz).date())))
     if found.reason:
         lines.append(ctx.t("lead.card.reason", reason=found.reason))
     buttons: list[list[Button]] = []
@@ -48,11 +59,32 @@ def lead_card(ctx: Ctx, lead_id: int) -> Reply:
         lines.append(ctx.t("lead.card.became", customer=reference("customer", found.customer_id),
                            deal=reference("deal", found.deal_id)))
         buttons = [[Button(ctx.t("button.open_deal"), f"/deal {reference('deal', found.deal_id)}")]]
+    elif found.status == LeadStatus.NEW and found.in_pool:
+        buttons = [[Button(ctx.t("button.claim"), f"/claim {found.number}")]]
     elif found.status == LeadStatus.NEW and ctx.user.can_write(found.owner_id, found.team):
         buttons = [[Button(ctx.t("button.qualify"), f"/qualify {found.number}"),
-                    Button(ctx.t("button.disqualify"), f"/disqualify {found.number} reason=")]]
+                    Button(ctx.t("button.disqualify"), f"/disqualify {found.number} reason=")],
+                   [Button(ctx.t("button.log_call"), f"/log {found.number} call "),
+                    Button(ctx.t("button.release"), f"/release {found.number} reason=")]]
     buttons.append([Button(ctx.t("button.history"), f"/history {found.number}")])
     return Reply("\n".join(lines), buttons)
+
+
+def score_line(ctx: Ctx, score: int, reasons: list[dict[str, Any]]) -> str:
+    """The score, its band and why: "Score 45 (warm): referral +30, phone +10, e-mail +5"."""
+    rules = ctx.settings.scoring
+    why = ctx.t("list.sep").join(reason_text(ctx, r) for r in reasons) or "—"
+    return ctx.t("lead.card.score", score=score, band=ctx.t(f"lead.band_word.{rules.band(score)}"),
+                 reasons=why)
+
+
+def reason_text(ctx: Ctx, reason: dict[str, Any]) -> str:
+    rule, value, points = reason["rule"], reason.get("value") or "", int(reason["points"])
+    if rule == "source":
+        value = ctx.t.term("source", value)
+    elif rule == "amount":
+        value = ctx.t.money(Decimal(value), ctx.settings.currency)
+    return ctx.t(f"lead.reason.{rule}", value=value, points=f"{points:+d}")
 
 
 def _reference_alone(args: Args) -> Ref | None:
@@ -65,7 +97,8 @@ def _reference_alone(args: Args) -> Ref | None:
 @command("lead", roles=READERS, group="sales", samples=("Fresh Lead Co contact=Wu", "", "L-1"))
 def lead(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "lead")
-    args = read_args(text, "contact", "phone", "email", "source", "note", usage=usage)
+    args = read_args(text, "contact", "phone", "email", "source", "note", "amount", "region",
+                     usage=usage)
     shown = _reference_alone(args)
     if shown is not None:
         if shown.kind != "lead":
@@ -75,9 +108,12 @@ def lead(ctx: Ctx, text: str) -> Reply:
     company = need(unquote(args.text), "lead.no_company", usage)
     new = leads.NewLead(company=company, contact=args.option("contact"),
                         phone=args.option("phone"), email=args.option("email"),
-                        source=args.option("source"), note=args.option("note"))
+                        source=args.option("source"), note=args.option("note"),
+                        amount=_lead_amount(ctx, args.option("amount")),
+                        region=args.option("region"))
     created, similar = leads.create_lead(ctx.uow, ctx.user, new, ctx.settings, ctx.now)
-    lines = [ctx.t("lead.created", ref=created.number, company=created.company)]
+    lines = [ctx.t("lead.created", ref=created.number, company=created.company),
+             score_line(ctx, created.score, created.score_reasons or [])]
     if similar:
         found = ctx.t("list.sep").join(
             ctx.t("lead.similar_item", ref=reference(m.kind, m.id),
@@ -89,9 +125,23 @@ def lead(ctx: Ctx, text: str) -> Reply:
                                             f"/qualify {created.number}")]])
 
 
-@command("leads", roles=SALES, group="sales", samples=("", "all"))
+def _lead_amount(ctx: Ctx, text: str | None) -> Decimal | None:
+    """A lead's amount, in the company currency (the scoring bands are in it)."""
+    if text is None:
+        return None
+    money = ctx.amount(text)
+    if money.currency != ctx.settings.currency:
+        raise InvalidInput("lead.amount_currency", currency=ctx.settings.currency)
+    return money.amount
+
+
+@command("leads", roles=SALES, group="sales", samples=("", "all", "all sort=score"))
 def leads_list(ctx: Ctx, text: str) -> Reply:
-    args = read_args(text, "page", usage=usage_of(ctx, "leads"))
+    args = read_args(text, "page", "sort", usage=usage_of(ctx, "leads"))
+    sort = (args.option("sort") or "date").lower()
+    sort = {"评分": "score", "分数": "score", "时间": "date", "日期": "date"}.get(sort, sort)
+    if sort not in ("score", "date"):
+        raise InvalidInput("leads.bad_sort", value=sort)
     scope = (args.positional[0].lower() if args.positional else "new")
     scope = _LEAD_SCOPES.get(scope, scope)
     if scope not in ("mine", "all", "new"):
@@ -103,7 +153,7 @@ def leads_list(ctx: Ctx, text: str) -> Reply:
     status = "new" if scope == "new" else None
     page = page_of(args)
     found = ctx.uow.queries.leads(owner_id=owner_id, team=team, status=status, page=page,
-                                  per_page=PER_PAGE)
+                                  per_page=PER_PAGE, by_score=sort == "score")
     if not found.rows:
         return Reply(ctx.t("leads.none"))
     lines = [ctx.t("leads.title", page=page)]
@@ -112,9 +162,10 @@ def leads_list(ctx: Ctx, text: str) -> Reply:
                            contact=row["contact"] or "—", phone=row["phone"] or "—",
                            source=ctx.t.term("source", row["source"]),
                            status=ctx.t(f"lead.status.{row['status']}"),
-                           owner=row["owner"],
+                           owner=row["owner"], score=row["score"],
                            date=ctx.t.date(row["created_at"].astimezone(ctx.tz).date())))
-    lines += next_page(ctx, found.has_more, f"/leads {scope}", page)
+    more = f"/leads {scope}" + (" sort=score" if sort == "score" else "")
+    lines += next_page(ctx, found.has_more, more, page)
     return Reply("\n".join(lines))
 
 

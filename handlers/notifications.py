@@ -49,6 +49,19 @@ def _buttons(key: str, params: dict[str, Any], t: Translator) -> list[list[Butto
     if key == "notify.assigned" and params.get("first"):
         card = card_command(params["first"])
         return [[Button(t("button.open_record", ref=params["first"]), card)]] if card else []
+    if key == "notify.lead_assigned":
+        lead = params["lead"]
+        return [[Button(t("button.open_record", ref=lead), f"/lead {lead}"),
+                 Button(t("button.log_call"), f"/log {lead} call ")],
+                [Button(t("button.qualify"), f"/qualify {lead}"),
+                 Button(t("button.release"), f"/release {lead} reason=")]]
+    if key == "notify.pool_warning":
+        first = params["first"]
+        card = card_command(first)
+        return [[Button(t("button.open_record", ref=first), card),
+                 Button(t("button.log_call"), f"/log {first} call ")]] if card else []
+    if key == "notify.pool_reclaimed":
+        return [[Button(t("button.open_pool"), "/pool")]]
     if key == "notify.reminder_due":
         ref = params["reminder"]
         return [[Button(t("button.done", ref=ref), f"/done {ref}"),
@@ -75,6 +88,20 @@ def _dunning(params: dict[str, Any], t: Translator) -> Reply:
     return Reply("\n".join(lines), buttons)
 
 
+def _lead_notice(params: dict[str, Any], shown: dict[str, Any], t: Translator) -> str:
+    """A lead given to the reader: its card in short, what to do first."""
+    lines = [t("notify.lead_assigned", lead=params["lead"], company=params["company"],
+               score=params.get("score", 0))]
+    if params.get("contact") or params.get("phone") or params.get("email"):
+        lines.append(t("lead.card.contact", contact=params.get("contact") or "—",
+                       phone=params.get("phone") or "—", email=params.get("email") or "—"))
+    if params.get("source"):
+        lines.append(t("notify.lead_assigned_source", source=t.term("source", params["source"])))
+    if params.get("note"):
+        lines.append(t("lead.card.note", note=params["note"]))
+    return "\n".join(lines)
+
+
 def render(key: str, params: dict[str, Any], t: Translator) -> Reply:
     """The message `key` with `params`, in the reader's language, with its buttons."""
     if key == "notify.dunning":
@@ -82,6 +109,8 @@ def render(key: str, params: dict[str, Any], t: Translator) -> Reply:
     if key in (MANAGER_DIGEST, FINANCE_DIGEST):
         return digest_reply(key, params, t)
     shown = {name: _shown(value, t) for name, value in params.items() if not name.startswith("_")}
+    if key == "notify.lead_assigned":
+        return Reply(_lead_notice(params, shown, t), _buttons(key, params, t))
     if key == "notify.payment_claimed":
         shown["ref"] = t("payment.bank_ref", ref=params["ref"]) if params.get("ref") else ""
     return Reply(t(key, **shown), _buttons(key, params, t))

@@ -43,6 +43,11 @@ CHINESE: dict[str, str] = {
     "按": "by",
     "天数": "days",
     "月份": "month",
+    "地区": "region", "区域": "region", "省份": "region",
+    "排序": "sort",
+    "评分": "score", "分数": "score",
+    "重复": "duplicates", "重复处理": "duplicates",
+    "试导入": "dry_run", "预览": "dry_run",
 }
 # Options whose value is a date or a time: "next=in 3 days" reads on past the first word.
 WHEN_OPTIONS = frozenset({"next", "close", "valid", "signed", "date", "due"})

@@ -46,7 +46,7 @@ from handlers.report_scope import read_period, read_scope, who
 from handlers.report_text import AGING_BUCKETS, compact, percent_or_dash, png
 
 DIGEST_READERS = (Role.MANAGER, Role.FINANCE)
-FUNNEL_BY = ("source", "month")
+FUNNEL_BY = ("source", "month", "score")
 FORECAST_MONTHS = 3  # this month and the next two, when no period is given
 LIST_ROWS = 20
 
@@ -164,7 +164,8 @@ def funnel(ctx: Ctx, text: str) -> Reply:
     period = read_period(ctx, args, "this-quarter")
     assert period is not None
     by = (args.option("by") or "source").lower()
-    by = {"来源": "source", "月份": "month", "月": "month"}.get(by, by)
+    by = {"来源": "source", "月份": "month", "月": "month", "评分": "score", "分数": "score",
+          "分": "score"}.get(by, by)
     if by not in FUNNEL_BY:
         raise InvalidInput("report.bad_by", value=by, allowed="|".join(
             shown_option(word, ctx.t.language) for word in FUNNEL_BY))
@@ -178,9 +179,14 @@ def funnel(ctx: Ctx, text: str) -> Reply:
              t(f"report.funnel.by_{by}")]
     buckets = month_windows(period.start, period.end, ctx.user.timezone) if by == "month" \
         else []
-    for row in reports.funnel(scope, window, by, buckets):
-        label = (t.term("source", row["key"]) if by == "source" else row["key"]) \
-            if row["key"] else t("report.funnel.no_source")
+    scoring = ctx.settings.scoring
+    for row in reports.funnel(scope, window, by, buckets, (scoring.hot, scoring.warm)):
+        if by == "score":
+            band = row["key"][1:]
+            label = t(f"lead.band.{band}", hot=scoring.hot, warm=scoring.warm)
+        else:
+            label = (t.term("source", row["key"]) if by == "source" else row["key"]) \
+                if row["key"] else t("report.funnel.no_source")
         lines.append(_funnel_line(t, "report.funnel.row", label, row))
     return Reply("\n".join(lines))
 

@@ -64,7 +64,14 @@ class Queries(Protocol):
     """Read-side queries for lists and cards; each is one or a few SQL statements."""
 
     def leads(self, *, owner_id: int | None, team: str | None, status: str | None,
-              page: int, per_page: int) -> Page: ...
+              page: int, per_page: int, by_score: bool = False) -> Page:
+        """Leads (not pooled ones when narrowed to an owner), newest or best scored first."""
+        ...
+
+    def pool(self, *, team: str | None, source: str | None, page: int,
+             per_page: int) -> Page:
+        """Leads and customers in the public pool of `team` (and of no team; None: all)."""
+        ...
 
     def deals(self, *, owner_id: int | None, team: str | None, stage: str | None,
               page: int, per_page: int) -> Page: ...
@@ -156,8 +163,10 @@ class Reports(DigestFigures, Protocol):
         ...
 
     def funnel(self, scope: Scope, period: Window, by: str,
-               buckets: Sequence[Window] = ()) -> list[dict[str, Any]]:
-        """Leads created in the period, grouped `by` "source", "month" (the buckets) or "all":
+               buckets: Sequence[Window] = (), bands: tuple[int, int] = (60, 30)
+               ) -> list[dict[str, Any]]:
+        """Leads created in the period, grouped `by` "source", "month" (the buckets), "score"
+        (keys "1hot", "2warm", "3cold" by the (hot, warm) `bands`) or "all":
         key, leads, qualified, quoted, won."""
         ...
 

@@ -3,7 +3,6 @@ so of two reps claiming one record at once exactly one gets it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, select, update
@@ -58,19 +57,17 @@ class SqlPool:
                                        and_(c.touched_at.is_(None), c.created_at < before)))
             .order_by(touched, c.id).limit(limit)))
 
-    def turn(self, scope: str, candidates: Sequence[int]) -> int:
-        ordered = sorted(candidates)
+    def last_turn(self, scope: str) -> int | None:
         turns = t.assignment_turns
-        row = self.session.execute(select(turns.c.last_user_id).where(turns.c.scope == scope)
-                                   .with_for_update()).first()
-        last = row[0] if row is not None else None
-        chosen = next((uid for uid in ordered if last is None or uid > last), ordered[0])
-        if row is None:
-            self.session.execute(turns.insert().values(scope=scope, last_user_id=chosen))
-        else:
-            self.session.execute(update(turns).where(turns.c.scope == scope)
-                                 .values(last_user_id=chosen))
-        return chosen
+        return self.session.scalar(select(turns.c.last_user_id).where(turns.c.scope == scope)
+                                   .with_for_update())
+
+    def set_turn(self, scope: str, user_id: int) -> None:
+        turns = t.assignment_turns
+        done = self.session.execute(update(turns).where(turns.c.scope == scope)
+                                    .values(last_user_id=user_id))
+        if not done.rowcount:  # type: ignore[attr-defined]
+            self.session.execute(turns.insert().values(scope=scope, last_user_id=user_id))
 
     def by_external_id(self, external_id: str) -> Lead | None:
         return self.session.scalars(select(Lead).where(t.leads.c.external_id == external_id)

@@ -34,18 +34,49 @@ class SqlQueries:
         self.session = session
 
     def leads(self, *, owner_id: int | None, team: str | None, status: str | None,
-              page: int, per_page: int) -> Page:
+              page: int, per_page: int, by_score: bool = False) -> Page:
         q = select(t.leads.c.id, t.leads.c.company, t.leads.c.contact, t.leads.c.source,
-                   t.leads.c.phone, t.leads.c.status, t.leads.c.created_at,
-                   t.users.c.display_name.label("owner")
+                   t.leads.c.phone, t.leads.c.status, t.leads.c.created_at, t.leads.c.score,
+                   t.leads.c.in_pool, t.users.c.display_name.label("owner")
                    ).join(t.users, t.users.c.id == t.leads.c.owner_id)
+        if owner_id is not None:  # a pooled lead is no longer its previous owner's
+            q = q.where(t.leads.c.in_pool.is_(False))
         if owner_id is not None:
             q = q.where(t.leads.c.owner_id == owner_id)
         if team is not None:
             q = q.where(t.leads.c.team == team)
         if status is not None:
             q = q.where(t.leads.c.status == status)
-        return _page(self.session, q.order_by(t.leads.c.id.desc()), page, per_page)
+        order = (t.leads.c.score.desc(), t.leads.c.id.desc()) if by_score \
+            else (t.leads.c.id.desc(),)
+        return _page(self.session, q.order_by(*order), page, per_page)
+
+    def pool(self, *, team: str | None, source: str | None, page: int,
+             per_page: int) -> Page:
+        """Leads and customers in the pool (of `team` and of no team; all when None), the
+        longest there first: kind, id, name, source, score, pooled_at, previous owner."""
+        lead, cust, prev = t.leads, t.customers, t.users.alias("previous")
+        leads = select(literal("lead").label("kind"), lead.c.id, lead.c.company.label("name"),
+                       lead.c.source, lead.c.score, lead.c.pooled_at, lead.c.team,
+                       lead.c.pool_reason, prev.c.display_name.label("previous")
+                       ).outerjoin(prev, prev.c.id == lead.c.previous_owner_id
+                       ).where(lead.c.in_pool.is_(True), lead.c.status == "new")
+        customers = select(literal("customer").label("kind"), cust.c.id,
+                           cust.c.name.label("name"), literal(None, lead.c.source.type)
+                           .label("source"), literal(0).label("score"), cust.c.pooled_at,
+                           cust.c.team, cust.c.pool_reason,
+                           prev.c.display_name.label("previous")
+                           ).outerjoin(prev, prev.c.id == cust.c.previous_owner_id
+                           ).where(cust.c.in_pool.is_(True))
+        if team is not None:
+            leads = leads.where((lead.c.team == team) | lead.c.team.is_(None))
+            customers = customers.where((cust.c.team == team) | cust.c.team.is_(None))
+        if source is not None:
+            leads = leads.where(lead.c.source == source)
+            customers = customers.where(literal(False))
+        both = leads.union_all(customers).subquery()
+        q = select(both).order_by(both.c.pooled_at, both.c.kind, both.c.id)
+        return _page(self.session, q, page, per_page)
 
     def deals(self, *, owner_id: int | None, team: str | None, stage: str | None,
               page: int, per_page: int) -> Page:

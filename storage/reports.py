@@ -128,10 +128,14 @@ class SqlReports(CashReports, Exports):
     # ----------------------------------------------------------------- funnel and KPIs
 
     def funnel(self, scope: Scope, period: Window, by: str,
-               buckets: Sequence[Window] = ()) -> list[dict[str, Any]]:
+               buckets: Sequence[Window] = (), bands: tuple[int, int] = (60, 30)
+               ) -> list[dict[str, Any]]:
         lead, deal = t.leads, t.deals
         if by == "source":
             key: ColumnElement[Any] = lead.c.source
+        elif by == "score":
+            key = case((lead.c.score >= bands[0], "1hot"), (lead.c.score >= bands[1], "2warm"),
+                       else_="3cold")
         elif by == "month":
             key = bucket(lead.c.created_at, buckets, instants=True)
         else:
@@ -183,10 +187,8 @@ class SqlReports(CashReports, Exports):
         return fetch_rows(self.session, q.group_by(d.c.currency).order_by(d.c.currency))
 
     def lead_response(self, scope: Scope, period: Window) -> dict[str, Any]:
-        lead, a = t.leads, t.activities
-        first = (select(func.min(a.c.at)).where(a.c.lead_id == lead.c.id,
-                                                a.c.at >= lead.c.created_at)
-                 .scalar_subquery())
+        lead = t.leads
+        first = lead.c.first_activity_at
         inner = owned_by(select(lead.c.created_at, first.label("first_at"))
                        .where(within(lead.c.created_at, period, instants=True)),
                        scope, lead.c.owner_id, lead.c.team).subquery()
@@ -221,6 +223,23 @@ class SqlReports(CashReports, Exports):
                           func.count(o.c.customer_id.distinct()).label("customers"))
                    .where(o.c.signed_on < until), scope, o.c.owner_id, o.c.team)
         return fetch_rows(self.session, q.group_by(o.c.currency).order_by(o.c.currency))
+
+    def pool_figures(self, scope: Scope, period: Window) -> dict[str, int]:
+        figures: dict[str, int] = {}
+        for name, table, extra in (("leads", t.leads, t.leads.c.status == LeadStatus.NEW.value),
+                                   ("customers", t.customers, literal(True))):
+            c = table.c
+            pooled = owned_by(select(func.count()).select_from(table)
+                              .where(c.in_pool.is_(True), extra),
+                              scope, c.previous_owner_id, c.team)
+            figures[f"in_pool_{name}"] = int(self.session.scalar(pooled) or 0)
+            taken = owned_by(select(func.count()).select_from(table)
+                             .where(c.pool_reason.is_(None), c.pooled_at.is_not(None),
+                                    within(c.pooled_at, period, instants=True)),
+                             scope, c.previous_owner_id, c.team)
+            figures[f"reclaimed_{name}"] = int(self.session.scalar(taken) or 0)
+        figures["reclaimed"] = figures["reclaimed_leads"] + figures["reclaimed_customers"]
+        return figures
 
     # ----------------------------------------------------------------- people and weeks
 

@@ -202,12 +202,11 @@ class FakePool:
                  and (c.touched_at or c.created_at) < before]
         return sorted(found, key=lambda c: (c.touched_at or c.created_at))[:limit]
 
-    def turn(self, scope: str, candidates: Sequence[int]) -> int:
-        ordered = sorted(candidates)
-        last = self.turns.get(scope)
-        chosen = next((uid for uid in ordered if last is None or uid > last), ordered[0])
-        self.turns[scope] = chosen
-        return chosen
+    def last_turn(self, scope: str) -> int | None:
+        return self.turns.get(scope)
+
+    def set_turn(self, scope: str, user_id: int) -> None:
+        self.turns[scope] = user_id
 
     def by_external_id(self, external_id: str) -> Lead | None:
         return next((lead for lead in self.leads.all() if lead.external_id == external_id),
@@ -380,8 +379,12 @@ class FakeQueries:
     """The read side is SQL and is tested against a database; no domain use case reads it."""
 
     def leads(self, *, owner_id: int | None, team: str | None, status: str | None,
-              page: int, per_page: int) -> Page:
+              page: int, per_page: int, by_score: bool = False) -> Page:
         raise _sql_only("queries.leads")
+
+    def pool(self, *, team: str | None, source: str | None, page: int,
+             per_page: int) -> Page:
+        raise _sql_only("queries.pool")
 
     def deals(self, *, owner_id: int | None, team: str | None, stage: str | None,
               page: int, per_page: int) -> Page:
