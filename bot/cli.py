@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
@@ -20,12 +21,13 @@ from bot.jobs import Jobs
 from bot.logs import LogLevelError, configure_logging
 from bot.metrics import exposition, use_directory
 from domain.assignment import change_team, hand_over, open_records
-from domain.errors import DomainError, StorageUnavailable
-from domain.model.users import check_timezone, parse_locale, parse_role
+from domain.errors import DomainError, NotFound, StorageUnavailable
+from domain.model.users import Role, User, check_timezone, parse_locale, parse_role
 from domain.notifications import queue_notifications
 from domain.users import add_user, set_active, set_role
 from handlers.dispatch import Handled
 from handlers.i18n import Translator
+from handlers.imports import kind_of, report_text, run_file
 from storage import search_index
 from storage.failures import translated
 from storage.unit_of_work import SqlUnitOfWork
@@ -65,6 +67,15 @@ def _parser() -> argparse.ArgumentParser:
     handover.add_argument("giver")
     handover.add_argument("taker")
 
+    bring = sub.add_parser("import", help="import leads, customers, contacts or open invoices "
+                           "from a CSV (UTF-8 or GBK) or .xlsx file")
+    bring.add_argument("kind", help="leads, customers, contacts or invoices")
+    bring.add_argument("file", help="the spreadsheet")
+    bring.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    bring.add_argument("--as", dest="as_user", help="the user who imports (default: the "
+                       "first active admin); imported leads go by that user's rules")
+    bring.add_argument("--merge", action="store_true",
+                       help="fill in records already on file instead of skipping them")
     sub.add_parser("migrate", help="bring the database schema up to date")
     sub.add_parser("reindex", help="file every record again under its search terms "
                                    "(after a change to how names, phones or e-mail compare)")
@@ -167,6 +178,47 @@ def _tick(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(app: App, args: argparse.Namespace) -> int:
+    """`import <kind> FILE`: the report in the importing user's language; 2 when refused."""
+    t = Translator(app.settings.locale, app.settings.timezone, app.settings)
+    now = app.dispatcher.clock()
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        print(t("import.no_such_file", path=args.file) + f" ({error.strerror})", file=sys.stderr)
+        return 2
+    try:
+        with app.uow() as uow:
+            actor = _importer(uow, args.as_user)
+            t = Translator(actor.locale, actor.timezone, app.settings)
+            uow.actor_id = actor.id
+            uow.action = f"import {args.kind}"
+            today = now.astimezone(ZoneInfo(actor.timezone)).date()
+            report = run_file(uow, actor, kind_of(args.kind), Path(args.file).name, data,
+                              app.settings, now, today, merge=args.merge,
+                              dry_run=args.dry_run)
+            if not args.dry_run:
+                queue_notifications(uow, app.settings, now)
+                uow.commit()
+    except DomainError as error:
+        print(t(error.key, **error.params), file=sys.stderr)
+        return 2
+    print(report_text(report, t))
+    return 0
+
+
+def _importer(uow: SqlUnitOfWork, username: str | None) -> User:
+    if username:
+        user = uow.users.by_username(username.lstrip("@"))
+        if user is None or not user.active:
+            raise NotFound("user.unknown", username=username)
+        return user
+    admins = uow.users.with_role(Role.ADMIN, None)
+    if not admins:
+        raise NotFound("import.no_admin")
+    return admins[0]
+
+
 def unreachable(config: Config, error: BaseException) -> str:
     """The message for an operator whose database cannot be reached: what it means in the
     company's language, then the cause in one line, never a traceback."""
@@ -218,6 +270,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             return _users(app, args)
         if command == "tick":
             return _tick(app, args)
+        if command == "import":
+            return _import(app, args)
         if command == "stats":
             sys.stdout.write(exposition(app.engine, app.dispatcher.clock).decode("utf-8"))
             return 0

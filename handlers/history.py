@@ -20,8 +20,9 @@ from handlers.reply import Button, Reply
 HISTORY_ROWS = 15
 KINDS = ("lead", "customer", "contact", "deal", "quote", "order", "invoice", "payment")
 # Columns that say nothing a reader needs: comparison keys, ids and positions of lines, ...
-HIDDEN = {"id", "name_key", "last_activity_at", "amount_ref", "quote_id", "order_id",
-          "invoice_id", "payment_id", "credit_note_id", "position", "seq", "created_at"}
+HIDDEN = {"id", "name_key", "last_activity_at", "touched_at", "score_reasons", "amount_ref",
+          "quote_id", "order_id", "invoice_id", "payment_id", "credit_note_id", "position",
+          "seq", "created_at"}
 def _action(action: str) -> str:
     """The command a change was made by ("/edit"), or what made it ("system")."""
     name = action.split()[0] if action else ""

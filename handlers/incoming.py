@@ -6,6 +6,14 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file the person sent with the message (a spreadsheet to import)."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Incoming:
     """`platform` is "console", "telegram" or "slack"; `delivery_id` drops repeats."""
 
@@ -16,3 +24,4 @@ class Incoming:
     delivery_id: str | None = None
     language_hint: str | None = None
     display_name: str | None = None
+    file: Upload | None = None

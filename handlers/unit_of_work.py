@@ -9,6 +9,7 @@ use case needs the rest, so it is no part of the domain's port; storage implemen
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -71,6 +72,16 @@ class Queries(Protocol):
     def pool(self, *, team: str | None, source: str | None, page: int,
              per_page: int) -> Page:
         """Leads and customers in the public pool of `team` (and of no team; None: all)."""
+        ...
+
+    def contact_points(self, kind: str) -> list[tuple[int, str, str | None, str | None]]:
+        """(id, name, phone, email) of every open lead ("lead") or customer ("customer"):
+        what an import compares its rows with."""
+        ...
+
+    def opening_balances(self) -> dict[str, int]:
+        """The invoice numbers of other systems already brought in as opening balances, with
+        the deal each became."""
         ...
 
     def deals(self, *, owner_id: int | None, team: str | None, stage: str | None,
@@ -215,6 +226,31 @@ class Reports(DigestFigures, Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class PendingImport:
+    """A spreadsheet sent with /import, kept until its sender confirms or cancels it."""
+
+    id: int
+    user_id: int
+    kind: str
+    name: str
+    data: bytes
+    duplicates: str  # "skip" or "merge"
+
+
+class PendingImports(Protocol):
+    def add(self, user_id: int, kind: str, name: str, data: bytes, duplicates: str,
+            now: datetime) -> int: ...
+
+    def get(self, id_: int) -> PendingImport | None: ...
+
+    def delete(self, id_: int) -> None: ...
+
+    def prune(self, before: datetime) -> int:
+        """Forget files nobody confirmed since `before`; returns how many."""
+        ...
+
+
 class ChatUnitOfWork(UnitOfWork, Protocol):
     """The domain's unit of work with the delivery log, dialogs, read-side queries and every
     report's aggregates."""
@@ -229,3 +265,10 @@ class ChatUnitOfWork(UnitOfWork, Protocol):
     def cash_queries(self) -> CashQueries: ...
     @property
     def reports(self) -> Reports: ...
+    @property
+    def imports(self) -> PendingImports: ...
+
+    def trial(self) -> AbstractContextManager[None]:
+        """What is written inside is undone at its end (a dry run); the rest of the
+        transaction stays."""
+        ...

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.model.customers import Customer
 from domain.model.leads import Lead, LeadStatus
+from handlers.unit_of_work import PendingImport
 from storage import tables as t
 from storage.tables_cash import invoices
 
@@ -72,3 +73,34 @@ class SqlPool:
     def by_external_id(self, external_id: str) -> Lead | None:
         return self.session.scalars(select(Lead).where(t.leads.c.external_id == external_id)
                                     ).first()
+
+
+class SqlPendingImports:
+    """Implements handlers.unit_of_work.PendingImports."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, user_id: int, kind: str, name: str, data: bytes, duplicates: str,
+            now: datetime) -> int:
+        done = self.session.execute(t.pending_imports.insert().values(
+            user_id=user_id, kind=kind, name=name[:200], data=data, duplicates=duplicates,
+            created_at=now).returning(t.pending_imports.c.id))
+        return int(done.scalar_one())
+
+    def get(self, id_: int) -> PendingImport | None:
+        if not 0 < id_ < 2**31:
+            return None
+        row = self.session.execute(select(t.pending_imports)
+                                   .where(t.pending_imports.c.id == id_)).mappings().first()
+        return None if row is None else PendingImport(
+            id=row["id"], user_id=row["user_id"], kind=row["kind"], name=row["name"],
+            data=bytes(row["data"]), duplicates=row["duplicates"])
+
+    def delete(self, id_: int) -> None:
+        self.session.execute(delete(t.pending_imports).where(t.pending_imports.c.id == id_))
+
+    def prune(self, before: datetime) -> int:
+        done = self.session.execute(delete(t.pending_imports)
+                                    .where(t.pending_imports.c.created_at < before))
+        return int(done.rowcount)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from domain.model.deals import DealStatus
 from domain.model.reminders import ReminderStatus
 from domain.names import normalise_company
+from domain.opening_balances import TITLE_PREFIX
 from domain.search import Token
 from handlers.unit_of_work import Page
 from storage import history, search
@@ -50,6 +51,21 @@ class SqlQueries:
         order = (t.leads.c.score.desc(), t.leads.c.id.desc()) if by_score \
             else (t.leads.c.id.desc(),)
         return _page(self.session, q.order_by(*order), page, per_page)
+
+    def contact_points(self, kind: str) -> list[tuple[int, str, str | None, str | None]]:
+        if kind == "lead":
+            c = t.leads.c
+            q = select(c.id, c.company, c.phone, c.email).where(c.status == "new")
+        else:
+            c = t.customers.c
+            q = select(c.id, c.name, c.phone, c.email)
+        return [(r[0], r[1], r[2], r[3]) for r in self.session.execute(q)]
+
+    def opening_balances(self) -> dict[str, int]:
+        d = t.deals.c
+        rows = self.session.execute(select(d.id, d.title)
+                                    .where(d.title.like(f"{TITLE_PREFIX}%")))
+        return {r.title[len(TITLE_PREFIX):]: r.id for r in rows}
 
     def pool(self, *, team: str | None, source: str | None, page: int,
              per_page: int) -> Page:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -339,4 +340,15 @@ assignment_turns = Table(
     "assignment_turns", metadata,
     Column("scope", String(80), primary_key=True),
     Column("last_user_id", Integer, nullable=False),
+)
+
+# Spreadsheets sent with /import, kept until their sender confirms or cancels.
+pending_imports = Table(
+    "pending_imports", metadata, pk(),
+    user_fk("user_id"),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("duplicates", String(8), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -24,7 +26,7 @@ from storage import audit, search_index
 from storage.dialogs import SqlDialogs, SqlLinkCodes
 from storage.dunning import SqlDunningLog
 from storage.mapping import map_domain
-from storage.pool import SqlPool
+from storage.pool import SqlPendingImports, SqlPool
 from storage.queries import SqlQueries
 from storage.queries_cash import SqlCashQueries
 from storage.reports import SqlReports
@@ -93,6 +95,7 @@ class SqlUnitOfWork:
         self.spend = SqlRepository(session, Spend)
         self.reports = SqlReports(session)
         self.pool = SqlPool(session)
+        self.imports = SqlPendingImports(session)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -130,6 +133,15 @@ class SqlUnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+    @contextmanager
+    def trial(self) -> Iterator[None]:
+        savepoint = self.session.begin_nested()
+        try:
+            yield
+        finally:
+            savepoint.rollback()
+            self.session.expire_all()
 
     def commit(self) -> None:
         self.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.app import App
 from handlers.incoming import Incoming
@@ -23,7 +24,7 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
-def say(app: App, username: str, text: str, **extra: str) -> Reply:
+def say(app: App, username: str, text: str, **extra: Any) -> Reply:
     """Send one console line as `username` and return the reply."""
     return app.dispatcher.handle(Incoming(platform="console", user_id=username,
                                           chat_id="console", text=text, **extra))

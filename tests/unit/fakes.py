@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, cast
@@ -33,7 +34,7 @@ from domain.quotes import draft_quote
 from domain.search import Token
 from domain.settings import Settings
 from domain.unit_of_work import OpenInvoice
-from handlers.unit_of_work import ChatUnitOfWork, DialogState, Page
+from handlers.unit_of_work import ChatUnitOfWork, DialogState, Page, PendingImport
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Mon 10:00 in Shanghai
 TODAY = date(2026, 11, 23)
@@ -375,6 +376,28 @@ def _sql_only(name: str) -> NotImplementedError:
     return NotImplementedError(f"{name} is read-side SQL; test it on a database")
 
 
+class FakeImports:
+    """Spreadsheets waiting for their sender's answer, in a dict."""
+
+    def __init__(self) -> None:
+        self.files: dict[int, PendingImport] = {}
+
+    def add(self, user_id: int, kind: str, name: str, data: bytes, duplicates: str,
+            now: datetime) -> int:
+        id_ = len(self.files) + 1
+        self.files[id_] = PendingImport(id_, user_id, kind, name, data, duplicates)
+        return id_
+
+    def get(self, id_: int) -> PendingImport | None:
+        return self.files.get(id_)
+
+    def delete(self, id_: int) -> None:
+        self.files.pop(id_, None)
+
+    def prune(self, before: datetime) -> int:
+        return 0
+
+
 class FakeQueries:
     """The read side is SQL and is tested against a database; no domain use case reads it."""
 
@@ -385,6 +408,12 @@ class FakeQueries:
     def pool(self, *, team: str | None, source: str | None, page: int,
              per_page: int) -> Page:
         raise _sql_only("queries.pool")
+
+    def contact_points(self, kind: str) -> list[tuple[int, str, str | None, str | None]]:
+        raise _sql_only("queries.contact_points")
+
+    def opening_balances(self) -> dict[str, int]:
+        raise _sql_only("queries.opening_balances")
 
     def deals(self, *, owner_id: int | None, team: str | None, stage: str | None,
               page: int, per_page: int) -> Page:
@@ -490,6 +519,7 @@ class FakeUnitOfWork:
         self.deliveries = FakeDeliveryLog()
         self.dialogs = FakeDialogs()
         self.queries = FakeQueries()
+        self.imports = FakeImports()
         self.cash_queries = FakeCashQueries()
         self._repos: dict[type[Any], FakeRepository[Any]] = {
             repo.kind: repo for repo in vars(self).values() if isinstance(repo, FakeRepository)}
@@ -511,6 +541,9 @@ class FakeUnitOfWork:
     def flush(self) -> None:
         for repo in self._repos.values():
             repo.flush()
+
+    def trial(self) -> AbstractContextManager[None]:
+        raise _sql_only("trial")
 
     def commit(self) -> None:
         self.flush()

@@ -61,6 +61,20 @@ def upgrade() -> None:
         sa.Column("last_user_id", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("scope", name=op.f("pk_assignment_turns")),
     )
+    op.create_table(
+        "pending_imports",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("duplicates", sa.String(length=8), nullable=False),
+        sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
+                                name=op.f("fk_pending_imports_user_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_imports")),
+    )
+    op.create_index("ix_pending_imports_created_at", "pending_imports", ["created_at"])
     conn = op.get_bind()
     conn.execute(sa.text(
         "UPDATE leads SET first_activity_at = (SELECT MIN(a.at) FROM activities a "
@@ -74,6 +88,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_pending_imports_created_at", table_name="pending_imports")
+    op.drop_table("pending_imports")
     op.drop_table("assignment_turns")
     for name in ("ix_customers_touched", "ix_customers_pool"):
         op.drop_index(name, table_name="customers")
