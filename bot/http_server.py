@@ -55,6 +55,7 @@ class HttpRequest:
     query: str
     headers: Mapping[str, str]  # lower-case names
     body: bytes
+    client: str = ""  # the peer's address
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ class _Application:
             return
         request = HttpRequest(method=scope["method"], path=scope["path"],
                               query=scope["query_string"].decode("latin-1"), headers=headers,
-                              body=body)
+                              body=body, client=(scope.get("client") or ("",))[0])
         loop = asyncio.get_running_loop()
         try:
             response = await loop.run_in_executor(self.workers, route, request)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import urllib.request
 from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
@@ -30,16 +31,18 @@ from bot.app import App
 from bot.delivery import SendFailed
 from bot.health import ops_routes
 from bot.http_server import HttpRequest, HttpResponse, HttpServer
+from bot.intake import intake_routes
 from domain.errors import DomainError
 from domain.references import looks_like_ref
 from handlers.arguments import tokenize
 from handlers.command_line import split_command
 from handlers.commands import find
 from handlers.i18n import Translator
-from handlers.incoming import Incoming
+from handlers.incoming import Incoming, Upload
 from handlers.item_lines import parse_quote_lines
 from handlers.outgoing import SLACK_LIMIT, is_personal, split_text, translator_for
 from handlers.reply import Attachment, Button, Reply
+from handlers.spreadsheets import MAX_FILE as MAX_UPLOAD
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +273,7 @@ class SlackDoor:
             return
         self.server = HttpServer(self.host, self.app.runtime.slack_http_port,
                                  {**ops_routes(self.app.engine, self.app.dispatcher.clock),
+                                  **intake_routes(self.app),
                                   EVENTS_PATH: self.handle_http})
         self.server.start()
 
@@ -371,10 +375,38 @@ class SlackDoor:
         self._answer(incoming, self.app.dispatcher.handle(incoming))
 
     def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        """A direct message to the app: a dialog answer, or `lead Acme` without the /ltc."""
-        if event.get("subtype") or event.get("bot_id") or event.get("channel_type") != "im":
+        """A direct message to the app: a dialog answer, or `lead Acme` without the /ltc; a
+        file shared with `import leads` as its message is imported."""
+        if event.get("bot_id") or event.get("channel_type") != "im":
+            return
+        if event.get("subtype") == "file_share" and event.get("files"):
+            self._on_file(event, body)
+            return
+        if event.get("subtype"):
             return
         self._event(event, body, unescape(str(event.get("text") or "")))
+
+    def _on_file(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """The first file of the message, read through files.info and its private URL."""
+        user, channel = event.get("user"), event.get("channel")
+        text = slash_text(unescape(str(event.get("text") or "")))
+        if not user or not channel or not text.startswith("/"):
+            return
+        shared = event["files"][0]
+        info = self.client.files_info(file=str(shared.get("id")))
+        file = info.get("file") or {}
+        url = str(file.get("url_private_download") or file.get("url_private") or "")
+        data = b""
+        if url and int(file.get("size") or 0) <= MAX_UPLOAD:
+            request = urllib.request.Request(url, headers={
+                "Authorization": f"Bearer {self.client.token}"})
+            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+                data = answer.read(MAX_UPLOAD + 1)
+        incoming = Incoming(platform="slack", user_id=str(user), chat_id=str(channel),
+                            text=text, delivery_id=f"event:{body.get('event_id')}",
+                            file=Upload(str(file.get("name") or shared.get("name") or "upload"),
+                                        data))
+        self._answer(incoming, self.app.dispatcher.handle(incoming))
 
     def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """`@ltcbot lead Acme` in a channel reads like `/ltc lead Acme`."""

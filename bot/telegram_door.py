@@ -52,10 +52,11 @@ from bot.app import App
 from bot.delivery import SendFailed
 from bot.health import ops_routes
 from bot.http_server import HttpRequest, HttpResponse, HttpServer
+from bot.intake import intake_routes
 from handlers.command_line import split_command
 from handlers.commands import COMMANDS
 from handlers.i18n import Translator, locale_of
-from handlers.incoming import Incoming
+from handlers.incoming import Incoming, Upload
 from handlers.outgoing import (
     TELEGRAM_LIMIT,
     is_personal,
@@ -64,6 +65,7 @@ from handlers.outgoing import (
     utf16_length,
 )
 from handlers.reply import Attachment, Button, Reply
+from handlers.spreadsheets import MAX_FILE as MAX_UPLOAD
 from storage.dialogs import ButtonPayloads
 
 log = logging.getLogger(__name__)
@@ -140,6 +142,8 @@ class TelegramDoor:
         self.application = builder.build()
         self.application.add_handler(MessageHandler(
             filters.TEXT & filters.UpdateType.MESSAGE, self.on_message))
+        self.application.add_handler(MessageHandler(
+            filters.Document.ALL & filters.UpdateType.MESSAGE, self.on_document))
         self.application.add_handler(CallbackQueryHandler(self.on_button))
         self.server: HttpServer | None = None
         self._locks: dict[str, asyncio.Lock] = {}
@@ -209,6 +213,7 @@ class TelegramDoor:
         path = urlsplit(url).path or "/"
         self.server = HttpServer(self.host, self.app.runtime.telegram_webhook_port,
                                  {**ops_routes(self.app.engine, self.app.dispatcher.clock),
+                                  **intake_routes(self.app),
                                   path: self.webhook})
         self.server.start()
 
@@ -303,6 +308,31 @@ class TelegramDoor:
         await self.deliver(chat.id, reply, mention=user if group else None,
                            force_reply=group and reply.asks,
                            reply_to=message.message_id if group else None)
+
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A file sent with a command as its caption (`/import leads`): the command gets the
+        file's bytes, downloaded through the Bot API."""
+        message, user, chat = update.effective_message, update.effective_user, \
+            update.effective_chat
+        if message is None or user is None or chat is None or user.is_bot \
+                or message.document is None:
+            return
+        caption = (message.caption or "").strip()
+        if split_command(caption) is None:
+            return  # a file without a command: nothing asked of the bot
+        document = message.document
+        if (document.file_size or 0) > MAX_UPLOAD:
+            data = b""
+        else:
+            file = await self.bot.get_file(document.file_id)
+            data = bytes(await file.download_as_bytearray())
+        incoming = Incoming(platform="telegram", user_id=str(user.id), chat_id=str(chat.id),
+                            text=caption, delivery_id=self._delivery_id(update),
+                            language_hint=_language(user), display_name=user.full_name,
+                            file=Upload(document.file_name or "upload", data))
+        reply = await self._handle(incoming)
+        if not reply.silent:
+            await self.deliver(chat.id, reply)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: run the command it stands for, then answer the press."""

@@ -60,7 +60,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
-def _folded(header: str) -> str:
+def folded(header: str) -> str:
     return "".join(ch for ch in header.strip().lower() if ch not in " _-\u3000:：*")
 
 
@@ -70,10 +70,10 @@ def map_columns(kind: str, headers: Iterable[str]) -> dict[int, str]:
     if kind not in KINDS:
         raise InvalidInput("import.bad_kind", value=kind, kinds="|".join(KINDS))
     wanted = FIELDS[kind]
-    known = {_folded(alias): name for name in wanted for alias in HEADERS[name]}
+    known = {folded(alias): name for name in wanted for alias in HEADERS[name]}
     mapped: dict[int, str] = {}
     for index, header in enumerate(headers):
-        name = known.get(_folded(str(header or "")))
+        name = known.get(folded(str(header or "")))
         if name is not None and name not in mapped.values():
             mapped[index] = name
     missing = [name for name in REQUIRED[kind] if name not in mapped.values()]

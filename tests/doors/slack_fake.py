@@ -40,6 +40,7 @@ class SlackApi:
         self._gate = threading.Event()
         self._gate.set()
         self._ts = itertools.count(1)
+        self.files: dict[str, tuple[str, bytes]] = {}  # file id -> (name, bytes) to share
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._server.handle_error = lambda *_: None  # type: ignore[method-assign]  # a killed client
@@ -115,6 +116,14 @@ class SlackApi:
                 {"id": f["id"], "title": f.get("title")}
                 for f in _listed(params.get("files"))]},
         }
+        if method == "files.info":
+            file_id = str(params.get("file"))
+            if file_id not in self.files:
+                return 200, {}, {"ok": False, "error": "file_not_found"}
+            name, data = self.files[file_id]
+            return 200, {}, {"ok": True, "file": {
+                "id": file_id, "name": name, "size": len(data),
+                "url_private": self.url.replace("/api/", f"/private/{file_id}/{name}")}}
         return 200, {}, answers.get(method, {"ok": True})
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -149,6 +158,25 @@ class SlackApi:
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
+
+            def do_GET(self) -> None:  # noqa: N802
+                """A shared file's private URL: its bytes, for the bot's token only."""
+                parts = self.path.split("/")
+                found = api.files.get(parts[2]) if len(parts) > 3 else None
+                authorised = (self.headers.get("Authorization") or "").startswith("Bearer ")
+                with api._changed:
+                    api.calls.append(Call("download", {"path": self.path,
+                                                       "authorised": authorised}))
+                    api._changed.notify_all()
+                if found is None or not authorised:
+                    self.send_response(404 if found is None else 403)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(found[1])))
+                self.end_headers()
+                self.wfile.write(found[1])
 
             def log_message(self, format: str, *args: object) -> None:
                 return None

@@ -38,6 +38,7 @@ class RecordingRequest(BaseRequest):
         self.token_refused = False
         self._ids = itertools.count(100)
         self._changed = threading.Condition()
+        self.files: dict[str, bytes] = {}  # file_id -> what a download of it returns
 
     # ------------------------------------------------------------------ test controls
 
@@ -79,6 +80,11 @@ class RecordingRequest(BaseRequest):
                          connect_timeout: Any = None, pool_timeout: Any = None
                          ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
+        if "/file/bot" in url:  # a file download: the bytes themselves
+            with self._changed:
+                self.calls.append(Call("download", {"url": url}))
+            found = self.files.get(name)
+            return (200, found) if found is not None else (404, b"not found")
         params = dict(request_data.parameters) if request_data is not None else {}
         if request_data is not None and request_data.contains_files:
             # Uploaded files (photos, documents) by part name: (file name, bytes, mime type).
@@ -138,6 +144,11 @@ class RecordingRequest(BaseRequest):
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
             return message
+        if name == "getFile":
+            file_id = str(params["file_id"])
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                    "file_size": len(self.files.get(file_id, b"")),
+                    "file_path": f"documents/{file_id}"}
         return True
 
 
@@ -179,3 +190,17 @@ def press(update_id: int, sender: dict[str, Any], data: str, *, chat_id: int | N
     return {"update_id": update_id, "callback_query": {
         "id": f"cb{update_id}", "from": sender, "chat_instance": "ci", "data": data,
         "message": shown}}
+
+
+def document(update_id: int, sender: dict[str, Any], file_id: str, file_name: str,
+             caption: str) -> dict[str, Any]:
+    """An update carrying a file (a document) with a caption, as Telegram sends it."""
+    body: dict[str, Any] = {
+        "message_id": update_id + 10000, "date": 1795000000,
+        "chat": {"id": sender["id"], "type": "private"}, "from": sender, "caption": caption,
+        "document": {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                     "file_name": file_name, "file_size": 100}}
+    if caption.startswith("/"):
+        body["caption_entities"] = [{"type": "bot_command", "offset": 0,
+                                     "length": len(caption.split()[0])}]
+    return {"update_id": update_id, "message": body}
