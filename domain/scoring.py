@@ -49,7 +49,7 @@ def score_of(lead: Lead, rules: Scoring, now: datetime) -> tuple[int, list[dict[
 def rescore(lead: Lead, rules: Scoring, now: datetime) -> bool:
     """Score the lead again; True when its score changed."""
     points, reasons = score_of(lead, rules, now)
-    changed = points != lead.score or reasons != (lead.score_reasons or [])
+    changed = points != lead.score or reasons != lead.score_reasons
     if changed:
         lead.scored(points, reasons)
     return changed
