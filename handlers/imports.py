@@ -160,7 +160,9 @@ class _Run:
         same = same or self.known.find(lead.company, lead.phone, lead.email)
         if same is not None:
             matched, (kind, id_) = same
-            if kind == "customer":
+            if id_ < 0:  # an earlier row of this file
+                self.skip(row, str(-id_), "import.duplicate_row", matched)
+            elif kind == "customer":
                 self.skip(row, reference("customer", id_), "import.already_customer", matched)
             elif self.merge:
                 self.merge_lead(row, id_, lead)
@@ -176,9 +178,6 @@ class _Run:
         self.known.add("lead", -row, lead.company, lead.phone, lead.email)
 
     def merge_lead(self, row: int, id_: int, new: Lead) -> None:
-        if id_ < 0:  # an earlier row of this file: nothing on file to merge into yet
-            self.skip(row, f"#{-id_}", "import.duplicate_row", "name")
-            return
         lead: Lead = writable(self.uow, self.actor, "lead", id_).entity
         for name in ("contact", "phone", "email", "source", "note", "amount", "region",
                      "external_id"):
@@ -206,9 +205,10 @@ class _Run:
                     if getattr(customer, attr) is None and value is not None:
                         setattr(customer, attr, value)
                 self.report.rows.append(RowResult(row, Outcome.MERGED, customer.number))
+            elif id_ < 0:
+                self.skip(row, str(-id_), "import.duplicate_row", matched)
             else:
-                shown = reference("customer", id_) if id_ > 0 else f"#{-id_}"
-                self.skip(row, shown, "import.duplicate", matched)
+                self.skip(row, reference("customer", id_), "import.duplicate", matched)
             return
         customer = Customer(name=name, name_key=normalise_company(name), owner_id=owner.id or 0,
                             team=owner.team, created_at=self.now, phone=phone, email=email,
@@ -358,11 +358,11 @@ def report_text(report: Report, t: Translator) -> str:
                skipped=report.count(Outcome.SKIPPED), refused=report.count(Outcome.REFUSED))]
     shown = [r for r in report.rows if r.outcome in (Outcome.REFUSED, Outcome.SKIPPED)]
     for result in shown[:SHOWN_ROWS]:
-        params = {k: ("" if v is None else v) for k, v in result.params.items()}
+        params = {"usage": "", **{k: ("" if v is None else v) for k, v in result.params.items()}}
         if "by" in params:
             params["by"] = t(f"import.by.{params['by']}")
         lines.append(t(f"import.row.{result.outcome}", row=result.row,
-                       reason=t(result.key, **params)))
+                       reason=t(result.key, **params).strip()))
     if len(shown) > SHOWN_ROWS:
         lines.append(t("import.more_rows", count=len(shown) - SHOWN_ROWS))
     created = [r.ref for r in report.rows if r.outcome == Outcome.CREATED and r.ref]
