@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 from rapidfuzz import fuzz, process, utils
@@ -53,6 +53,7 @@ def to_simplified(text: str) -> str:
     return converted
 
 
+@lru_cache(maxsize=8192)  # an import compares each row's name several times
 def normalise_company(name: str) -> str:
     """A key for comparing company names: width-folded, simplified script, lower-case, legal
     forms removed."""

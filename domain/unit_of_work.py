@@ -62,6 +62,10 @@ class InviteRepository(Repository["Invite"], Protocol):
 class LeadRepository(Protocol):
     def add(self, obj: Lead) -> None: ...
 
+    def add_many(self, leads: Sequence[Lead]) -> None:
+        """Write many new leads at once (an import) and give each its id."""
+        ...
+
     def get(self, id_: int) -> Lead | None: ...
 
     def open_of_owner(self, owner_id: int) -> list[Lead]:

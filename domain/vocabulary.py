@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from domain.errors import InvalidInput
 from domain.names import to_simplified
@@ -75,6 +76,7 @@ class Ambiguous(InvalidInput):
         self.choices = choices
 
 
+@lru_cache(maxsize=4096)  # the configured words are folded again for every value read
 def fold(text: str) -> str:
     """A word as compared: width-folded, case-folded, simplified script, no quotes or spaces."""
     folded = unicodedata.normalize("NFKC", text).casefold()
@@ -93,6 +95,11 @@ def _pick(found: list[Term], text: str, kind: str) -> str | None:
 
 def resolve(terms: Sequence[Term], text: str, kind: str) -> str:
     """The key of the value `text` means (see the module docstring)."""
+    return _resolve(tuple(terms), text, kind)
+
+
+@lru_cache(maxsize=1024)  # an import reads the same few words in every row
+def _resolve(terms: tuple[Term, ...], text: str, kind: str) -> str:
     word = fold(text)
     if word:
         folded = [(term, [fold(w) for w in term.words]) for term in terms]

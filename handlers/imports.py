@@ -46,7 +46,7 @@ from handlers.reply import Button, Reply
 from handlers.spreadsheets import read_rows
 from handlers.unit_of_work import ChatUnitOfWork
 
-BATCH = 500
+BATCH = 2000
 SHOWN_ROWS = 30  # rows of the report listed one by one; the rest are counted
 CARDS_PER_OWNER = 3  # leads an assignee hears of one by one; more come as one list
 _KIND_WORDS = {"lead": "leads", "线索": "leads", "customer": "customers", "客户": "customers",
@@ -129,7 +129,11 @@ class _Run:
     def flush(self) -> None:
         if not self.pending:
             return
-        self.uow.flush()
+        new_leads = [e for _, e in self.pending if isinstance(e, Lead)]
+        if new_leads:
+            self.uow.leads.add_many(new_leads)
+        else:
+            self.uow.flush()
         for row, entity in self.pending:
             self.report.rows.append(RowResult(row, Outcome.CREATED, entity.number))
             if isinstance(entity, Lead):
@@ -173,7 +177,6 @@ class _Run:
             self.router.give(lead, owner)
         else:
             self.router.route(lead, self.actor, self.actor)
-        self.uow.leads.add(lead)
         self.pending.append((row, lead))
         self.known.add("lead", -row, lead.company, lead.phone, lead.email)
 

@@ -71,3 +71,17 @@ def install(session_class: type[Session]) -> None:
     """Attach the audit listener to a session class."""
     if not event.contains(session_class, "after_flush", _after_flush):
         event.listen(session_class, "after_flush", _after_flush)
+
+
+def record_new(session: Session, entity: str, rows: list[dict[str, Any]]) -> None:
+    """Audit rows for records written around the session (a bulk insert of `rows`, each with
+    its id), as a flush makes them."""
+    if not rows:
+        return
+    actor = session.info.get("actor_id")
+    action = (session.info.get("action") or "system")[:40]
+    now = session.info.get("at") or datetime.now(UTC)
+    session.connection().execute(insert(audit_log), [
+        {"at": now, "actor_id": actor, "action": action, "entity": entity,
+         "entity_id": row["id"], "before": None,
+         "after": {key: _plain(value) for key, value in row.items()}} for row in rows])

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from domain.model.quotes import OPEN_STATUSES, Quote
 from domain.model.reminders import Reminder, ReminderStatus
 from domain.model.users import Identity, Invite, Role, User
 from domain.outbox import OutboxMessage
-from storage import tables
+from storage import audit, search_index, tables
 
 T = TypeVar("T")
 MAX_ID = 2**31 - 1  # ids are INTEGER columns
@@ -78,6 +78,35 @@ class SqlInvites(SqlRepository[Invite]):
 
 
 class SqlLeads(SqlRepository[Lead]):
+    def add_many(self, leads: Sequence[Lead]) -> None:
+        """Insert many new leads in one statement, with their audit rows and search terms,
+        and give each its id; the leads stay outside the session."""
+        if not leads:
+            return
+        self.session.flush()
+        table = tables.leads
+        columns = [c.key for c in table.columns if c.key != "id"]
+        rows = [{c: getattr(lead, c) for c in columns} for lead in leads]
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            ids = list(connection.execute(text(
+                "SELECT nextval(pg_get_serial_sequence('leads', 'id')) "
+                "FROM generate_series(1, :n)"), {"n": len(leads)}).scalars())
+            for row, id_ in zip(rows, ids, strict=True):
+                row["id"] = id_
+            connection.execute(table.insert(), rows)
+        else:
+            # SQLite: the write lock is held from the first row on, and rowids follow the
+            # largest one, so the new leads have the ids just below the largest.
+            connection.execute(table.insert(), rows)
+            last = int(connection.execute(select(func.max(table.c.id))).scalar_one())
+            ids = list(range(last - len(leads) + 1, last + 1))
+        for lead, row, id_ in zip(leads, rows, ids, strict=True):
+            lead.id = id_
+            row["id"] = id_
+        audit.record_new(self.session, "lead", rows)
+        search_index.file_new(connection, "lead", list(leads))
+
     def open_of_owner(self, owner_id: int) -> list[Lead]:
         t = tables.leads
         return list(self.session.scalars(select(Lead).where(

@@ -107,6 +107,24 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
             .values(owner_id=customer.owner_id, team=customer.team))
 
 
+def file_new(connection: Connection, kind: str, records: list[Any]) -> None:
+    """File records written around the session (a bulk insert) under their terms."""
+    fresh: list[tuple[Any, ...]] = []
+    for obj in records:
+        fresh += [(r["kind"], r["record_id"], r["field"], r["term"], r["owner_id"], r["team"])
+                  for r in _rows(kind, obj.id, _Attributes(obj), *_reader(connection, obj))]
+    if not fresh:
+        return
+    columns = "search_terms (kind, record_id, field, term, owner_id, team)"
+    if connection.dialect.name == "postgresql":  # COPY: many terms per record
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {columns} FROM STDIN") as copy:  # type: ignore[union-attr]
+            for row in fresh:
+                copy.write_row(row)
+        return
+    connection.exec_driver_sql(f"INSERT INTO {columns} VALUES (?, ?, ?, ?, ?, ?)", fresh)
+
+
 def install(session_class: type[Session]) -> None:
     """Attach the search-term upkeep to a session class."""
     if not event.contains(session_class, "after_flush", _after_flush):

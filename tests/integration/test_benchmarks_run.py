@@ -56,3 +56,11 @@ def test_growth_compares_the_two_histories_around_the_same_overdue_set(
         assert float(small) > 0 and float(large) > 0 and ratio.endswith("x"), table
     assert int(lines["levels marked"][0]) >= 8
     assert int(lines["chasing messages queued"][0]) > 0
+
+
+def test_the_import_benchmark_prints_its_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import imports
+    assert imports.main(["--rows", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "trial" in out and "import" in out and "rows/s" in out
+    assert "created 59" in out and "refused 1" in out

@@ -186,3 +186,13 @@ def test_the_command_line_imports_as_a_user_and_dry_runs(
     assert main(["import", "leads", str(path), "--as", "mgr"]) == 0
     assert "3 created" in capsys.readouterr().out and _count(app, leads) == 3
     assert main(["import", "leads", str(tmp_path / "none.csv")]) == 2
+
+
+def test_imported_leads_are_found_and_have_their_history(app: App) -> None:
+    tried = say(app, "mgr", "/import leads", file=Upload("l.csv", LEADS_ZH.encode("utf-8")))
+    assert say(app, "mgr", tried.buttons[0][0].command).ok
+    found = say(app, "mgr", "/find 华为")
+    assert "华为技术 · lead" in found.text
+    assert "腾讯科技" in say(app, "mgr", "/find 13800000002").text
+    history = say(app, "mgr", f"/history {found.buttons[0][0].label}").text
+    assert "created" in history and "/import" in history

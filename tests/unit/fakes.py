@@ -140,6 +140,11 @@ class FakeLinkCodes(FakeRepository[LinkCode]):
 
 
 class FakeLeads(FakeRepository[Lead]):
+    def add_many(self, leads: Sequence[Lead]) -> None:
+        for lead in leads:
+            self.add(lead)
+        self.flush()
+
     def open_of_owner(self, owner_id: int) -> list[Lead]:
         return [lead for lead in self.all()
                 if lead.owner_id == owner_id and lead.status == LeadStatus.NEW]
