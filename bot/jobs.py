@@ -24,6 +24,7 @@ from storage.delivery_log import prune_delivery_log
 from storage.dialogs import prune_stale_dialogs
 
 log = logging.getLogger(__name__)
+PENDING_IMPORT_TTL = timedelta(days=1)
 
 
 @dataclass
@@ -128,6 +129,11 @@ class Jobs:
         removed = prune_delivery_log(self.app.engine, datetime.now(UTC))
         if removed:
             log.info("delivery log: %d ids older than the retry windows removed", removed)
+        with self.app.uow() as uow:  # spreadsheets sent with /import and never answered
+            forgotten = uow.imports.prune(now - PENDING_IMPORT_TTL)
+            uow.commit()
+        if forgotten:
+            log.info("%d imports nobody confirmed forgotten", forgotten)
         stale = prune_stale_dialogs(self.app.engine, now - DIALOG_TTL)
         if stale:
             log.info("%d unanswered dialogs forgotten", stale)

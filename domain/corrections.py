@@ -8,7 +8,7 @@ change goes through the unit of work, so the audit trail records field, before a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from domain.errors import Conflict, InvalidInput
@@ -29,6 +29,7 @@ from domain.money import Money
 from domain.names import NameMatch, normalise_company
 from domain.records import writable
 from domain.references import reference
+from domain.scoring import rescore
 from domain.settings import Settings
 from domain.unit_of_work import UnitOfWork
 
@@ -160,6 +161,7 @@ def correct(uow: UnitOfWork, actor: User, kind: str, id_: int, values: dict[str,
         if "source" in values:
             _set(entity, changes, "source", check_source(values["source"], settings))
         _person_fields(entity, values, changes)
+        rescore(entity, settings.scoring, datetime.now(UTC))  # what scored it may have changed
     elif kind == "customer":
         if "name" in values:
             name = _text(values["name"], "name", MAX_NAME, required=True) or ""
