@@ -172,7 +172,8 @@ def _tick(app: App, args: argparse.Namespace) -> int:
     report = Jobs(app, deliverer).tick(clock())
     d = report.delivered
     print(f"reminders queued: {report.reminders}; chasing messages: {report.dunning}; "
-          f"digests: {report.digests}; "
+          f"pool warnings: {report.pool_warned}, taken back to the pool: "
+          f"{report.pool_reclaimed}; digests: {report.digests}; "
           f"sent: {d.sent}, retrying: {d.failed}, parked: {d.parked}, "
           f"held for quiet hours: {d.deferred}")
     return 0
