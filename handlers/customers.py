@@ -92,9 +92,11 @@ def customer_card(ctx: Ctx, text: str) -> Reply:
     last = ctx.uow.queries.last_activity(cid)
     lines.append(ctx.t("customer.card.last_contact", when=ctx.t.when(last)) if last
                  else ctx.t("customer.card.no_contact"))
-    return Reply("\n".join(lines), [[Button(ctx.t("button.open_invoices"),
-                                            f"/invoices all {found.number}"),
-                                     Button(ctx.t("button.contacts"),
-                                            f"/contacts {found.number}"),
-                                     Button(ctx.t("button.history"),
-                                            f"/history {found.number}")]])
+    buttons = [[Button(ctx.t("button.open_invoices"), f"/invoices all {found.number}"),
+                Button(ctx.t("button.contacts"), f"/contacts {found.number}"),
+                Button(ctx.t("button.history"), f"/history {found.number}")]]
+    if found.in_pool:  # nobody works it: any rep of its team may take it
+        lines.append(ctx.t("lead.card.in_pool", date=ctx.t.date(
+            (found.pooled_at or ctx.now).astimezone(ctx.tz).date())))
+        buttons.insert(0, [Button(ctx.t("button.claim"), f"/claim {found.number}")])
+    return Reply("\n".join(lines), buttons)

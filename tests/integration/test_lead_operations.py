@@ -156,3 +156,17 @@ def test_first_claim_wins_when_two_reps_claim_at_once(app: App, database_url: st
         owner = uow.users.by_username(winner)
         assert lead is not None and owner is not None
         assert (lead.owner_id, lead.in_pool) == (owner.id, False)
+
+
+def test_a_released_customer_freezes_its_deals_until_claimed(app: App) -> None:
+    say(app, "rep", "/lead Acme")
+    assert say(app, "rep", "/qualify L-1 amount=50k").ok
+    assert say(app, "rep", '/release A-1 reason="moving on"').ok
+    card = say(app, "rep2", "/customer A-1")
+    assert "In the public pool since" in card.text
+    assert card.buttons[0][0].command == "/claim A-1"
+    frozen = say(app, "rep", "/stage D-1 proposal")
+    assert not frozen.ok and "claim it first" in frozen.text
+    assert say(app, "rep2", "/claim A-1").ok
+    assert say(app, "rep2", "/stage D-1 proposal").ok
+    assert "rep2" in say(app, "rep2", "/deal D-1").text
