@@ -68,7 +68,7 @@ def map_columns(kind: str, headers: Iterable[str]) -> dict[int, str]:
     """Column index -> field for this kind of record; each field taken by its first column.
     Refused when a required field has no column."""
     if kind not in KINDS:
-        raise InvalidInput("import.bad_kind", value=kind, kinds="|".join(KINDS))
+        raise InvalidInput("import.bad_kind", value=kind, names="|".join(KINDS))
     wanted = FIELDS[kind]
     known = {folded(alias): name for name in wanted for alias in HEADERS[name]}
     mapped: dict[int, str] = {}

@@ -60,7 +60,7 @@ ROLES = {"leads": (Role.REP, Role.MANAGER), "customers": (Role.REP, Role.MANAGER
 def kind_of(word: str) -> str:
     kind = _KIND_WORDS.get(word.strip().lower(), word.strip().lower())
     if kind not in KINDS:
-        raise InvalidInput("import.bad_kind", value=word, kinds="|".join(KINDS))
+        raise InvalidInput("import.bad_kind", value=word, names="|".join(KINDS))
     return kind
 
 
@@ -356,7 +356,7 @@ def run_file(uow: ChatUnitOfWork, actor: User, kind: str, name: str, data: bytes
 def report_text(report: Report, t: Translator) -> str:
     """The report in the reader's language: the counts, then the rows that need a look."""
     summary = "import.summary_dry" if report.dry_run else "import.summary"
-    lines = [t(summary, kind=t(f"import.kind.{report.kind}"),
+    lines = [t(summary, records=t(f"import.kind.{report.kind}"),
                created=report.count(Outcome.CREATED), merged=report.count(Outcome.MERGED),
                skipped=report.count(Outcome.SKIPPED), refused=report.count(Outcome.REFUSED))]
     shown = [r for r in report.rows if r.outcome in (Outcome.REFUSED, Outcome.SKIPPED)]
@@ -393,7 +393,7 @@ def import_file(ctx: Ctx, text: str) -> Reply:
     if upload is None and ctx.incoming.platform == "console" and len(args.positional) > 1:
         upload = _console_file(" ".join(args.positional[1:]))
     if upload is None:
-        return Reply(ctx.t("import.send_file", kind=kind, usage=usage), ok=False)
+        return Reply(ctx.t("import.send_file", records=kind, usage=usage), ok=False)
     report = run_file(ctx.uow, ctx.user, kind, upload.name, upload.data, ctx.settings,
                       ctx.now, ctx.today, merge=merge == "merge", dry_run=True)
     if not report.rows:

@@ -112,8 +112,10 @@ def lead(ctx: Ctx, text: str) -> Reply:
                         amount=_lead_amount(ctx, args.option("amount")),
                         region=args.option("region"))
     created, similar = leads.create_lead(ctx.uow, ctx.user, new, ctx.settings, ctx.now)
-    lines = [ctx.t("lead.created", ref=created.number, company=created.company),
-             score_line(ctx, created.score, created.score_reasons or [])]
+    lines = [ctx.t("lead.created", ref=created.number, company=created.company)]
+    if created.score:  # without scoring rules every lead scores 0: nothing to say
+        lines[0] += " " + ctx.t("lead.created_score", score=created.score, band=ctx.t(
+            f"lead.band_word.{ctx.settings.scoring.band(created.score)}"))
     if similar:
         found = ctx.t("list.sep").join(
             ctx.t("lead.similar_item", ref=reference(m.kind, m.id),

@@ -187,8 +187,10 @@ class SqlReports(CashReports, Exports):
         return fetch_rows(self.session, q.group_by(d.c.currency).order_by(d.c.currency))
 
     def lead_response(self, scope: Scope, period: Window) -> dict[str, Any]:
-        lead = t.leads
-        first = lead.c.first_activity_at
+        lead, a = t.leads, t.activities
+        first = (select(func.min(a.c.at)).where(a.c.lead_id == lead.c.id,
+                                                a.c.at >= lead.c.created_at)
+                 .scalar_subquery())
         inner = owned_by(select(lead.c.created_at, first.label("first_at"))
                        .where(within(lead.c.created_at, period, instants=True)),
                        scope, lead.c.owner_id, lead.c.team).subquery()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy import Enum as SAEnum
 
@@ -94,7 +95,7 @@ def pool_columns() -> list[Column[Any]]:
     """The public pool's columns, the same on leads and customers."""
     return [
         Column("touched_at", UTCDateTime),
-        Column("in_pool", Boolean, nullable=False, default=False),
+        Column("in_pool", Boolean, nullable=False, server_default=false()),
         Column("pooled_at", UTCDateTime),
         Column("previous_owner_id", Integer),  # users.id; kept while the record is pooled
         Column("cooldown_until", UTCDateTime),
@@ -150,7 +151,7 @@ leads = Table(
     Column("amount", Amount(20, 4)),
     Column("region", String(100)),
     Column("external_id", String(100)),
-    Column("score", Integer, nullable=False, default=0),
+    Column("score", Integer, nullable=False, server_default="0"),
     Column("score_reasons", JSONText),
     Column("first_activity_at", UTCDateTime),
     *pool_columns(),

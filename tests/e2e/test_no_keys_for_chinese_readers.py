@@ -33,6 +33,7 @@ from domain.reminders import queue_due_reminders
 from domain.settings import Settings
 from handlers.charts import Bar
 from handlers.i18n import Translator, catalog_paths
+from handlers.incoming import Upload
 from handlers.notifications import render
 from handlers.reply import Reply
 from storage.tables import outbox
@@ -150,8 +151,9 @@ class Week:
         self.clock = clock
         self.replies: list[tuple[str, Reply]] = []
 
-    def say(self, user: str, text: str, ok: bool | None = True) -> Reply:
-        reply = say(self.app, user, text)
+    def say(self, user: str, text: str, ok: bool | None = True,
+            file: Upload | None = None) -> Reply:
+        reply = say(self.app, user, text, file=file) if file else say(self.app, user, text)
         self.replies.append((text, reply))
         if ok is not None:
             assert reply.ok is ok, f"{text}\n{reply.text}"
@@ -227,6 +229,14 @@ def _work_the_week(week: Week) -> None:
     s("fin", "/invoice O-2")  # left unpaid: something to age
     s("fin", "/aging 全部")
     s("fin", "/spend 展会 5000")
+    # Lead operations: a lead given back to the pool and listed there; a spreadsheet whose
+    # lead goes to the rep it names, who is told with its source.
+    pooled = re.findall(r"L-\d+", s("rep", "/lead 公海贸易 来源=展会").text)[0]
+    s("rep", f"/release {pooled} 原因=暂无需求")
+    s("mgr", "/pool")
+    sheet = Upload("线索.csv", "公司,来源,负责人\n潮汐电子,官网,rep\n".encode("gbk"))
+    tried = s("mgr", "/import 线索", file=sheet)
+    s("mgr", tried.buttons[0][0].command)
     s("mgr", "/pipeline 团队")
     s("mgr", "/funnel 团队")
     s("mgr", "/funnel 团队 按=飞机", ok=False)

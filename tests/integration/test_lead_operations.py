@@ -34,7 +34,7 @@ def settings() -> Settings:
 
 def test_the_lead_card_shows_the_score_and_why(app: App) -> None:
     created = say(app, "rep", "/lead Acme phone=13800000000 source=referral amount=200k")
-    assert "Score 55 (hot)" in created.text
+    assert "(score 55, hot)" in created.text.splitlines()[0]
     card = say(app, "rep", "/lead L-1").text
     assert "Score 55 (hot): referral +30; amount ≥ CN¥100,000.00 +15; phone +10" in card
 
@@ -118,7 +118,7 @@ def test_the_daily_job_warns_then_reclaims_and_the_digest_counts_it(
     assert "L-1 Quiet Co" in say(app, "rep2", "/pool").text
     clock.advance(days=1)  # the digest covers the seven days before its own
     digest = say(app, "mgr", "/digest").text
-    assert "Public pool: 1 leads and 0 customers; taken back this week: 1" in digest
+    assert "Public pool: leads 1, customers 0; taken back this week: 1" in digest
 
 
 def test_first_claim_wins_when_two_reps_claim_at_once(app: App, database_url: str) -> None:

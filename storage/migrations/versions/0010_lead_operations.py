@@ -31,8 +31,6 @@ def _pool_columns(table: str) -> None:
     op.add_column(table, sa.Column("previous_owner_id", sa.Integer(), nullable=True))
     op.add_column(table, sa.Column("cooldown_until", storage.types.UTCDateTime(), nullable=True))
     op.add_column(table, sa.Column("pool_reason", sa.Text(), nullable=True))
-    with op.batch_alter_table(table) as batch:
-        batch.alter_column("in_pool", server_default=None)
 
 
 def upgrade() -> None:
@@ -45,8 +43,6 @@ def upgrade() -> None:
     op.add_column("leads", sa.Column("score_reasons", storage.types.JSONText(), nullable=True))
     op.add_column("leads", sa.Column("first_activity_at", storage.types.UTCDateTime(),
                                      nullable=True))
-    with op.batch_alter_table("leads") as batch:
-        batch.alter_column("score", server_default=None)
     _pool_columns("leads")
     _pool_columns("customers")
     op.create_index("ix_leads_external_id", "leads", ["external_id"], unique=True)
