@@ -37,7 +37,10 @@ class Scope:
 
 
 def report_scope(user: User, word: str | None = None) -> Scope:
-    """Reps see their own figures, managers their team's, finance and admins everyone's."""
+    """Reps see their own figures, managers their team's, finance and admins everyone's;
+    a customer sees none."""
+    if user.role == Role.CUSTOMER:
+        raise Forbidden("access.role", role=user.role.value, allowed="rep/manager/finance")
     if word is None:
         word = {Role.REP: "mine", Role.MANAGER: "team"}.get(user.role, "all")
     word = word.strip().lower()

@@ -16,8 +16,10 @@ from domain.model.invoices import Invoice
 from domain.model.leads import Lead
 from domain.model.orders import Order
 from domain.model.payments import Payment
+from domain.model.products import Product
 from domain.model.quotes import Quote
 from domain.model.reminders import Reminder
+from domain.model.satisfaction import Survey
 from domain.model.spend import Spend
 from domain.model.users import Identity, Invite, User
 from storage import audit, search_index
@@ -42,6 +44,7 @@ from storage.repositories import (
     SqlUsers,
 )
 from storage.repositories_cash import SqlDocumentNumbers, SqlInvoices, SqlLedgers, SqlPayments
+from storage.repositories_products import SqlProducts, SqlSurveys
 
 
 class SqlUnitOfWork:
@@ -90,6 +93,8 @@ class SqlUnitOfWork:
         self.cash_queries = SqlCashQueries(session)
         self.dunning = SqlDunningLog(session)
         self.spend = SqlRepository(session, Spend)
+        self.products = SqlProducts(session, Product)
+        self.surveys = SqlSurveys(session, Survey)
         self.reports = SqlReports(session)
         return self
 
