@@ -208,6 +208,10 @@ class SurveyRepository(Repository["Survey"], Protocol):
         ...
 
 
+class CreditNoteRepository(Repository["CreditNote"], Protocol):
+    def by_number(self, number: str) -> CreditNote | None: ...
+
+
 class DocumentNumbers(Protocol):
     def next(self, series: str, year: int) -> int:
         """The next number of a series (INV, CN) in a year: 1, 2, 3, ... without gaps.
@@ -298,7 +302,7 @@ class UnitOfWork(Protocol):
     @property
     def payments(self) -> PaymentRepository: ...
     @property
-    def credit_notes(self) -> Repository[CreditNote]: ...
+    def credit_notes(self) -> CreditNoteRepository: ...
     @property
     def products(self) -> ProductRepository: ...
     @property

@@ -208,7 +208,7 @@ def _shown(ctx: Ctx, field: str, value: object, product: Product) -> str:
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, bool):
-        return ctx.t("product.active_yes" if value else "product.active_no")
+        return ctx.t("product.active_yes") if value else ctx.t("product.active_no")
     return str(value)
 
 

@@ -43,7 +43,13 @@ from storage.repositories import (
     SqlRepository,
     SqlUsers,
 )
-from storage.repositories_cash import SqlDocumentNumbers, SqlInvoices, SqlLedgers, SqlPayments
+from storage.repositories_cash import (
+    SqlCreditNotes,
+    SqlDocumentNumbers,
+    SqlInvoices,
+    SqlLedgers,
+    SqlPayments,
+)
 from storage.repositories_products import SqlProducts, SqlSurveys
 
 
@@ -87,7 +93,7 @@ class SqlUnitOfWork:
         self.queries = SqlQueries(session)
         self.invoices = SqlInvoices(session, Invoice)
         self.payments = SqlPayments(session, Payment)
-        self.credit_notes = SqlRepository(session, CreditNote)
+        self.credit_notes = SqlCreditNotes(session, CreditNote)
         self.numbers = SqlDocumentNumbers(session)
         self.ledgers = SqlLedgers(session)
         self.cash_queries = SqlCashQueries(session)

@@ -152,6 +152,8 @@ class User:
         """A new role; the last active admin keeps theirs."""
         if self.role == role:
             raise Conflict("user.same_role", username=self.username, role=role.value)
+        if Role.CUSTOMER in (role, self.role):  # a customer's people never become staff
+            raise Conflict("user.customer_role_fixed", username=self.username)
         if role != Role.ADMIN:
             self._keep_an_admin(other_admins)
         self.role = role

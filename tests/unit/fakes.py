@@ -227,6 +227,11 @@ class FakeInvoices(FakeRepository[Invoice]):
         return sorted(found, key=lambda i: (i.due_on, i.issued_on, i.year, i.seq))
 
 
+class FakeCreditNotes(FakeRepository[CreditNote]):
+    def by_number(self, number: str) -> CreditNote | None:
+        return next((n for n in self.all() if n.number == number), None)
+
+
 class FakePayments(FakeRepository[Payment]):
     def by_ref(self, ref: str) -> Payment | None:
         key = bank_ref_key(ref)
@@ -492,7 +497,7 @@ class FakeUnitOfWork:
         self.orders = FakeRepository(Order, ids, flush)
         self.invoices = FakeInvoices(Invoice, ids, flush)
         self.payments = FakePayments(Payment, ids, flush)
-        self.credit_notes = FakeRepository(CreditNote, ids, flush)
+        self.credit_notes = FakeCreditNotes(CreditNote, ids, flush)
         self.spend = FakeRepository(Spend, ids, flush)
         self.products = FakeProducts(ids, flush, self.orders)
         self.surveys = FakeSurveys(Survey, ids, flush)
