@@ -26,6 +26,7 @@ COLUMNS = {
     "stock": "stock", "onhand": "stock", "qty": "stock", "库存": "stock", "数量": "stock",
     "min": "min", "minstock": "min", "reorder": "min", "安全库存": "min", "最低库存": "min",
     "currency": "currency", "币种": "currency",
+    "stocked": "stocked", "库存管理": "stocked",
 }
 REQUIRED = ("sku", "name")
 
@@ -102,4 +103,6 @@ def _row(line: int, record: dict[str, str], currency: str) -> ProductRow:
     price = parse_amount(price_text, currency) if price_text else None
     return ProductRow(line=line, sku=record["sku"], name=record.get("name", ""), price=price,
                       unit=record.get("unit") or None, tax=_number(record, "tax"),
-                      stock=_number(record, "stock"), min_stock=_number(record, "min"))
+                      stock=_number(record, "stock"), min_stock=_number(record, "min"),
+                      stocked=record.get("stocked", "").lower() not in ("no", "n", "0", "false",
+                                                                         "否"))

@@ -28,7 +28,7 @@ from domain.unit_of_work import UnitOfWork
 
 # Who keeps the price list and the stock (admins may too).
 KEEPERS = (Role.MANAGER, Role.FINANCE)
-EDITABLE = ("name", "price", "unit", "tax", "min", "active")
+EDITABLE = ("name", "price", "unit", "tax", "min", "active", "stocked")
 
 
 def find_product(uow: UnitOfWork, sku: str) -> Product:
@@ -40,12 +40,14 @@ def find_product(uow: UnitOfWork, sku: str) -> Product:
 
 def add_product(uow: UnitOfWork, actor: User | None, sku: str, name: str, price: Money,
                 now: datetime, *, unit: str | None = None, tax: Decimal | None = None,
-                stock: Decimal | None = None, min_stock: Decimal | None = None) -> Product:
-    """A new line of the price list, with its opening stock if given."""
+                stock: Decimal | None = None, min_stock: Decimal | None = None,
+                stocked: bool = True) -> Product:
+    """A new line of the price list, with its opening stock if given (a product whose stock
+    is not kept, a service, has none)."""
     if actor is not None:
         actor.require(*KEEPERS)
     product = Product.new(sku, name, price.amount, price.currency, now, unit=unit, tax=tax,
-                          min_stock=min_stock)
+                          min_stock=min_stock, stocked=stocked)
     if uow.products.by_sku(product.sku) is not None:
         raise Conflict("product.exists", sku=product.sku)
     uow.products.add(product)
@@ -85,6 +87,8 @@ def edit_product(uow: UnitOfWork, actor: User, sku: str, values: dict[str, Any]
             product.set_min_stock(value)
         elif name == "active":
             product.active = bool(value)
+        elif name == "stocked":
+            product.stocked = bool(value)
         else:
             raise InvalidInput("edit.unknown_field", field=name)
         after = _field(product, name)
@@ -95,7 +99,8 @@ def edit_product(uow: UnitOfWork, actor: User, sku: str, values: dict[str, Any]
 
 def _field(product: Product, name: str) -> Any:
     return {"name": product.name, "price": product.price, "unit": product.unit,
-            "tax": product.tax_pct, "min": product.min_stock, "active": product.active}[name]
+            "tax": product.tax_pct, "min": product.min_stock, "active": product.active,
+            "stocked": product.stocked}[name]
 
 
 def _move(uow: UnitOfWork, product: Product, quantity: Decimal, kind: str, actor: User | None,
@@ -133,7 +138,8 @@ def order_shortages(uow: UnitOfWork, order: Order) -> list[Shortage]:
     wanted = order.reserved()
     if not wanted:
         return []
-    products = [p for p in (uow.products.get(i) for i in sorted(wanted)) if p is not None]
+    products = [p for p in (uow.products.get(i) for i in sorted(wanted))
+                if p is not None and p.stocked]
     free = free_stock(uow, products, excluding_order=order.id)
     return [Shortage(p.sku, p.name, wanted[p.id or 0], free[p.id or 0]) for p in products
             if wanted[p.id or 0] > free[p.id or 0]]
@@ -161,6 +167,8 @@ def take_out(uow: UnitOfWork, actor: User, order: Order, delivery: Delivery,
     if not wanted:
         return
     for product in uow.products.locked(sorted(wanted)):
+        if not product.stocked:
+            continue
         product.take_out(wanted[product.id or 0], allow_backorder=allow_backorder)
         _move(uow, product, -wanted[product.id or 0], StockMoveKind.DELIVERY, actor, now,
               None, order.id)
@@ -188,6 +196,7 @@ class ProductRow:
     tax: Decimal | None = None
     stock: Decimal | None = None
     min_stock: Decimal | None = None
+    stocked: bool = True
 
 
 def import_products(uow: UnitOfWork, rows: Sequence[ProductRow], now: datetime) -> ImportResult:
@@ -207,7 +216,8 @@ def import_products(uow: UnitOfWork, rows: Sequence[ProductRow], now: datetime) 
                 if row.price is None:
                     raise InvalidInput("product.import_no_price", sku=sku)
                 add_product(uow, None, sku, row.name, row.price, now, unit=row.unit,
-                            tax=row.tax, stock=row.stock, min_stock=row.min_stock)
+                            tax=row.tax, stock=row.stock if row.stocked else None,
+                            min_stock=row.min_stock, stocked=row.stocked)
                 result.added.append(sku)
                 continue
             known.rename(row.name)

@@ -37,7 +37,7 @@ LIST_ORDER = (
     "approve", "reject", "withdraw", "accept", "history", "edit", "rename", "assign",
     "handover", "find", "pipeline", "forecast", "funnel", "kpi", "aging", "leaderboard",
     "stale", "digest", "export", "spend", "product", "products", "stock", "status", "pdf",
-    "nps", "invite-customer", "start", "linkcode", "lang", "tz", "quiet", "invite",
+    "nps", "invite_customer", "start", "linkcode", "lang", "tz", "quiet", "invite",
     "users", "help",
 )
 _RANK = {name: rank for rank, name in enumerate(LIST_ORDER)}

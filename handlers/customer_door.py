@@ -25,9 +25,9 @@ ORDERS_SHOWN = 10
 INVOICES_SHOWN = 20
 
 
-@command("invite-customer", roles=SALES, group="team", samples=("C-1", "C-2"))
+@command("invite_customer", roles=SALES, group="team", samples=("C-1", "C-2"))
 def invite_customer(ctx: Ctx, text: str) -> Reply:
-    usage = usage_of(ctx, "invite-customer")
+    usage = usage_of(ctx, "invite_customer")
     args = read_args(text, usage=usage)
     if len(args.positional) != 1:
         raise InvalidInput("customer.need_contact", usage=usage)

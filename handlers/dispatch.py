@@ -22,7 +22,7 @@ from handlers.context import Ctx
 from handlers.customer_door import customer_words
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
-from handlers.reply import Reply
+from handlers.reply import Button, Reply
 from handlers.unit_of_work import ChatUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -255,6 +255,9 @@ class Dispatcher:
         if command is None:
             return Reply(t("error.unknown_command", command=name[:30]), ok=False)
         trace.command = command.name
+        if user.is_customer and not user.has_role(*command.roles):
+            return Reply(t("customer.only_commands"),
+                         [[Button(t("button.my_status"), "/status")]], ok=False)
         user.require(*command.roles)
         uow.actor_id = user.id
         uow.action = command.name

@@ -62,6 +62,7 @@ class Row:
 class Document:
     """What one PDF shows, already formatted in the reader's language."""
 
+    kind: str  # quote, order, invoice, credit_note
     title: str
     number: str
     facts: list[tuple[str, str]]  # label, value: dates, references
@@ -79,6 +80,7 @@ def _text(text: str) -> str:
 def draw(doc: Document, company: str, header: list[str], font: Path) -> bytes:
     """The PDF: company, title, facts, the customer, the lines, the totals, the sections."""
     from fpdf import FPDF  # loaded at the first document, like matplotlib for charts
+    from fpdf.fonts import FontFace
 
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
@@ -104,7 +106,8 @@ def draw(doc: Document, company: str, header: list[str], font: Path) -> bytes:
     pdf.ln(3)
     widths = (10, 85, 20, 35, 40)
     with pdf.table(col_widths=widths, text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
-                   first_row_as_headings=True, line_height=6) as table:
+                   first_row_as_headings=True, line_height=6,
+                   headings_style=FontFace(emphasis="", fill_color=(230, 230, 230))) as table:
         cells = table.row()
         for heading in doc.heading:
             cells.cell(_text(heading))
@@ -184,7 +187,7 @@ def quote_document(ctx: Ctx, t: Translator, quote: Quote, customer: Customer | N
     c = quote.currency
     rows, _ = _rows(t, c, [(ln.item, ln.quantity, ln.unit_price) for ln in quote.lines])
     return Document(
-        t("pdf.quote"), quote.number,
+        "quote", t("pdf.quote"), quote.number,
         [(t("pdf.date"), t.date(quote.created_at.astimezone(t.tz).date())),
          (t("pdf.valid_until"), t.date(quote.valid_until))],
         _customer(t, customer), _heading(t), rows,
@@ -205,7 +208,7 @@ def order_document(ctx: Ctx, t: Translator, order: Order, customer: Customer | N
     c = order.currency
     rows, subtotal = _rows(t, c, [(ln.item, ln.quantity, ln.unit_price) for ln in order.lines])
     return Document(
-        t("pdf.order"), order.number,
+        "order", t("pdf.order"), order.number,
         [(t("pdf.signed"), t.date(order.signed_on)), (t("pdf.quote_ref"), f"Q-{order.quote_id}")],
         _customer(t, customer), _heading(t), rows,
         _totals(t, c, subtotal, order.discount_pct, order.tax_pct, order.total),
@@ -243,7 +246,7 @@ def invoice_document(ctx: Ctx, t: Translator, invoice: Invoice, order: Order | N
         facts.append((t("pdf.order_discount"), t.percent(order.discount_pct)))
     sections = [] if invoice.is_void or invoice.outstanding <= 0 \
         else _bank(t, ctx, invoice.number)
-    return Document(t("pdf.invoice"), invoice.number, facts, _customer(t, customer),
+    return Document("invoice", t("pdf.invoice"), invoice.number, facts, _customer(t, customer),
                     _heading(t), [Row(item, "1", money(invoice.total, c), money(invoice.total, c))],
                     totals, sections)
 
@@ -253,7 +256,7 @@ def credit_note_document(t: Translator, note: CreditNote, invoice: Invoice,
     c = note.currency
     money = t.money
     return Document(
-        t("pdf.credit_note"), note.number,
+        "credit_note", t("pdf.credit_note"), note.number,
         [(t("pdf.date"), t.date(note.issued_on)), (t("pdf.voids"), invoice.number),
          (t("pdf.reason"), note.reason)],
         _customer(t, customer), _heading(t),
@@ -291,8 +294,11 @@ def build(ctx: Ctx, ref_text: str, language: str | None = None) -> tuple[Documen
         ref = parse_ref(ref_text)
         if ref.kind not in ("quote", "order", "invoice"):
             raise InvalidInput("pdf.wrong_kind", value=ref.number)
-    t_of = lambda cid: Translator(  # noqa: E731
-        customer_language(ctx, cid, language), ctx.user.timezone, ctx.settings)
+
+    def t_of(customer_id: int) -> Translator:
+        return Translator(customer_language(ctx, customer_id, language), ctx.user.timezone,
+                          ctx.settings)
+
     if note_number is not None:
         t = t_of(customer_id)
         doc = credit_note_document(t, note, invoice, ctx.uow.customers.get(customer_id))
@@ -326,5 +332,5 @@ def pdf(ctx: Ctx, text: str) -> Reply:
         raise InvalidInput("pdf.need_ref", usage=usage)
     doc, data = build(ctx, wanted, args.option("lang"))
     name = _SAFE_NAME.sub("_", doc.number) + ".pdf"
-    return Reply(ctx.t("pdf.ready", title=doc.title, number=doc.number),
+    return Reply(ctx.t("pdf.ready", title=ctx.t(f"pdf.{doc.kind}"), number=doc.number),
                  files=[Attachment(name, data, PDF_MIME)])

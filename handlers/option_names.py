@@ -48,6 +48,7 @@ CHINESE: dict[str, str] = {
     "库存": "stock",
     "安全库存": "min", "最低库存": "min",
     "启用": "active",
+    "管库存": "stocked", "库存管理": "stocked",
     "评论": "comment", "意见": "comment",
     "语言": "lang",
 }

@@ -23,6 +23,12 @@ YES = ("yes", "y", "true", "on", "1", "是", "启用", "开")
 NO = ("no", "n", "false", "off", "0", "否", "停用", "关")
 
 
+def _yes_no(text: str) -> bool:
+    if text.strip().lower() not in YES + NO:
+        raise InvalidInput("product.bad_yes_no", value=text.strip()[:20])
+    return text.strip().lower() in YES
+
+
 def _sku_or_none(text: str) -> str | None:
     try:
         return clean_sku(text)
@@ -91,6 +97,9 @@ def _tax(ctx: Ctx, product: Product) -> str:
 
 
 def _row(ctx: Ctx, product: Product, free: Decimal) -> str:
+    if not product.stocked:
+        return ctx.t("product.row_unstocked", sku=product.sku, name=product.name,
+                     price=_price(ctx, product), tax=_tax(ctx, product))
     key = "product.row" if product.active else "product.row_inactive"
     return ctx.t(key, sku=product.sku, name=product.name, price=_price(ctx, product),
                  tax=_tax(ctx, product), on_hand=plain(product.on_hand), free=plain(free))
@@ -98,10 +107,14 @@ def _row(ctx: Ctx, product: Product, free: Decimal) -> str:
 
 def product_card(ctx: Ctx, product: Product) -> Reply:
     free = products.free_stock(ctx.uow, [product])[product.id or 0]
-    lines = [ctx.t("product.card", sku=product.sku, name=product.name,
-                   price=_price(ctx, product), tax=_tax(ctx, product),
-                   on_hand=plain(product.on_hand), reserved=plain(product.on_hand - free),
-                   free=plain(free), min=plain(product.min_stock))]
+    if product.stocked:
+        lines = [ctx.t("product.card", sku=product.sku, name=product.name,
+                       price=_price(ctx, product), tax=_tax(ctx, product),
+                       on_hand=plain(product.on_hand), reserved=plain(product.on_hand - free),
+                       free=plain(free), min=plain(product.min_stock))]
+    else:
+        lines = [ctx.t("product.card_unstocked", sku=product.sku, name=product.name,
+                       price=_price(ctx, product), tax=_tax(ctx, product))]
     if not product.active:
         lines.append(ctx.t("product.inactive_note"))
     for move in ctx.uow.products.moves(product.id or 0, MOVES_SHOWN):
@@ -126,7 +139,7 @@ def _list(ctx: Ctx, found: list[Product], title: str) -> Reply:
 
 
 def _add(ctx: Ctx, text: str, usage: str) -> Reply:
-    args = read_args(text, "unit", "tax", "stock", "min", usage=usage)
+    args = read_args(text, "unit", "tax", "stock", "min", "stocked", usage=usage)
     if len(args.positional) < 3:
         raise InvalidInput("product.need_parts", usage=usage)
     sku, *name_words, price_text = args.positional
@@ -135,9 +148,12 @@ def _add(ctx: Ctx, text: str, usage: str) -> Reply:
     stock = parse_quantity(args.options["stock"]) if "stock" in args.options else None
     minimum = Decimal(0) if args.option("min") in ("0", None) \
         else parse_quantity(args.options["min"])
+    stocked = _yes_no(args.option("stocked") or "yes")
+    if not stocked and stock:
+        raise InvalidInput("product.stock_of_unstocked", usage=usage)
     product = products.add_product(ctx.uow, ctx.user, sku, " ".join(name_words), price, ctx.now,
                                    unit=args.option("unit"), tax=tax, stock=stock,
-                                   min_stock=minimum)
+                                   min_stock=minimum, stocked=stocked)
     return Reply(ctx.t("product.added", sku=product.sku, name=product.name,
                        price=_price(ctx, product), on_hand=plain(product.on_hand)),
                  [[Button(ctx.t("button.open_record", ref=product.sku),
@@ -179,10 +195,8 @@ def edit_product(ctx: Ctx, sku: str, options: dict[str, str]) -> Reply:
             values[name] = None if value in ("", "-", "—") else parse_percent(value)
         elif name == "min":
             values[name] = Decimal(0) if value in ("0", "-", "") else parse_quantity(value)
-        elif name == "active":
-            if value.lower() not in YES + NO:
-                raise InvalidInput("product.bad_active", value=value)
-            values[name] = value.lower() in YES
+        elif name in ("active", "stocked"):
+            values[name] = _yes_no(value)
         else:
             values[name] = value
     changed, changes = products.edit_product(ctx.uow, ctx.user, sku, values)

@@ -74,7 +74,8 @@ class SqlProducts(SqlRepository[Product]):
         free = (products.c.on_hand - func.coalesce(held.c.held, 0)).label("free")
         rows = self.session.execute(
             select(Product, free).outerjoin(held, held.c.product_id == products.c.id)
-            .where(products.c.active.is_(True), free <= products.c.min_stock)
+            .where(products.c.active.is_(True), products.c.stocked.is_(True),
+                   free <= products.c.min_stock)
             .order_by(free - products.c.min_stock, products.c.sku).limit(limit)).all()
         return [(row[0], Decimal(str(row[1])).quantize(Decimal("0.0001"))) for row in rows]
 

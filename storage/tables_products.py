@@ -19,6 +19,7 @@ products = Table(
     Column("on_hand", Numeric(18, 4), nullable=False),
     Column("min_stock", Numeric(18, 4), nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("stocked", Boolean, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
 

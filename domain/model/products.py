@@ -65,14 +65,15 @@ class Product:
     on_hand: Decimal = Decimal(0)
     min_stock: Decimal = Decimal(0)  # at or below this much free stock it is "low"
     active: bool = True
+    stocked: bool = True  # False: a service, or anything whose stock nobody counts
     id: int | None = None
 
     @classmethod
     def new(cls, sku: str, name: str, price: Decimal, currency: str, now: datetime, *,
             unit: str | None = None, tax: Decimal | None = None,
-            min_stock: Decimal | None = None) -> Product:
+            min_stock: Decimal | None = None, stocked: bool = True) -> Product:
         product = cls(sku=clean_sku(sku), name="", price=Decimal(0), currency=currency,
-                      created_at=now)
+                      created_at=now, stocked=stocked)
         product.rename(name)
         product.set_price(price)
         product.set_unit(unit)
@@ -104,6 +105,8 @@ class Product:
     def receive(self, quantity: Decimal) -> None:
         """A receipt (positive) or a correction (negative) of the stock on hand; a
         correction never takes it below zero."""
+        if not self.stocked:
+            raise Conflict("product.not_stocked", sku=self.sku)
         if quantity == 0:
             raise InvalidInput("parse.quantity", value="0")
         _quantity(abs(quantity))

@@ -279,7 +279,7 @@ class FakeProducts(FakeRepository[Product]):
         return held
 
     def low(self, limit: int) -> list[tuple[Product, Decimal]]:
-        active = [p for p in self.all() if p.active]
+        active = [p for p in self.all() if p.active and p.stocked]
         held = self.reserved([p.id or 0 for p in active])
         found = [(p, p.on_hand - held.get(p.id or 0, Decimal(0))) for p in active]
         low = [(p, free) for p, free in found if free <= p.min_stock]

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("on_hand", sa.Numeric(18, 4), nullable=False),
         sa.Column("min_stock", sa.Numeric(18, 4), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("stocked", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
