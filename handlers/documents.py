@@ -30,7 +30,9 @@ from handlers.installments import terms_text, trigger_text
 from handlers.reply import Attachment, Reply
 
 FONT_FILE = "SimHei.ttf"  # TrueType outlines: small subsets, text that reads back cleanly
-_GLYPHS = {"¥": "￥", "£": "GBP ", "₩": "KRW "}  # signs the font lacks
+# Signs the font lacks; "CN¥" (English for yuan) reads better as the code.
+_WORDS = {"CN¥": "CNY ", "JP¥": "JPY "}
+_GLYPHS = {"¥": "￥", "£": "GBP ", "₩": "KRW "}
 PDF_MIME = "application/pdf"
 
 
@@ -74,6 +76,8 @@ class Document:
 
 
 def _text(text: str) -> str:
+    for word, shown in _WORDS.items():
+        text = text.replace(word, shown)
     return "".join(_GLYPHS.get(ch, ch) for ch in text)
 
 
