@@ -109,4 +109,6 @@ def render(key: str, params: dict[str, Any], t: Translator) -> Reply:
     shown = {name: _shown(value, t) for name, value in params.items() if not name.startswith("_")}
     if key == "notify.payment_claimed":
         shown["ref"] = t("payment.bank_ref", ref=params["ref"]) if params.get("ref") else ""
+    if key == "notify.nps_detractor":
+        shown["source"] = t(f"nps.source.{params['source']}")
     return Reply(t(key, **shown), _buttons(key, params, t))
