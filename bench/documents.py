@@ -53,10 +53,10 @@ def main(argv: list[str] | None = None) -> int:
                      timezone="Asia/Shanghai")
         uow.commit()
     for n in range(1, args.lines + 1):
-        say(app, "mgr", f"/product add P-{n} Product number {n} {100 + n} stock=100000")
+        say(app, "mgr", f"/product add PRD-{n} Product number {n} {100 + n} stock=100000")
     say(app, "rep", "/lead 华为技术有限公司")
     say(app, "rep", "/qualify L-1")
-    lines = "; ".join(f"{n} x P-{n}" for n in range(1, args.lines + 1))
+    lines = "; ".join(f"{n} x PRD-{n}" for n in range(1, args.lines + 1))
     rows: list[tuple[str, float, float]] = []
     quote = iter(range(1, 10_000))
 
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows.append((f"/quote of {args.lines} SKU lines", *_median_ms(args.runs, quote_lines)))
     assert say(app, "rep", "/accept Q-1 plan=30/60/10").ok
-    assert say(app, "fin", "/deliver O-1 1 x P-1").ok
+    assert say(app, "fin", "/deliver O-1 1 x PRD-1").ok
     assert say(app, "fin", "/invoice O-1").ok
     with app.uow() as uow:
         add_user(uow, "li", Role.CUSTOMER, clock(), locale="zh_Hans_CN",

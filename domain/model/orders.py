@@ -180,6 +180,11 @@ class Order:
         exact = [line for line in self.lines if fold(line.item) == folded]
         if len(exact) == 1:
             return exact[0]
+        # A product line reads "SRV-1 Cloud Server": its SKU alone names it.
+        by_sku = [line for line in self.lines if line.product_id is not None
+                  and fold(line.item.split(" ", 1)[0]) == folded]
+        if len(by_sku) == 1:
+            return by_sku[0]
         partial = [line for line in self.lines if folded and folded in fold(line.item)]
         if len(partial) == 1:
             return partial[0]

@@ -53,7 +53,7 @@ def _product(uow: FakeUnitOfWork, keeper: User, sku: str = "SRV-1", stock: str =
 
 def _order(uow: FakeUnitOfWork, rep: User, *lines: tuple[str, Product | str]) -> int:
     deal = given_deal(uow, rep)
-    inputs = [LineInput(Decimal(qty), p.name if isinstance(p, Product) else p,
+    inputs = [LineInput(Decimal(qty), f"{p.sku} {p.name}" if isinstance(p, Product) else p,
                         Money(Decimal(100), "CNY"),
                         product_id=p.id if isinstance(p, Product) else None)
               for qty, p in lines]
@@ -210,3 +210,12 @@ def test_an_import_adds_new_skus_updates_known_ones_and_names_bad_rows(
     assert server.on_hand == 5  # stock of a known product moves through /stock only
     cable = uow.products.by_sku("CBL-1")
     assert cable is not None and cable.on_hand == 100 and cable.unit == "m"
+
+
+def test_a_delivery_names_a_product_line_by_its_sku_even_when_another_starts_alike(
+        uow: FakeUnitOfWork, keeper: User, rep: User) -> None:
+    one = _product(uow, keeper, sku="PRD-1", stock="10")
+    ten = _product(uow, keeper, sku="PRD-10", stock="10")
+    order_id = _order(uow, rep, ("2", one), ("3", ten))
+    record_delivery(uow, keeper, order_id, [DeliveryInput("prd-1", Decimal(2))], NOW, TODAY)
+    assert (one.on_hand, ten.on_hand) == (Decimal(8), Decimal(10))
