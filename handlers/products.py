@@ -29,7 +29,8 @@ def _yes_no(text: str) -> bool:
     return text.strip().lower() in YES
 
 
-def _sku_or_none(text: str) -> str | None:
+def sku_of(text: str) -> str | None:
+    """The SKU `text` is written as, or None when it cannot be one."""
     try:
         return clean_sku(text)
     except InvalidInput:
@@ -47,7 +48,7 @@ def quote_lines(ctx: Ctx, written: list[QuoteLineText], currency: str
     lines: list[LineInput] = []
     rates: dict[Decimal, str] = {}
     for line in written:
-        sku = _sku_or_none(line.item) if " " not in line.item.strip() else None
+        sku = sku_of(line.item) if " " not in line.item.strip() else None
         product = ctx.uow.products.by_sku(sku) if sku else None
         if product is None:
             if not line.price:

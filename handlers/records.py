@@ -17,7 +17,7 @@ from handlers.context import Ctx
 from handlers.deals import stage_name
 from handlers.field_values import label, value_text
 from handlers.option_names import OptionNames
-from handlers.products import edit_product
+from handlers.products import edit_product, sku_of
 from handlers.references import card_command, ref_of
 from handlers.reply import Button, Reply
 
@@ -87,15 +87,15 @@ def _edit_ref(ctx: Ctx, first: str | None, usage: str) -> Ref:
 def edit(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "edit")
     first = text.split()[0] if text.split() else None
-    if first is not None and not looks_like_ref(first) \
-            and ctx.uow.products.by_sku(first.upper()) is not None:
+    sku = sku_of(first) if first is not None and not looks_like_ref(first) else None
+    if sku is not None and ctx.uow.products.by_sku(sku) is not None:
         args = read_args(text, *PRODUCT_FIELDS, usage=usage)
         if len(args.positional) > 1:
-            raise InvalidInput("edit.need_options", ref=first.upper(),
+            raise InvalidInput("edit.need_options", ref=sku,
                                fields=OptionNames(PRODUCT_FIELDS), usage=usage)
         if not args.options:
             raise InvalidInput("edit.nothing", fields=OptionNames(PRODUCT_FIELDS))
-        return edit_product(ctx, first, args.options)
+        return edit_product(ctx, sku, args.options)
     ref = _edit_ref(ctx, first, usage)
     args = read_args(text, *EDITABLE[ref.kind], usage=usage)
     fields = OptionNames(EDITABLE[ref.kind])

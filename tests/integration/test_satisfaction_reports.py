@@ -47,7 +47,7 @@ def test_kpi_shows_nps_and_the_response_rate(app: App) -> None:
     assert say(app, "rep", f"/nps A-{first} 8 comment=phone call").ok
     assert not say(app, f"c{first}", "/nps O-2 10").ok  # not its order
     kpi = say(app, "mgr", "/kpi").text
-    assert "NPS 0 · 3 answers (1 promoters, 1 detractors) · response rate 66.7%" in kpi
+    assert "NPS 0 · answers: 3 (promoters 1, detractors 1) · response rate 66.7%" in kpi
 
 
 def test_the_managers_digest_names_new_detractors(app: App, clock: FakeClock) -> None:
