@@ -132,6 +132,19 @@ class Pool:
     enabled: bool = True
 
 
+@dataclass(frozen=True)
+class DocumentDetails:
+    """What a quote, order, invoice or credit note prints beside the company's name."""
+
+    address: str = ""
+    phone: str = ""
+    tax_id: str = ""
+    bank: str = ""
+    account: str = ""
+    account_name: str = ""  # the account holder; empty: the company's name
+    font: str = ""  # a CJK font file for Chinese documents; empty: the one of mplfonts
+
+
 def _default_stages() -> tuple[Stage, ...]:
     return (
         Stage("qualification", "Qualification", "资格确认", 10),
@@ -178,6 +191,11 @@ class Settings:
     scoring: Scoring = field(default_factory=Scoring)
     assignment: Assignment = field(default_factory=Assignment)
     pool: Pool = field(default_factory=Pool)
+    # Stock: may a delivery take a product below zero (sell on backorder), and the channel
+    # told when a signed order needs more than the free stock (besides finance).
+    allow_backorders: bool = False
+    stock_channel: str = "ops"
+    documents: DocumentDetails = field(default_factory=DocumentDetails)
 
     def stage(self, key: str) -> Stage | None:
         """The stage with this key, or None."""

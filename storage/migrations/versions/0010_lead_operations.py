@@ -2,7 +2,7 @@
 leads and customers; the turns of round-robin assignment
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-01 09:00:00
 
 Data brought in line:
@@ -18,7 +18,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0010"
-down_revision: str | None = "0009"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
