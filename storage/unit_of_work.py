@@ -20,7 +20,7 @@ from domain.model.quotes import Quote
 from domain.model.reminders import Reminder
 from domain.model.spend import Spend
 from domain.model.users import Identity, Invite, User
-from storage import audit, search_index
+from storage import audit, search_index, settled
 from storage.dialogs import SqlDialogs, SqlLinkCodes
 from storage.dunning import SqlDunningLog
 from storage.mapping import map_domain
@@ -142,4 +142,5 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     audit.install(Session)
     search_index.install(Session)
+    settled.install(Session)
     return factory
