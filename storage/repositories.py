@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, select, union_all
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from domain.model.customers import Contact, Customer
@@ -53,6 +51,18 @@ def _look_alike_ids(kind: str, fragments: Sequence[str],
             query = query.join(tables.leads, tables.leads.c.id == s.c.record_id).where(open_only)
         parts.append(select(query.order_by(s.c.term).limit(LOOK_ALIKES).subquery()))
     return union_all(*parts).subquery() if parts else None
+
+
+def _insert_or_skip(dialect: str) -> Any:
+    """The dialect's INSERT that takes ON CONFLICT DO NOTHING; the other dialect's module is
+    never loaded."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 class SqlRepository(Generic[T]):
@@ -230,7 +240,7 @@ class SqlOutbox:
             "next_attempt_at": m.next_attempt_at, "created_at": m.created_at,
         } for m in messages]
         dialect = self.session.get_bind().dialect.name
-        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert_fn = _insert_or_skip(dialect)
         statement = insert_fn(tables.outbox).on_conflict_do_nothing(
             index_elements=["dedupe_key"])
         if len(rows) == 1:
@@ -249,7 +259,7 @@ class SqlDeliveryLog:
         # ON CONFLICT, not a savepoint: on SQLite, releasing a first savepoint commits at once.
         table = tables.processed_deliveries
         dialect = self.session.get_bind().dialect.name
-        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert_fn = _insert_or_skip(dialect)
         statement = insert_fn(table).values(
             platform=platform, delivery_id=delivery_id[:128], at=datetime.now(UTC)
         ).on_conflict_do_nothing().returning(table.c.delivery_id)
