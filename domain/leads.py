@@ -146,9 +146,12 @@ def _customer_for(uow: UnitOfWork, actor: User, lead: Lead, settings: Settings,
     return CustomerQuestion(lead, look_alikes) if look_alikes else None
 
 
-def _carry_contact(uow: UnitOfWork, lead: Lead, customer_id: int, now: datetime) -> None:
-    """The lead's contact person joins the customer's contacts, unless already there."""
+def _carry_contact(uow: UnitOfWork, lead: Lead, customer: Customer, now: datetime) -> None:
+    """The lead's contact person joins the customer's contacts, unless already there; a lead
+    that names no person gives its phone and e-mail to the company itself."""
+    customer_id = customer.id or 0
     if not lead.contact:
+        customer.fill_in(lead.phone, lead.email)
         return
     person = NewContact(lead.contact, phone=lead.phone, email=lead.email)
     if any(known.same_person(person) for known in uow.contacts.of_customer(customer_id)):
@@ -191,7 +194,7 @@ def qualify_lead(
         uow.customers.add(customer)
         uow.flush()
     customer_id = customer.id or 0
-    _carry_contact(uow, lead, customer_id, now)
+    _carry_contact(uow, lead, customer, now)
     stage = settings.first_stage
     deal = Deal(
         title=(title or lead.company).strip()[:MAX_NAME],

@@ -128,7 +128,8 @@ def _scan(text: str, allowed: frozenset[str] | None = None) -> list[_Token]:
 
 def _absorb(tokens: list[_Token]) -> list[_Token]:
     """Options written with ":" and a space take the next word; date options take the words
-    after them that still read as a date ("next=in 3 days", "下次=周五 下午3点")."""
+    after them that still read as a date ("next=in 3 days", "下次=周五 下午3点"); a phone takes
+    the digit groups after it ("phone=+86 138 0000 0000")."""
     kept: list[_Token] = []
     i = 0
     while i < len(tokens):
@@ -140,6 +141,11 @@ def _absorb(tokens: list[_Token]) -> list[_Token]:
         if token.colon and not token.plain and i < len(tokens) and tokens[i].key is None:
             token.plain = tokens[i].plain
             i += 1
+        if token.key == "phone":
+            while i < len(tokens) and tokens[i].key is None and _phone_group(tokens[i].plain) \
+                    and _digits(token.plain) < _FULL_PHONE:
+                token.plain = f"{token.plain} {tokens[i].plain}"
+                i += 1
         if token.key not in WHEN_OPTIONS:
             continue
         following: list[str] = []
@@ -156,6 +162,18 @@ def _absorb(tokens: list[_Token]) -> list[_Token]:
 
 
 _ANY_DAY = date(2000, 1, 3)  # only whether a text reads as a date matters here
+# A phone written in groups ("+86 138 0000 0000", "010 8888 6666") takes the groups after it
+# until it has the digits of a whole number.
+_FULL_PHONE = 11
+_PHONE_GROUP_RE = re.compile(r"[\d()\-]{1,5}")
+
+
+def _phone_group(word: str) -> bool:
+    return _PHONE_GROUP_RE.fullmatch(word) is not None and any(c.isdigit() for c in word)
+
+
+def _digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
 
 
 def tokenize(text: str, allowed: Iterable[str] | None = None) -> Args:

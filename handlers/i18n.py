@@ -76,8 +76,13 @@ class Translator:
             text = self._fallback(key)
         if not params:
             return text
+        shown = {name: self.shown(value) for name, value in params.items()}
+        for name, value in shown.items():
+            # "saved: Acme Ltd." rather than "saved: Acme Ltd.."
+            if isinstance(value, str) and value.endswith(".") and f"{{{name}}}." in text:
+                text = text.replace(f"{{{name}}}.", f"{{{name}}}")
         try:
-            return text.format(**{name: self.shown(value) for name, value in params.items()})
+            return text.format(**shown)
         except (KeyError, IndexError, ValueError):
             return text
 

@@ -109,6 +109,11 @@ class Customer:
                                customer=self.number)
         return contact
 
+    def fill_in(self, phone: str | None, email: str | None) -> None:
+        """The company's own phone and e-mail, where none is on file yet."""
+        self.phone = self.phone or phone
+        self.email = self.email or email
+
     def rename(self, name: str) -> None:
         """A new name, and with it the key look-alikes are found by."""
         self.name = name

@@ -180,6 +180,28 @@ def test_qualify_reuses_a_customer_with_the_same_normalised_name(
     assert uow.stored(Customer) == [existing]
 
 
+def test_a_lead_without_a_contact_person_gives_its_phone_and_email_to_the_customer(
+    uow: FakeUnitOfWork, rep: User
+) -> None:
+    lead_id = _lead_id(uow, rep, "Beta Co", phone="13900001111", email="info@beta.cn")
+    result = qualify_lead(uow, rep, lead_id, SETTINGS, NOW)
+    assert isinstance(result, Qualified)
+    assert (result.customer.phone, result.customer.email) == ("13900001111", "info@beta.cn")
+    assert uow.stored(Contact) == []
+
+
+def test_a_customer_on_file_keeps_its_own_phone_and_gains_a_missing_email(
+    uow: FakeUnitOfWork, rep: User
+) -> None:
+    existing = Customer(name="Beta Co", name_key=normalise_company("Beta Co"),
+                        owner_id=rep.id or 0, team="east", created_at=NOW, phone="01088886666")
+    uow.customers.add(existing)
+    lead_id = _lead_id(uow, rep, "Beta Co", phone="13900001111", email="info@beta.cn")
+    result = qualify_lead(uow, rep, lead_id, SETTINGS, NOW)
+    assert isinstance(result, Qualified) and result.customer is existing
+    assert (existing.phone, existing.email) == ("01088886666", "info@beta.cn")
+
+
 @pytest.mark.parametrize("amount", ["0", "-5"])
 def test_qualify_refuses_a_non_positive_amount(
     uow: FakeUnitOfWork, rep: User, amount: str

@@ -556,3 +556,17 @@ def test_parse_quote_lines_refuses_empty_list(text: str) -> None:
         parse_quote_lines(text)
     assert err.value.key == "parse.quote_line"
     assert err.value.params == {"value": text}
+
+
+def test_a_phone_written_in_groups_needs_no_quotes() -> None:
+    args = tokenize("Acme phone=+86 138 0000 0000 source=web")
+    assert args.options == {"phone": "+86 138 0000 0000", "source": "web"}
+    assert args.positional == ["Acme"]
+    assert tokenize("电话=010 8888 6666 Acme").options["phone"] == "010 8888 6666"
+
+
+def test_a_phone_takes_no_word_that_is_not_part_of_a_number() -> None:
+    args = tokenize("Acme phone=13800000000 2026 note=x")
+    assert args.options["phone"] == "13800000000"
+    assert args.positional == ["Acme", "2026"]
+    assert tokenize("phone=+86 Acme").positional == ["Acme"]
