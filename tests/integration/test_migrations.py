@@ -76,9 +76,15 @@ def test_a_schema_at_head_is_known_without_alembic(engine: Engine,
     loaded = subprocess.run([sys.executable, "-c", start], capture_output=True, text=True,
                             check=True).stdout.strip()
     assert loaded == "False"  # at head: nothing to run, Alembic not even imported
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
-    assert not at_head(engine)
-    with engine.begin() as conn:
-        conn.execute(text("DROP TABLE alembic_version"))
-    assert not at_head(engine)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        assert not at_head(engine)
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE alembic_version"))
+        assert not at_head(engine)
+    finally:  # the PostgreSQL test database is shared by the session: leave it at head
+        from alembic import command
+
+        command.stamp(alembic_config(engine), "heads", purge=True)
+    assert at_head(engine)
