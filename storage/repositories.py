@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, select, union_all
+from sqlalchemy import ColumnElement, func, or_, select, text, union_all
 from sqlalchemy.orm import Session
 
 from domain.model.customers import Contact, Customer
@@ -18,6 +18,7 @@ from domain.model.users import Identity, Invite, Role, User
 from domain.outbox import OutboxMessage
 from domain.search import NAME
 from storage import tables
+from storage.database import RELAXED
 from storage.search import starts_with
 from storage.tables_search import search_terms
 
@@ -250,17 +251,55 @@ class SqlOutbox:
 
 
 class SqlDeliveryLog:
-    """Delivery ids already handled; the primary key makes the check safe across processes."""
+    """Delivery ids already handled; the primary key makes the check safe across processes.
+
+    A delivery recorded by a transaction that changed nothing else (a read, a refusal) is
+    committed without waiting for the disk: it survives the process dying, and only an
+    operating-system crash or a power cut in the next moment could make it forgotten. A
+    transaction that changed anything else commits as durably as ever.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def handled(self, platform: str, delivery_id: str) -> bool:
+        table = tables.processed_deliveries
+        return self.session.execute(
+            select(table.c.delivery_id)
+            .where(table.c.platform == platform, table.c.delivery_id == delivery_id[:128])
+        ).first() is not None
 
     def seen(self, platform: str, delivery_id: str) -> bool:
         # ON CONFLICT, not a savepoint: on SQLite, releasing a first savepoint commits at once.
         table = tables.processed_deliveries
         dialect = self.session.get_bind().dialect.name
+        _relax_if_nothing_written(self.session, dialect)
         insert_fn = _insert_or_skip(dialect)
         statement = insert_fn(table).values(
             platform=platform, delivery_id=delivery_id[:128], at=datetime.now(UTC)
         ).on_conflict_do_nothing().returning(table.c.delivery_id)
         return self.session.execute(statement).first() is None
+
+
+def _relax_if_nothing_written(session: Session, dialect: str) -> None:
+    """Let the commit skip waiting for the disk when the transaction has written nothing yet.
+
+    PostgreSQL: `synchronous_commit` off for this transaction alone, when it has no
+    transaction id (a transaction gets one at its first write). SQLite: the driver begins a
+    transaction at the first write, so none is open yet; `synchronous=NORMAL` then holds
+    until the connection goes back to the pool (see `storage.database.make_engine`).
+    """
+    if session.new or session.dirty or session.deleted:
+        return
+    if dialect == "postgresql":
+        session.execute(text("SELECT set_config('synchronous_commit', 'off', true) "
+                             "WHERE txid_current_if_assigned() IS NULL"))
+        return
+    if dialect != "sqlite":
+        return
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if raw is None or getattr(raw, "in_transaction", True):
+        return
+    connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+    connection.connection.info[RELAXED] = True

@@ -271,13 +271,16 @@ class FakeOutbox(list[OutboxMessage]):
 
 class FakeDeliveryLog:
     def __init__(self) -> None:
-        self.handled: set[tuple[str, str]] = set()
+        self.recorded: set[tuple[str, str]] = set()
+
+    def handled(self, platform: str, delivery_id: str) -> bool:
+        return (platform, delivery_id) in self.recorded
 
     def seen(self, platform: str, delivery_id: str) -> bool:
         key = (platform, delivery_id)
-        if key in self.handled:
+        if key in self.recorded:
             return True
-        self.handled.add(key)
+        self.recorded.add(key)
         return False
 
 
