@@ -134,6 +134,7 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.dialogs.forget()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
