@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
+    String,
     and_,
     bindparam,
     case,
@@ -32,7 +33,6 @@ from domain.model.orders import OrderStatus
 from handlers.unit_of_work import Page
 from storage import tables as t
 from storage import tables_cash as c
-from storage.queries import _page
 from storage.types import Amount
 
 ZERO = Decimal(0)
@@ -111,8 +111,8 @@ def invoice_status(paid: Any, credited: Any, outstanding: Any, due_on: Any,
     )
 
 
-def _visible(query: Select[Any], f: Any, *, owner_id: int | None, team: str | None,
-             customer_id: int | None) -> Select[Any]:
+def _visible(query: Select[Any], f: Any, *, owner_id: Any, team: Any,
+             customer_id: Any) -> Select[Any]:
     if owner_id is not None:
         query = query.where(or_(f.c.owner_id == owner_id, t.customers.c.owner_id == owner_id))
     if team is not None:
@@ -122,7 +122,7 @@ def _visible(query: Select[Any], f: Any, *, owner_id: int | None, team: str | No
     return query
 
 
-def _in_scope(query: Select[Any], f: Any, scope: str, today: date) -> Select[Any]:
+def _in_scope(query: Select[Any], f: Any, scope: str, today: Any) -> Select[Any]:
     if scope == "open":
         return query.where(f.c.outstanding > ZERO)
     if scope == "overdue":
@@ -138,19 +138,14 @@ class SqlCashQueries:
 
     def invoices(self, *, owner_id: int | None, team: str | None, customer_id: int | None,
                  scope: str, today: date, page: int, per_page: int) -> Page:
-        f = invoice_facts(today, customer_id, per_row=True)
-        q = select(f.c.id, f.c.number, f.c.order_id, f.c.customer_id,
-                   t.customers.c.name.label("customer"), f.c.currency, f.c.total, f.c.paid,
-                   f.c.credited, f.c.outstanding, f.c.status, f.c.issued_on, f.c.due_on,
-                   f.c.installment_seq
-                   ).join(t.customers, t.customers.c.id == f.c.customer_id)
-        q = _visible(q, f, owner_id=owner_id, team=team, customer_id=customer_id)
-        q = _in_scope(q, f, scope, today)
-        if scope == "all":
-            q = q.order_by(f.c.year.desc(), f.c.seq.desc())
-        else:
-            q = q.order_by(f.c.due_on, f.c.year, f.c.seq)
-        return _page(self.session, q, page, per_page)
+        q = _invoice_page(owner_id is not None, team is not None, customer_id is not None,
+                          scope)
+        page = max(page, 1)
+        rows = self.session.execute(q, {
+            "owner_id": owner_id, "team": team, "customer_id": customer_id, "today": today,
+            "limit": per_page + 1, "offset": (page - 1) * per_page}).mappings()
+        found = [dict(r) for r in rows]
+        return Page(rows=found[:per_page], page=page, has_more=len(found) > per_page)
 
     def invoice_totals(self, *, owner_id: int | None, team: str | None,
                        customer_id: int | None, scope: str, today: date) -> list[dict[str, Any]]:
@@ -299,3 +294,23 @@ def _customer_balances() -> tuple[Select[Any], Select[Any], Select[Any]]:
                .join(a, a.c.payment_id == p.c.id)
                .where(p.c.customer_id == _CUSTOMER).group_by(p.c.currency))
     return invoiced, received, settled
+
+
+@cache
+def _invoice_page(by_owner: bool, by_team: bool, by_customer: bool, scope: str) -> Select[Any]:
+    """One page of the invoice list, for each combination of filters, built once."""
+    f = invoice_facts(_TODAY, _CUSTOMER if by_customer else None, per_row=True)
+    q = select(f.c.id, f.c.number, f.c.order_id, f.c.customer_id,
+               t.customers.c.name.label("customer"), f.c.currency, f.c.total, f.c.paid,
+               f.c.credited, f.c.outstanding, f.c.status, f.c.issued_on, f.c.due_on,
+               f.c.installment_seq
+               ).join(t.customers, t.customers.c.id == f.c.customer_id)
+    q = _visible(q, f, owner_id=bindparam("owner_id", type_=Integer) if by_owner else None,
+                 team=bindparam("team", type_=String) if by_team else None,
+                 customer_id=_CUSTOMER if by_customer else None)
+    q = _in_scope(q, f, scope, _TODAY)
+    if scope == "all":
+        q = q.order_by(f.c.year.desc(), f.c.seq.desc())
+    else:
+        q = q.order_by(f.c.due_on, f.c.year, f.c.seq)
+    return q.limit(_LIMIT).offset(bindparam("offset", type_=Integer))
