@@ -72,6 +72,59 @@ def normalise_company(name: str) -> str:
     return key or to_simplified(unicodedata.normalize("NFKC", name)).strip().lower()
 
 
+# Around the trade name (字号) of a Chinese company: the place it is registered in before it, its
+# line of business after it. People call 北京星辰科技有限公司 "星辰".
+_PLACES = tuple(sorted(str.split("""
+中国 北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北
+湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 深圳 广州
+杭州 南京 苏州 成都 武汉 西安 长沙 郑州 青岛 厦门 宁波 无锡 大连 沈阳 合肥 济南 福州 东莞 佛山 珠海
+昆明 哈尔滨 长春 石家庄 太原 南昌 南宁 贵阳 兰州 海口 三亚 温州 常州 烟台 中山 惠州 绍兴 嘉兴 泉州
+"""), key=len, reverse=True))
+_PLACE_ENDS = "省市区县"
+_TRADES = tuple(sorted(str.split("""
+科技 技术 信息 网络 软件 电子 通信 通讯 实业 贸易 商贸 咨询 服务 管理 文化 传媒 发展 电器 汽车 医疗
+生物 制药 医药 教育 建设 工程 物流 能源 材料 机械 设备 数据 智能 环保 食品 投资 控股 股份 国际 系统
+互联网 云计算 计算机 新材料 供应链 电气 仪器 印刷 包装 家居 建材 化工 纺织 服饰 餐饮 酒店 地产 置业
+"""), key=len, reverse=True))
+
+
+def _without_place_and_trade(word: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for place in _PLACES:
+            if word.startswith(place):
+                rest = word[len(place):]
+                rest = rest[1:] if rest[:1] and rest[0] in _PLACE_ENDS else rest
+                if len(rest) >= 2:
+                    word, changed = rest, True
+                    break
+    changed = True
+    while changed:
+        changed = False
+        for trade in _TRADES:
+            if word.endswith(trade) and len(word) > len(trade):
+                word, changed = word[: -len(trade)], True
+                break
+            if word == trade:
+                return ""
+    return word
+
+
+def trade_name(name_key: str) -> str:
+    """The trade name inside a normalised Chinese company name, which is what people call the
+    company: "北京星辰科技" -> "星辰", "星辰 信息技术" -> "星辰", "深圳市星辰网络科技" -> "星辰".
+    Names in other scripts, and names that would be left with less than two characters, are
+    returned as they are."""
+    if not any(_is_cjk(ch) for ch in name_key):
+        return name_key
+    kept = [core for word in name_key.split()
+            if (core := _without_place_and_trade(word) if any(_is_cjk(c) for c in word)
+                else word)]
+    core = " ".join(kept)
+    return core if len(core.replace(" ", "")) >= 2 else name_key
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 

@@ -10,8 +10,11 @@ from datetime import time
 from domain.dates.text import ZH_NUMBER, clean, zh_int
 
 _CLOCK_RE = re.compile(
-    r"^(?:at\s+|@\s*)?(?P<h>\d{1,2})(?:[:：.](?P<m>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.?|p\.m\.?)?$"
+    r"^(?P<at>at\s+|@\s*)?(?P<h>\d{1,2})(?:[:：.](?P<m>\d{2}))?\s*"
+    r"(?P<ampm>am|pm|a\.m\.?|p\.m\.?)?$"
 )
+# "at 3" said of a working day: 1 to 7 o'clock without am/pm are in the afternoon.
+_AFTERNOON_HOURS = range(1, 8)
 _PERIODS = {"凌晨": "night", "早上": "morning", "早晨": "morning", "上午": "morning",
             "中午": "noon", "下午": "afternoon", "傍晚": "evening", "晚上": "evening",
             "夜里": "night", "晚": "evening", "早": "morning"}
@@ -53,7 +56,8 @@ def _in_period(hour: int, period: str | None) -> int:
 
 
 def parse_time(text: str) -> time | None:
-    """A time of day: 15:00, 9:30, 3pm, 3:30 pm, 下午3点, 上午10点半, noon, 下午; None if not."""
+    """A time of day: 15:00, 9:30, 3pm, 3:30 pm, at 10, at 3 (15:00), 下午3点, 上午10点半, noon,
+    下午; None if not."""
     cleaned = clean(text)
     if cleaned in _PART_OF_DAY:
         return _PART_OF_DAY[cleaned]
@@ -62,8 +66,10 @@ def parse_time(text: str) -> time | None:
         hour, minute = int(match.group("h")), int(match.group("m") or 0)
         ampm = match.group("ampm")
         if ampm is None:
-            # A bare number is not a time; "15:00" is.
-            return _clock(hour, minute) if match.group("m") else None
+            # A bare number is not a time; "15:00" and "at 10" are.
+            if match.group("at") and not match.group("m") and hour in _AFTERNOON_HOURS:
+                hour += 12
+            return _clock(hour, minute) if match.group("m") or match.group("at") else None
         if not 1 <= hour <= 12:
             return None
         hour %= 12

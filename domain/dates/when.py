@@ -60,6 +60,7 @@ def _rule_when(cleaned: str, today: date) -> When | None:
         head, tail = cleaned[:cut], cleaned[cut:]
         if head[-1].isascii() and head[-1].isalnum() and tail[0].isascii() and tail[0].isalnum():
             continue  # never inside an English word or a number
+        said_at = tail.strip().startswith(("at ", "@"))  # "tomorrow at 10": 10 is an hour
         head, tail = _JOINERS.sub("", head.strip()), _JOINERS.sub("", tail.strip())
         if not head or not tail:
             continue
@@ -67,7 +68,7 @@ def _rule_when(cleaned: str, today: date) -> When | None:
         first = today + timedelta(days=named[0]) if named else rule_date(head, today)
         if first is not None:
             at = parse_time(_MOMENT_PERIOD.get(head, "") + tail) if named else None
-            at = at or parse_time(tail)
+            at = at or parse_time(f"at {tail}" if said_at else tail)
             if at is not None:
                 return When(first, at)
         at = parse_time(head)

@@ -4,7 +4,8 @@ The sentence's words (Chinese words as jieba cuts them, English words of three l
 are looked up in the `/find` index, only among the records the reader may see; an English word
 found nowhere is looked up by its first letters and compared with rapidfuzz, so a typo still
 finds its record. Each record found is scored by how much of its name the sentence says: the
-longest run of the name found in the sentence (华为 is half of 华为技术), or for English names the
+longest run of the name found in the sentence (华为 is half of 华为技术, and all of 北京华为技术's
+trade name 华为, the name without the city and the line of business), or for English names the
 share of their words said, each allowing a typo. Words every company has (科技, 集团) name none.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from domain.errors import InvalidInput
-from domain.names import normalise_company
+from domain.names import normalise_company, trade_name
 from domain.references import Ref, parse_ref
 from domain.search import Token
 from handlers.context import Ctx
@@ -96,10 +97,13 @@ def score(name: str, reading: Reading) -> tuple[float, Span | None]:
     if not compact:
         return 0.0, None
     best, span = 0.0, None
-    size, start = _longest_run(key, reading.plain)
-    run = reading.plain[start:start + size].strip()
-    if size >= 2 and run not in GENERIC and not (run.isascii() and size < 3):
-        best, span = min(1.0, len(run.replace(" ", "")) / len(compact)), Span(start, start + size)
+    for part in dict.fromkeys((key, trade_name(key))):  # 北京星辰科技 is called 星辰
+        size, start = _longest_run(part, reading.plain)
+        run = reading.plain[start:start + size].strip()
+        whole = len(part.replace(" ", ""))
+        if size >= 2 and run not in GENERIC and not (run.isascii() and size < 3) \
+                and len(run.replace(" ", "")) / whole > best:
+            best, span = min(1.0, len(run.replace(" ", "")) / whole), Span(start, start + size)
     names = key.split()
     if all(n.isascii() for n in names):
         said = _ascii_words(reading.plain)

@@ -83,7 +83,7 @@ def test_order_is_delivered_invoiced_and_paid_in_english(app: App, clock: FakeCl
         "INV-2026-0004 · Acme Trading · O-1", "· paid",
         "INV-2026-0003 · Acme Trading · O-1", "· void",
         "INV-2026-0002", "· paid", "INV-2026-0001", "· paid",
-        "Total: CN¥0.00 outstanding on 4 invoices",
+        "Total: CN¥0.00 outstanding (invoices: 4)",
         f"Order {order} · {customer} Acme Trading · {en_money(total)} · completed",
         f"Invoiced {en_money(total)} · paid {en_money(total)} · outstanding CN¥0.00",
         f"credit {en_money(overpaid - third)} · received {en_money(partial + lump)}",

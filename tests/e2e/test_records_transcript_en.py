@@ -77,10 +77,10 @@ def test_a_team_keeps_its_records_true_in_english(app: App, clock: FakeClock) ->
 
     # The rep leaves: the admin deactivates them, the manager hands their work over.
     text = say_as("boss", "/users deactivate rep")
-    assert "Still open: 1 customers, 1 deals, 0 leads, 0 reminders" in text
+    assert "Still open: customers 1, deals 1, leads 0, reminders 0" in text
     say_as("rep", "/leads", refusals=1)
     text = say_as("mgr", "/handover rep rep2")
-    assert f"rep's open records are now rep2's: 2 records ({customer}, {second_deal})." in text
+    assert f"rep's open records are now rep2's (2): {customer}, {second_deal}." in text
 
     everything = "\n".join(transcript)
     assert not leaked_keys(everything), everything

@@ -80,7 +80,7 @@ def test_unpaid_invoice_becomes_overdue_after_its_due_date(app: App, clock: Fake
     clock.advance(days=31)
     text = say(app, "fin", "/invoices overdue").text
     assert "INV-2026-0001 · Acme · O-1 · CN¥56,500.00 · outstanding CN¥56,500.00" in text
-    assert text.endswith("Total: CN¥56,500.00 outstanding on 1 invoices, CN¥56,500.00 of it "
+    assert text.endswith("Total: CN¥56,500.00 outstanding (invoices: 1), CN¥56,500.00 of it "
                          "overdue.")
     say(app, "fin", "/pay INV-2026-0001 1万")
     assert "outstanding CN¥46,500.00 · due Dec 23, 2026 · overdue" in say(

@@ -117,8 +117,8 @@ def test_reports_count_the_win_in_the_month_it_was_signed(app: App, clock: FakeC
 def test_kpi_and_digest_read_the_same_figures(app: App, clock: FakeClock) -> None:
     _seed(app, clock)
     kpi = say(app, "boss", "/kpi all period=2026-10").text
-    assert "Average deal size: CN¥7,155.00 (1 won deals)" in kpi
-    assert "Average sales cycle: 44.1 days from lead to won (1 deals)" in kpi
+    assert "Average deal size: CN¥7,155.00 (won deals: 1)" in kpi
+    assert "Average sales cycle: 44.1 days from lead to won (deals: 1)" in kpi
     with app.uow() as uow:
         digest = manager_digest(uow, app.settings, ALL,
                                 datetime(2026, 10, 19, 1, 0, tzinfo=UTC))

@@ -86,8 +86,8 @@ def test_export_is_sent_to_the_asker_only(app: App, clock: FakeClock) -> None:
     _week(app, clock)
     reply = say(app, "rep", "/export deals")
     assert reply.private
-    assert reply.text == (f"Export of deals (mine, all time): 2 rows in "
-                          f"deals-all-{(clock.now + timedelta(hours=8)).date()}.csv.")
+    assert reply.text == (f"Export of deals (mine, all time) is in "
+                          f"deals-all-{(clock.now + timedelta(hours=8)).date()}.csv (rows: 2).")
 
 
 @pytest.mark.parametrize("text, problem", [

@@ -50,7 +50,7 @@ def test_a_manager_gives_a_customer_with_its_deal_and_reminder_and_the_new_owner
     _book(app)
     before = len(_told(app, "rep2"))
     text = _ok(app, "mgr", "/assign A-1 rep2")
-    assert text.startswith("A-1 is now rep2's (2 records moved: A-1, D-1).")
+    assert text.startswith("A-1 is now rep2's; records moved with it (2): A-1, D-1.")
     rep2 = _id(app, "rep2")
     with app.engine.connect() as conn:
         assert conn.execute(select(customers.c.owner_id)).scalar_one() == rep2
@@ -85,7 +85,7 @@ def test_a_leaver_is_refused_at_the_door_and_their_work_is_handed_over(app: App)
     _book(app)
     text = _ok(app, "boss", "/users deactivate rep")
     assert "rep (rep) is deactivated" in text
-    assert "Still open: 1 customers, 1 deals, 1 leads, 1 reminders (A-1, D-1, L-2)." in text
+    assert "Still open: customers 1, deals 1, leads 1, reminders 1 (A-1, D-1, L-2)." in text
     offered = [b.command for row in say(app, "boss", "/users").buttons for b in row]
     assert offered == []  # the list itself has no buttons
     before = _counts(app.engine)
@@ -93,7 +93,7 @@ def test_a_leaver_is_refused_at_the_door_and_their_work_is_handed_over(app: App)
     assert not refused.ok and "deactivated" in refused.text
     assert _counts(app.engine) == before
     handed = _ok(app, "mgr", "/handover rep rep2")
-    assert "rep's open records are now rep2's: 3 records (A-1, D-1, L-2)." in handed
+    assert "rep's open records are now rep2's (3): A-1, D-1, L-2." in handed
     assert _told(app, "rep2")[-1]["count"] == 3
     assert _ok(app, "mgr", "/handover rep rep2") == "rep has nothing open to hand over."
     assert "· deactivated" in _ok(app, "boss", "/users")
@@ -110,7 +110,7 @@ def test_admins_change_roles_and_teams_and_keep_one_admin(app: App) -> None:
     _book(app)
     assert _ok(app, "boss", "/users role rep2 manager") == "rep2 is now manager."
     assert _ok(app, "boss", "/users team rep west") == (
-        "rep is now in team west; 3 open records moved along.")
+        "rep is now in team west; open records moved along: 3.")
     with app.engine.connect() as conn:
         assert set(conn.execute(select(deals.c.team)).scalars()) == {"west"}
     assert "D-1" in _ok(app, "rep", "/find acme")  # still rep's, now in team west...

@@ -389,10 +389,10 @@ def test_the_week_in_moves_new_deals_and_wins(data: App) -> None:
 
 def test_reports_answer_each_role_within_its_scope(data: App) -> None:
     rep = say(data, "rep", "/pipeline")
-    assert "Pipeline (mine)" in rep.text and "Total CNY: 3 deals" in rep.text
-    assert "Total CNY: 4 deals · CN¥113,333.33 · weighted CN¥53,000.00" in say(
+    assert "Pipeline (mine)" in rep.text and "Total CNY: deals 3" in rep.text
+    assert "Total CNY: deals 4 · CN¥113,333.33 · weighted CN¥53,000.00" in say(
         data, "mgr", "/pipeline").text
-    assert "Total CNY: 5 deals" in say(data, "fin", "/pipeline").text
+    assert "Total CNY: deals 5" in say(data, "fin", "/pipeline").text
     for user, asked in [("rep", "team"), ("rep", "all"), ("mgr", "all")]:
         refused = say(data, user, f"/pipeline {asked}")
         assert not refused.ok and f"You cannot see “{asked}” figures" in refused.text
@@ -402,27 +402,27 @@ def test_reports_answer_each_role_within_its_scope(data: App) -> None:
 def test_report_commands_write_the_figures_for_the_reader(data: App) -> None:
     kpi = say(data, "fin", "/kpi period=2026-Q4").text
     for line in ["Win rate: 66.7% (2 won, 1 lost)",
-                 "Average deal size: CN¥96,500.00 (2 won deals)",
-                 "Average sales cycle: 1.6 days from lead to won (2 deals)",
-                 "Lead response time: 2.3 hours to the first activity (3 of 10 leads",
-                 "ads: — (CN¥3,000.00 / 0 new customers)",
-                 "website: CN¥3,500.00 (CN¥7,000.00 / 2 new customers)",
-                 "CLV: CN¥66,500.00 per customer (2 customers",
+                 "Average deal size: CN¥96,500.00 (won deals: 2)",
+                 "Average sales cycle: 1.6 days from lead to won (deals: 2)",
+                 "Lead response time: 2.3 hours to the first activity (leads followed up: 3 of 10)",
+                 "ads: — (CN¥3,000.00 / new customers: 0)",
+                 "website: CN¥3,500.00 (CN¥7,000.00 / new customers: 2)",
+                 "CLV: CN¥66,500.00 per customer (customers: 2",
                  "DSO: 93.6 days (receivables CN¥115,000.00 / invoiced CN¥113,000.00 × 92"]:
         assert line in kpi, f"{line!r} not in:\n{kpi}"
     funnel = say(data, "mgr", "/funnel period=2026-Q4").text
     assert "All: 8 → 7 (87.5%) → 3 (42.9%) → 3 (100%); lead to won 37.5%" in funnel
     forecast = say(data, "boss", "/forecast all period=2026-11").text
     assert ("2026-11: won CN¥193,000.00 + weighted CN¥50,000.00 = CN¥243,000.00 "
-            "(2 open deals) · target CN¥300,000.00 (81%)") in forecast
+            "(open deals: 2) · target CN¥300,000.00 (81%)") in forecast
     board = say(data, "mgr", "/leaderboard period=2026-11").text.splitlines()
-    assert board[1] == "  1. rep — 1 won, CN¥113,000.00, 2 activities, 6 new leads"
+    assert board[1] == "  1. rep — 1 won, CN¥113,000.00, activities 2, new leads 6"
     aging = say(data, "fin", "/aging")
-    assert "Total CNY (2 customers): current CN¥100,000.00" in aging.text
+    assert "Total CNY (customers: 2): current CN¥100,000.00" in aging.text
     assert [f.name for f in aging.files] == ["aging.png"]
     assert aging.files[0].data.startswith(b"\x89PNG")
     stale = say(data, "mgr", "/stale days=6")
-    assert stale.text.startswith("Stale deals (team east): 2 open deals without activity")
+    assert stale.text.startswith("Stale deals (team east), open without activity for 6+ days (2):")
     assert "D-6 Wayne (Wayne) · rep2 · Qualification · CN¥30,000.00 · silent 6 days" in stale.text
 
 

@@ -10,7 +10,7 @@ PARAMS = {"by": "Wang", "count": 2, "refs": "A-1, D-1", "reminders": 1, "first":
 
 def test_the_notice_names_who_gave_what_and_opens_the_first_record() -> None:
     reply = render("notify.assigned", PARAMS, Translator("en"))
-    assert reply.text == "Wang gave you 2 records: A-1, D-1. Reminders that came along: 1."
+    assert reply.text == "Wang gave you these records (2): A-1, D-1. Reminders that came along: 1."
     assert [[b.command for b in row] for row in reply.buttons] == [["/customer A-1"]]
 
 

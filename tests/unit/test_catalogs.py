@@ -219,3 +219,25 @@ def test_no_key_is_defined_in_two_catalog_files() -> None:
                         twice.append(f"{message.id}: {owner[message.id]} and {path.name}")
                     owner[str(message.id)] = path.name
         assert not twice, f"{locale}: keys in two files:\n" + "\n".join(twice)
+
+
+_COUNTS = {"count", "rows", "deals", "leads", "customers", "reminders", "moved", "activities",
+           "answered"}
+
+
+def test_no_english_text_counts_one_thing_in_the_plural() -> None:
+    """"1 records", "1 open reminders": a count is written so that it reads for one too."""
+    english = catalog("en")
+    wrong = []
+    for key, message in sorted(english.items()):
+        text = _text(message)
+        try:
+            names = _placeholders(text)
+        except ValueError:
+            continue
+        for count in _COUNTS & names:
+            filled = text.replace("{" + count + "}", "1")
+            found = re.search(r"\b1 (?:[a-z]+ )?[a-z]+s\b", filled)
+            if found and not found.group(0).endswith("ss"):
+                wrong.append(f"{key}: {found.group(0)!r} in {text!r}")
+    assert not wrong, f"plural after one:\n  {_listing(wrong)}"

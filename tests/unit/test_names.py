@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from rapidfuzz import fuzz, utils
 
-from domain.names import normalise_company, similar_names
+from domain.names import normalise_company, similar_names, trade_name
 
 
 def test_chinese_legal_form_and_bracketed_region_are_dropped() -> None:
@@ -87,3 +88,17 @@ def test_a_look_alike_shares_a_fragment_with_the_original() -> None:
     assert original & set(fragments(normalise_company("阿里巴巴")))
     assert set(fragments(normalise_company("ACME Limited"))) & set(
         fragments(normalise_company("Acme Ltd")))
+
+
+@pytest.mark.parametrize(("name", "core"), [
+    ("北京星辰科技有限公司", "星辰"),
+    ("深圳市星辰网络科技有限公司", "星辰"),
+    ("星辰（北京）信息技术有限公司", "星辰"),
+    ("北京华为技术有限公司", "华为"),
+    ("阿里巴巴（中国）有限公司", "阿里巴巴"),
+    ("上海科技有限公司", "上海科技"),  # nothing would be left: the name stays whole
+    ("Acme Ltd", "acme"),
+])
+def test_the_trade_name_is_the_name_without_its_place_and_line_of_business(
+        name: str, core: str) -> None:
+    assert trade_name(normalise_company(name)) == core

@@ -97,6 +97,10 @@ WHEN = [
     ("Tomorrow 3 PM", _d(11, 24), time(15)),
     ("3pm tomorrow", _d(11, 24), time(15)),
     ("fri 15:00", _d(11, 27), time(15)),
+    ("tomorrow at 10", _d(11, 24), time(10)),
+    ("fri at 9:30", _d(11, 27), time(9, 30)),
+    ("tomorrow at 3", _d(11, 24), time(15)),  # "at 3" in working hours is the afternoon
+    ("tomorrow @ 11", _d(11, 24), time(11)),
     ("fri", _d(11, 27), None),
     ("Friday", _d(11, 27), None),
     ("next fri", _d(12, 4), None),

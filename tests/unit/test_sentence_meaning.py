@@ -94,6 +94,21 @@ def test_an_activity_goes_to_the_named_customers_only_open_deal(uow: FakeUnitOfW
         "/log D-1 call 今天给华为打了电话，他们下周五要报价 next=2026-12-04")
 
 
+@pytest.mark.parametrize("company", ["北京星辰科技有限公司", "星辰（北京）信息技术有限公司",
+                                     "深圳市星辰网络科技有限公司"])
+def test_a_company_is_named_by_its_trade_name_without_its_city_or_trade(
+        uow: FakeUnitOfWork, rep: User, company: str) -> None:
+    _customer(uow, rep, company, contact="王五")
+    assert _meaning(uow, rep, "今天拜访了星辰王总，聊了报价") == Draft(
+        "/log D-1 visit 今天拜访了星辰王总，聊了报价")
+
+
+def test_a_city_alone_names_no_company(uow: FakeUnitOfWork, rep: User) -> None:
+    _customer(uow, rep, "北京星辰科技有限公司")
+    _customer(uow, rep, "北京华为技术有限公司")
+    assert not isinstance(_meaning(uow, rep, "今天去北京拜访了客户"), Draft)
+
+
 def test_a_customer_with_two_open_deals_gets_the_activity_itself(uow: FakeUnitOfWork,
                                                                  rep: User) -> None:
     _customer(uow, rep, "阿里巴巴", contact="张总", deals=2)

@@ -58,6 +58,12 @@ def test_a_follow_up_date_and_time_are_read_with_the_commands_grammar() -> None:
     assert (timed.when.day, timed.when.at) == (date(2026, 11, 24), time(15))
 
 
+def test_a_reminder_said_at_an_hour_keeps_the_hour_and_not_the_number() -> None:
+    timed = read("remind me tomorrow at 10 to send the contract to Globex", TODAY, SETTINGS)
+    assert timed.when is not None
+    assert (timed.when.day, timed.when.at) == (date(2026, 11, 24), time(10))
+
+
 def test_today_is_not_a_follow_up() -> None:
     assert read("today I called Initech", TODAY, SETTINGS).when is None
 
