@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
@@ -19,13 +20,16 @@ from bot.doors import DoorError, Secrets, run_doors, senders
 from bot.jobs import Jobs
 from bot.logs import LogLevelError, configure_logging
 from bot.metrics import exposition, use_directory
+from bot.product_file import FileProblem, read_rows
 from domain.assignment import change_team, hand_over, open_records
 from domain.errors import DomainError, StorageUnavailable
 from domain.model.users import check_timezone, parse_locale, parse_role
 from domain.notifications import queue_notifications
+from domain.products import ProductRow, import_products
 from domain.users import add_user, set_active, set_role
 from handlers.dispatch import Handled
 from handlers.i18n import Translator
+from handlers.references import ref_of
 from storage import search_index
 from storage.failures import translated
 from storage.unit_of_work import SqlUnitOfWork
@@ -46,11 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="add a user")
     add.add_argument("username")
-    add.add_argument("--role", required=True, help="rep, manager, finance or admin")
+    add.add_argument("--role", required=True,
+                     help="rep, manager, finance, admin or customer (with --customer)")
     add.add_argument("--team")
     add.add_argument("--name", help="display name")
     add.add_argument("--locale", help="en or zh (zh_Hans_CN); the answer is in that language")
     add.add_argument("--tz", help="time zone, e.g. Asia/Shanghai")
+    add.add_argument("--customer", help="with --role customer: the customer account, A-n")
     users_sub.add_parser("list", help="list users")
     for action, what in (("deactivate", "refuse a person who left (their records stay)"),
                          ("activate", "take a person back")):
@@ -64,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     handover = users_sub.add_parser("handover", help="give everything open of one user to another")
     handover.add_argument("giver")
     handover.add_argument("taker")
+
+    products = sub.add_parser("products", help="the price list")
+    products_sub = products.add_subparsers(dest="products_command", required=True)
+    load = products_sub.add_parser(
+        "import", help="add or update products from a CSV (UTF-8 or GBK) or .xlsx file")
+    load.add_argument("file")
 
     sub.add_parser("migrate", help="bring the database schema up to date")
     sub.add_parser("reindex", help="file every record again under its search terms "
@@ -128,11 +140,13 @@ def _users(app: App, args: argparse.Namespace) -> int:
                 uow.commit()
                 print("\n".join(lines))
                 return 0
+            customer_id = ref_of(args.customer, "customer").id if args.customer else None
             user = add_user(
                 uow, args.username, parse_role(args.role), now,
                 display_name=args.name, team=args.team,
                 locale=parse_locale(args.locale) if args.locale else app.settings.locale,
                 timezone=check_timezone(args.tz or app.settings.timezone),
+                customer_id=customer_id,
             )
             uow.commit()
     except DomainError as error:
@@ -141,6 +155,33 @@ def _users(app: App, args: argparse.Namespace) -> int:
     # The new user's own language: the one the command asked for.
     t = Translator(user.locale, user.timezone, app.settings)
     print(t("cli.user_added", username=user.username, role=t(f"role.{user.role}")))
+    return 0
+
+
+def _products(app: App, args: argparse.Namespace) -> int:
+    """`products import FILE`: every row checked first; nothing is written unless all are
+    right."""
+    t = Translator(app.settings.locale, app.settings.timezone, app.settings)
+    try:
+        rows = read_rows(Path(args.file), app.settings.currency)
+    except FileProblem as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    now = app.dispatcher.clock()
+    read = [row for row in rows if isinstance(row, ProductRow)]
+    errors = [row for row in rows if not isinstance(row, ProductRow)]
+    with app.uow() as uow:
+        uow.action = "products import"
+        result = import_products(uow, read, now)
+        errors = sorted(errors + result.errors, key=lambda pair: pair[0])
+        if errors:
+            for line, error in errors:
+                print(t("cli.import_row", line=line, problem=t(error.key, **error.params)),
+                      file=sys.stderr)
+            print(t("cli.import_nothing", count=len(errors)), file=sys.stderr)
+            return 2
+        uow.commit()
+    print(t("cli.import_done", added=len(result.added), updated=len(result.updated)))
     return 0
 
 
@@ -216,6 +257,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             return 0
         if command == "users":
             return _users(app, args)
+        if command == "products":
+            return _products(app, args)
         if command == "tick":
             return _tick(app, args)
         if command == "stats":

@@ -38,7 +38,7 @@ from bot.config_values import (
     Word,
 )
 from bot.runtime import Runtime
-from domain.settings import DunningLevel, Settings, Stage
+from domain.settings import DocumentDetails, DunningLevel, Settings, Stage
 
 _STAGE = {"key": "proposal", "name_en": "Proposal", "name_zh": "方案报价", "probability": 50}
 _RESERVED_STAGES = ("won", "lost")
@@ -277,6 +277,31 @@ class Assistant(Table):
         return found
 
 
+class Stock(Table):
+    """[stock]: whether a delivery may take a product below zero, and the channel told when a
+    signed order needs more than the free stock (finance is told as well)."""
+
+    allow_backorders: bool | None = Field(default=None, examples=[False])
+    stock_channel: Word | None = Field(default=None, alias="alert_channel", examples=["ops"])
+
+
+class Documents(Table):
+    """[documents]: what quotes, orders, invoices and credit notes print beside the name."""
+
+    address: str | None = Field(default=None, examples=["88 Century Ave, Shanghai"])
+    phone: str | None = Field(default=None, examples=["+86 21 5555 0000"])
+    tax_id: str | None = Field(default=None, examples=["91310000MA1FL0000X"])
+    bank: str | None = Field(default=None, examples=["China Merchants Bank, Shanghai Branch"])
+    account: str | None = Field(default=None, examples=["6225 8801 2345 6789"])
+    account_name: str | None = Field(default=None, examples=["Acme Trading Co., Ltd."])
+    font: str | None = Field(default=None, examples=["/usr/share/fonts/noto/NotoSansCJK.ttc"],
+                             description="a CJK font file; default: the one of mplfonts")
+
+    def given(self) -> dict[str, Any]:
+        found = super().given()
+        return {"documents": DocumentDetails(**found)} if found else {}
+
+
 class ConfigFile(Table):
     """The whole file, sections in the order they are checked and documented."""
 
@@ -296,12 +321,15 @@ class ConfigFile(Table):
     telegram: Telegram = Telegram()
     slack: Slack = Slack()
     assistant: Assistant = Assistant()
+    stock: Stock = Stock()
+    documents: Documents = Documents()
 
     def settings(self) -> Settings:
         """The company's business settings: what the file sets, the defaults elsewhere."""
         given: dict[str, Any] = {}
         for section in (self.company, self.pipeline, self.leads, self.payments,
-                        self.activities, self.quotes, self.dunning):
+                        self.activities, self.quotes, self.dunning, self.stock,
+                        self.documents):
             given |= section.given()
         if self.schedule.quiet_hours is not None:
             given["quiet_hours"] = self.schedule.quiet_hours

@@ -25,7 +25,7 @@ from domain.errors import InvalidInput
 from domain.money import KNOWN_CURRENCIES
 from domain.plans import parse_plan
 
-ROLES = ("owner", "manager", "finance", "admin")
+ROLES = ("owner", "manager", "finance", "admin", "customer")
 _WORD = re.compile(r"[A-Za-z0-9_-]+")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _CURRENCY_ALIASES = {"RMB": "CNY", "NTD": "TWD", "YEN": "JPY"}

@@ -107,6 +107,9 @@ def manager_digest(uow: UnitOfWork, settings: Settings, scope: Scope,
         "leaders": [{"name": r["name"], "won": r["won"], "amount": _money(r["won_amount"], c),
                      "activities": r["activities"]}
                     for r in reports.leaderboard(scope, week, c, DIGEST_TOP)],
+        "detractors": [{"customer": reference("customer", r["customer_id"]),
+                        "name": r["customer"], "score": r["score"]}
+                       for r in reports.detractors(scope, week, DIGEST_TOP)],
     }
 
 

@@ -39,6 +39,8 @@ def _recipients(level: DunningLevel, invoice: OpenInvoice, uow: UnitOfWork,
             found.append(("channel", "finance"))
         elif role == "admin":
             found += [("user", str(u.id)) for u in uow.users.with_role(Role.ADMIN, None)]
+        elif role == "customer":  # the customer's own contacts, with a polite reminder
+            found += [("customer", str(u.id)) for u in uow.users.of_customer(invoice.customer_id)]
     return found
 
 
@@ -79,9 +81,12 @@ def chase_overdue(uow: UnitOfWork, settings: Settings, today: date, now: datetim
                        "due": inv.due_on.isoformat(), "days": (today - inv.due_on).days}
                       for inv, lvl in items],
         }
+        polite = kind == "customer"
         messages.append(OutboxMessage(
-            recipient_kind=kind, recipient=who, key="notify.dunning", params=params,
-            dedupe_key=f"dunning:{reference('customer', customer_id)}:{digest}:{kind[0]}{who}",
+            recipient_kind="user" if polite else kind, recipient=who,
+            key="notify.customer_reminder" if polite else "notify.dunning", params=params,
+            dedupe_key=f"dunning:{reference('customer', customer_id)}:{digest}:"
+                       f"{'k' if polite else kind[0]}{who}",
             created_at=now, next_attempt_at=now,
         ))
     uow.outbox.add_all(messages)

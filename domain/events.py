@@ -138,3 +138,33 @@ class RecordsAssigned(Event):
     by_user_id: int
     refs: tuple[str, ...]
     reminders: int
+
+
+@dataclass(frozen=True)
+class StockShort(Event):
+    """A signed order needs more of some products than the free stock holds."""
+
+    order_id: int
+    customer: str
+    owner_id: int
+    items: tuple[tuple[str, str, Decimal, Decimal], ...]  # sku, name, wanted, free
+
+
+@dataclass(frozen=True)
+class SurveyRequested(Event):
+    """An order is fully delivered: its customer's contact is asked to score us."""
+
+    survey_id: int
+    order_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class SurveyAnswered(Event):
+    survey_id: int
+    customer_id: int
+    customer: str
+    owner_id: int
+    score: int
+    comment: str | None
+    source: str

@@ -18,7 +18,12 @@ from domain.events import (
     QuoteNeedsApproval,
     QuoteRejected,
     RecordsAssigned,
+    StockShort,
+    SurveyAnswered,
+    SurveyRequested,
 )
+from domain.model.products import plain
+from domain.model.satisfaction import DETRACTOR
 from domain.model.users import Role
 from domain.money import quantize
 from domain.outbox import OutboxMessage
@@ -116,6 +121,32 @@ def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> 
                   "reason": event.reason, "released": _money(event.released, event.currency)}
         batch.to_channel("finance", "notify.invoice_voided", f"void:{event.number}", **voided)
         batch.to_user(event.owner_id, "notify.invoice_voided", f"void:{event.number}", **voided)
+
+    else:
+        _route_customer_side(event, batch, settings)
+
+
+def _route_customer_side(event: Event, batch: _Batch, settings: Settings) -> None:
+    """Stock shortages to finance and the stock channel; surveys to the customer's contact;
+    a detractor's answer to the customer's owner."""
+    if isinstance(event, StockShort):
+        params = {"order": reference("order", event.order_id), "customer": event.customer,
+                  "items": "; ".join(f"{sku} {name} {plain(wanted)}/{plain(free)}"
+                                     for sku, name, wanted, free in event.items)}
+        for channel in dict.fromkeys(("finance", settings.stock_channel)):
+            batch.to_channel(channel, "notify.stock_short", f"stock-short:{event.order_id}",
+                             **params)
+        batch.to_user(event.owner_id, "notify.stock_short", f"stock-short:{event.order_id}",
+                      **params)
+    elif isinstance(event, SurveyRequested):
+        batch.to_user(event.user_id, "notify.nps_ask", f"nps:{event.survey_id}",
+                      order=reference("order", event.order_id), company=settings.company_name)
+    elif isinstance(event, SurveyAnswered) and event.score <= DETRACTOR:
+        batch.to_user(event.owner_id, "notify.nps_detractor", f"nps-detractor:{event.survey_id}",
+                      customer=event.customer,
+                      customer_ref=reference("customer", event.customer_id),
+                      score=event.score, comment=event.comment or "—",
+                      source=event.source)
 
 
 def queue_notifications(uow: UnitOfWork, settings: Settings, now: datetime) -> int:

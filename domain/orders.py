@@ -9,6 +9,7 @@ from domain.deals import mark_won
 from domain.events import OrderCreated
 from domain.model.orders import Order
 from domain.model.users import User
+from domain.products import check_order_stock
 from domain.quotes import acceptable_quote
 from domain.records import readable
 from domain.settings import Settings
@@ -56,4 +57,6 @@ def accept_quote(
                                                            actor.timezone))
     uow.events.append(OrderCreated(order.id or 0, deal.id or 0, order.owner_id, order.total,
                                    order.currency))
+    customer = uow.customers.get(order.customer_id)
+    check_order_stock(uow, order, customer.name if customer else "")
     return order

@@ -61,6 +61,17 @@ def parse_ref(text: str) -> Ref:
     raise InvalidInput("parse.ref", value=text)
 
 
+_CREDIT_NOTE_RE = re.compile(rf"^CN{_DASH}?(?P<year>\d{{4}}){_DASH}(?P<seq>\d{{1,18}})$")
+
+
+def parse_credit_note(text: str) -> str | None:
+    """"cn-2026-7" -> "CN-2026-0007"; None when the text is no credit note's number."""
+    match = _CREDIT_NOTE_RE.match(unicodedata.normalize("NFKC", text).strip().upper())
+    if match is None or int(match.group("seq")) == 0:
+        return None
+    return document_number("CN", int(match.group("year")), int(match.group("seq")))
+
+
 def looks_like_ref(text: str) -> bool:
     """True when `text` reads as a record reference."""
     try:

@@ -37,7 +37,10 @@ class Scope:
 
 
 def report_scope(user: User, word: str | None = None) -> Scope:
-    """Reps see their own figures, managers their team's, finance and admins everyone's."""
+    """Reps see their own figures, managers their team's, finance and admins everyone's;
+    a customer sees none."""
+    if user.role == Role.CUSTOMER:
+        raise Forbidden("access.role", role=user.role.value, allowed="rep/manager/finance")
     if word is None:
         word = {Role.REP: "mine", Role.MANAGER: "team"}.get(user.role, "all")
     word = word.strip().lower()
@@ -97,6 +100,13 @@ def average(total: int | Decimal | None, count: int, unit: Decimal = Decimal(1),
     if not count or total is None:
         return None
     return (Decimal(total) / Decimal(count) / unit).quantize(Decimal(places), ROUND_HALF_UP)
+
+
+def net_promoter_score(promoters: int, detractors: int, answered: int) -> Decimal | None:
+    """NPS: the share of promoters less the share of detractors, -100 to 100."""
+    if not answered:
+        return None
+    return (Decimal(promoters - detractors) * 100 / answered).quantize(Decimal(1), ROUND_HALF_UP)
 
 
 def days_sales_outstanding(receivable: Decimal, invoiced: Decimal, days: int) -> Decimal | None:
@@ -163,6 +173,16 @@ class DigestFigures(Protocol):
     def overdue_top(self, scope: Scope, today: date, limit: int) -> list[dict[str, Any]]:
         """The overdue invoices with the most outstanding: number, customer, currency,
         outstanding, due_on."""
+        ...
+
+    def satisfaction(self, scope: Scope, period: Window) -> dict[str, Any]:
+        """Survey answers given in the period (answered, promoters, detractors) and the
+        questions asked in chat in it (asked, asked_answered: answered since)."""
+        ...
+
+    def detractors(self, scope: Scope, period: Window, limit: int) -> list[dict[str, Any]]:
+        """Answers of 0 to 6 given in the period, the lowest first: customer_id, customer,
+        score, comment, answered_at."""
         ...
 
     def queued(self, dedupe_keys: Sequence[str]) -> set[str]:

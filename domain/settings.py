@@ -67,6 +67,19 @@ class DunningLevel:
     notify: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class DocumentDetails:
+    """What a quote, order, invoice or credit note prints beside the company's name."""
+
+    address: str = ""
+    phone: str = ""
+    tax_id: str = ""
+    bank: str = ""
+    account: str = ""
+    account_name: str = ""  # the account holder; empty: the company's name
+    font: str = ""  # a CJK font file for Chinese documents; empty: the one of mplfonts
+
+
 def _default_stages() -> tuple[Stage, ...]:
     return (
         Stage("qualification", "Qualification", "资格确认", 10),
@@ -110,6 +123,11 @@ class Settings:
     # one is on which platform is the installation's business, not the domain's.
     channels: frozenset[str] = frozenset()
     targets: dict[str, Decimal] = field(default_factory=dict)
+    # Stock: may a delivery take a product below zero (sell on backorder), and the channel
+    # told when a signed order needs more than the free stock (besides finance).
+    allow_backorders: bool = False
+    stock_channel: str = "ops"
+    documents: DocumentDetails = field(default_factory=DocumentDetails)
 
     def stage(self, key: str) -> Stage | None:
         """The stage with this key, or None."""

@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from domain.model.leads import Lead
     from domain.model.orders import Order
     from domain.model.payments import Payment
+    from domain.model.products import Product, StockMove
     from domain.model.quotes import Quote
     from domain.model.reminders import Reminder
+    from domain.model.satisfaction import Survey
     from domain.model.spend import Spend
     from domain.model.users import Identity, Invite, LinkCode, Role, User
     from domain.outbox import OutboxMessage
@@ -48,6 +50,10 @@ class UserRepository(Repository["User"], Protocol):
 
     def first_joined(self) -> datetime | None:
         """When the first user was added: since when the company has used the bot."""
+        ...
+
+    def of_customer(self, customer_id: int) -> list[User]:
+        """The active customer-role users bound to this customer account, oldest first."""
         ...
 
 
@@ -179,6 +185,51 @@ class PaymentRepository(Repository["Payment"], Protocol):
         ...
 
 
+class ProductRepository(Repository["Product"], Protocol):
+    def by_sku(self, sku: str) -> Product | None:
+        """The product with this SKU (as `clean_sku` writes it)."""
+        ...
+
+    def search(self, text: str, limit: int) -> list[Product]:
+        """Products whose SKU or name contains `text` (all when empty), by SKU."""
+        ...
+
+    def locked(self, ids: Sequence[int]) -> list[Product]:
+        """The products, re-read and held until the transaction ends (in id order, so two
+        deliveries never wait for each other in a circle)."""
+        ...
+
+    def reserved(self, ids: Sequence[int], excluding_order: int | None = None
+                 ) -> dict[int, Decimal]:
+        """Per product: what orders hold, ordered and not yet delivered."""
+        ...
+
+    def low(self, limit: int) -> list[tuple[Product, Decimal]]:
+        """Active products whose free stock (on hand less reserved) is at or below their
+        minimum, with that free stock, the shortest first."""
+        ...
+
+    def add_move(self, move: StockMove) -> None: ...
+
+    def moves(self, product_id: int, limit: int) -> list[StockMove]:
+        """The product's latest stock moves, newest first."""
+        ...
+
+
+class SurveyRepository(Repository["Survey"], Protocol):
+    def of_order(self, order_id: int, user_id: int) -> Survey | None:
+        """The survey asked of this contact about this order."""
+        ...
+
+    def latest_of_user(self, user_id: int) -> Survey | None:
+        """The survey last asked of (or answered by) this contact."""
+        ...
+
+
+class CreditNoteRepository(Repository["CreditNote"], Protocol):
+    def by_number(self, number: str) -> CreditNote | None: ...
+
+
 class DocumentNumbers(Protocol):
     def next(self, series: str, year: int) -> int:
         """The next number of a series (INV, CN) in a year: 1, 2, 3, ... without gaps.
@@ -273,7 +324,11 @@ class UnitOfWork(Protocol):
     @property
     def payments(self) -> PaymentRepository: ...
     @property
-    def credit_notes(self) -> Repository[CreditNote]: ...
+    def credit_notes(self) -> CreditNoteRepository: ...
+    @property
+    def products(self) -> ProductRepository: ...
+    @property
+    def surveys(self) -> SurveyRepository: ...
     @property
     def numbers(self) -> DocumentNumbers: ...
     @property

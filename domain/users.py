@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.model.users import LINK_CODE_TTL, Identity, Invite, LinkCode, Role, User
+from domain.records import writable
 from domain.unit_of_work import UnitOfWork
 
 
@@ -26,21 +27,30 @@ def add_user(
     team: str | None = None,
     locale: str,
     timezone: str,
+    customer_id: int | None = None,
+    contact_id: int | None = None,
 ) -> User:
-    """Create a user; the username must be free."""
+    """Create a user; the username must be free. A customer-role user belongs to exactly one
+    customer account; nobody else belongs to one."""
     username = username.strip()
     if not username or len(username) > 64 or any(ch.isspace() for ch in username):
         raise InvalidInput("user.bad_username", value=username)
     if uow.users.by_username(username) is not None:
         raise Conflict("user.exists", username=username)
+    if (role == Role.CUSTOMER) != (customer_id is not None):
+        raise InvalidInput("user.customer_account")
+    if customer_id is not None and uow.customers.get(customer_id) is None:
+        raise NotFound("ref.not_found", ref=f"A-{customer_id}")
     user = User(
         username=username,
         display_name=display_name or username,
         role=role,
-        team=team,
+        team=None if role == Role.CUSTOMER else team,
         locale=locale,
         timezone=timezone,
         created_at=now,
+        customer_id=customer_id,
+        contact_id=contact_id,
     )
     uow.users.add(user)
     return user
@@ -53,6 +63,8 @@ def create_invite(
     actor.require(Role.ADMIN)
     if not name.strip():
         raise InvalidInput("invite.no_name")
+    if role == Role.CUSTOMER:
+        raise InvalidInput("invite.customer_by_contact")
     invite = Invite(
         code=secrets.token_hex(4).upper(),
         display_name=name.strip(),
@@ -60,6 +72,21 @@ def create_invite(
         team=team or actor.team,
         created_by=actor.id or 0,
         created_at=now,
+    )
+    uow.invites.add(invite)
+    return invite
+
+
+def invite_customer_contact(uow: UnitOfWork, actor: User, contact_id: int,
+                            now: datetime) -> Invite:
+    """A one-time code for a customer's contact: linked with /start, it makes a customer-role
+    user that sees its own account's orders, invoices and documents only. Whoever may change
+    the customer may invite its people."""
+    contact = writable(uow, actor, "contact", contact_id).entity
+    invite = Invite(
+        code=secrets.token_hex(4).upper(), display_name=contact.name, role=Role.CUSTOMER,
+        team=None, created_by=actor.id or 0, created_at=now,
+        customer_id=contact.customer_id, contact_id=contact.id,
     )
     uow.invites.add(invite)
     return invite
@@ -94,6 +121,7 @@ def redeem_invite(
     user = add_user(
         uow, candidate, invite.role, now, display_name=invite.display_name,
         team=invite.team, locale=locale, timezone=timezone,
+        customer_id=invite.customer_id, contact_id=invite.contact_id,
     )
     uow.flush()
     invite.use(user.id or 0, now)

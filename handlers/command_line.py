@@ -36,7 +36,7 @@ def normalise(text: str) -> str:
 
 
 _COMMAND_RE = re.compile(
-    r"^\s*[/／](?P<name>[A-Za-z][A-Za-z0-9_]*)(?:@[A-Za-z0-9_]+)?(?:\s+(?P<rest>.*?))?\s*$",
+    r"^\s*[/／](?P<name>[A-Za-z][A-Za-z0-9_-]*)(?:@[A-Za-z0-9_]+)?(?:\s+(?P<rest>.*?))?\s*$",
     re.DOTALL,
 )
 
@@ -46,4 +46,5 @@ def split_command(text: str) -> tuple[str, str] | None:
     match = _COMMAND_RE.match(text)
     if match is None:
         return None
-    return match.group("name").lower(), (match.group("rest") or "").strip()
+    # "/invite-customer" is "/invite_customer": Telegram's menu allows no "-" in a name.
+    return match.group("name").lower().replace("-", "_"), (match.group("rest") or "").strip()

@@ -25,6 +25,8 @@ READERS = (Role.REP, Role.MANAGER, Role.FINANCE)
 SALES = (Role.REP, Role.MANAGER)
 FINANCE = (Role.FINANCE,)
 MANAGERS = (Role.MANAGER,)
+# Staff and a customer's contacts: the few commands a customer may use too.
+EVERYONE = (*ALL_ROLES, Role.CUSTOMER)
 
 # The commands in the order they are listed; a command not named here follows them, in the
 # order it was registered.
@@ -34,7 +36,8 @@ LIST_ORDER = (
     "deals", "stage", "won", "lost", "log", "remind", "todo", "done", "snooze", "quote",
     "approve", "reject", "withdraw", "accept", "history", "edit", "rename", "assign",
     "handover", "find", "pipeline", "forecast", "funnel", "kpi", "aging", "leaderboard",
-    "stale", "digest", "export", "spend", "start", "linkcode", "lang", "tz", "quiet", "invite",
+    "stale", "digest", "export", "spend", "product", "products", "stock", "status", "pdf",
+    "nps", "invite_customer", "start", "linkcode", "lang", "tz", "quiet", "invite",
     "users", "help",
 )
 _RANK = {name: rank for rank, name in enumerate(LIST_ORDER)}

@@ -23,7 +23,8 @@ def deliver(ctx: Ctx, text: str) -> Reply:
     wanted = None if rest.lower() in ("", "all", "全部") else parse_delivery_items(rest)
     day = ctx.date(args.options["date"]) if "date" in args.options else None
     delivery = record_delivery(ctx.uow, ctx.user, order_id, wanted, ctx.now, ctx.today,
-                               delivered_on=day)
+                               delivered_on=day,
+                               allow_backorder=ctx.settings.allow_backorders)
     order = get_order(ctx.uow, ctx.user, order_id)
     invoices = ctx.uow.invoices.of_order(order_id)
     lines = [ctx.t("delivery.recorded", ref=order.number,

@@ -64,6 +64,9 @@ def _manager_text(params: dict[str, Any], t: Translator) -> list[str]:
     lines += [t("digest.leader_row", place=n, name=r["name"], won=r["won"],
                 amount=_m(t, r["amount"]), activities=r["activities"])
               for n, r in enumerate(params["leaders"], start=1)] or [t("report.leaderboard.none")]
+    if params.get("detractors"):  # digests queued before surveys existed have none
+        lines.append(t("digest.detractors", items="; ".join(
+            f"{d['customer']} {d['name']} {d['score']}/10" for d in params["detractors"])))
     return lines
 
 

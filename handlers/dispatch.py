@@ -19,9 +19,10 @@ from handlers.choices import choice_buttons
 from handlers.command_line import check_length, normalise, split_command
 from handlers.commands import find, load_all
 from handlers.context import Ctx
+from handlers.customer_door import customer_words
 from handlers.i18n import Translator
 from handlers.incoming import Incoming
-from handlers.reply import Reply
+from handlers.reply import Button, Reply
 from handlers.unit_of_work import ChatUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -245,6 +246,11 @@ class Dispatcher:
              t: Translator, trace: _Trace) -> Reply:
         check_length(incoming.text)
         ctx = Ctx(uow=uow, user=user, settings=self.settings, now=now, t=t, incoming=incoming)
+        if user.is_customer and split_command(incoming.text) is None:
+            # A customer's words are never read as a command: at most a survey's comment.
+            trace.command = "customer words"
+            uow.actor_id, uow.action, uow.at = user.id, "nps comment", now
+            return customer_words(ctx, incoming.text)
         # A plain answer continues an open dialog; its last answer yields the whole command.
         parsed = dialogs.take_turn(ctx, split_command(incoming.text))
         if isinstance(parsed, Reply):
@@ -262,6 +268,9 @@ class Dispatcher:
         if command is None:
             return Reply(t("error.unknown_command", command=name[:30]), ok=False)
         trace.command = command.name
+        if user.is_customer and not user.has_role(*command.roles):
+            return Reply(t("customer.only_commands"),
+                         [[Button(t("button.my_status"), "/status")]], ok=False)
         user.require(*command.roles)
         uow.actor_id = user.id
         uow.action = command.name

@@ -22,35 +22,49 @@ _QUOTE_LINE_RE = re.compile(
 )
 
 
+# "10 x SRV-1": a line of the price list by its SKU, at its list price.
+_SKU_LINE_RE = re.compile(
+    r"^(?P<qty>\S+?)\s*(?:[xXｘＸ]\s+|[×*＊✕]\s*)(?P<item>[^\s@＠]+)$")
+
+
 @dataclass(frozen=True)
 class QuoteLineText:
-    """One quote line as written: quantity read, item as text, price still unparsed."""
+    """One quote line as written: quantity read, item as text, price still unparsed ("" for
+    a SKU at its list price)."""
 
     quantity: Decimal
     item: str
     price: str
 
 
-def parse_quote_lines(text: str) -> list[QuoteLineText]:
-    """Read "10 x Cloud Server @ 5,000; 2 x Install @ 1k" into lines, one per ";" or newline."""
+def parse_quote_lines(text: str, *, list_prices: bool = False) -> list[QuoteLineText]:
+    """Read "10 x Cloud Server @ 5,000; 2 x Install @ 1k" into lines, one per ";" or newline.
+
+    With `list_prices`, a line may also name one word without a price ("10 x SRV-1"): a SKU
+    whose list price the caller looks up.
+    """
     lines: list[QuoteLineText] = []
     for raw in _LINE_SPLIT_RE.split(text):
         line = raw.strip()
         if not line:
             continue
         match = _QUOTE_LINE_RE.match(line)
+        if match is None and list_prices:
+            match = _SKU_LINE_RE.match(line)
         if match is None:
             raise InvalidInput("parse.quote_line", value=line)
-        item, price = unquote(match.group("item")), match.group("price").strip()
+        item = unquote(match.group("item"))
+        written = match.groupdict().get("price")  # None: a SKU line, at the list price
+        price = written.strip() if written is not None else None
         try:
             quantity = parse_quantity(match.group("qty"))
         except InvalidInput:
             if re.match(r"^[-+−]?[\d.,]+$", match.group("qty")):
                 raise  # a number, but zero or negative: say so about the quantity
             raise InvalidInput("parse.quote_line", value=line) from None
-        if not item or not price:
+        if not item or price == "":
             raise InvalidInput("parse.quote_line", value=line)
-        lines.append(QuoteLineText(quantity=quantity, item=item, price=price))
+        lines.append(QuoteLineText(quantity=quantity, item=item, price=price or ""))
     if not lines:
         raise InvalidInput("parse.quote_line", value=text)
     return lines

@@ -49,6 +49,15 @@ def _buttons(key: str, params: dict[str, Any], t: Translator) -> list[list[Butto
     if key == "notify.assigned" and params.get("first"):
         card = card_command(params["first"])
         return [[Button(t("button.open_record", ref=params["first"]), card)]] if card else []
+    if key == "notify.nps_ask":
+        order = params["order"]
+        scores = [Button(str(n), f"/nps {order} {n}") for n in range(11)]
+        return [scores[:6], scores[6:]]
+    if key == "notify.nps_detractor":
+        return [[Button(t("button.open_customer"), f"/customer {params['customer_ref']}")]]
+    if key == "notify.stock_short":
+        return [[Button(t("button.open_record", ref=params["order"]),
+                        f"/order {params['order']}")]]
     if key == "notify.reminder_due":
         ref = params["reminder"]
         return [[Button(t("button.done", ref=ref), f"/done {ref}"),
@@ -75,13 +84,31 @@ def _dunning(params: dict[str, Any], t: Translator) -> Reply:
     return Reply("\n".join(lines), buttons)
 
 
+def _customer_reminder(params: dict[str, Any], t: Translator) -> Reply:
+    """A polite reminder to the customer's own contact, with each invoice's document."""
+    lines = [t("notify.customer_reminder", company=t.settings.company_name)]
+    for item in params["items"]:
+        days = int(item["days"])
+        key = "reminder.row_overdue" if days > 0 else "reminder.row_due"
+        lines.append(t(key, invoice=item["invoice"], amount=_shown(item["outstanding"], t),
+                       due=_shown(item["due"], t), days=abs(days)))
+    lines.append(t("notify.customer_reminder_end"))
+    buttons = [[Button(item["invoice"], f"/pdf {item['invoice']}")
+                for item in params["items"][:3]]]
+    return Reply("\n".join(lines), buttons)
+
+
 def render(key: str, params: dict[str, Any], t: Translator) -> Reply:
     """The message `key` with `params`, in the reader's language, with its buttons."""
     if key == "notify.dunning":
         return _dunning(params, t)
+    if key == "notify.customer_reminder":
+        return _customer_reminder(params, t)
     if key in (MANAGER_DIGEST, FINANCE_DIGEST):
         return digest_reply(key, params, t)
     shown = {name: _shown(value, t) for name, value in params.items() if not name.startswith("_")}
     if key == "notify.payment_claimed":
         shown["ref"] = t("payment.bank_ref", ref=params["ref"]) if params.get("ref") else ""
+    if key == "notify.nps_detractor":
+        shown["source"] = t(f"nps.source.{params['source']}")
     return Reply(t(key, **shown), _buttons(key, params, t))

@@ -43,6 +43,14 @@ CHINESE: dict[str, str] = {
     "按": "by",
     "天数": "days",
     "月份": "month",
+    "单位": "unit",
+    "价格": "price", "单价": "price",
+    "库存": "stock",
+    "安全库存": "min", "最低库存": "min",
+    "启用": "active",
+    "管库存": "stocked", "库存管理": "stocked",
+    "评论": "comment", "意见": "comment",
+    "语言": "lang",
 }
 # Options whose value is a date or a time: "next=in 3 days" reads on past the first word.
 WHEN_OPTIONS = frozenset({"next", "close", "valid", "signed", "date", "due"})

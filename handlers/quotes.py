@@ -8,9 +8,10 @@ import re
 
 from domain import deals, quotes
 from domain.errors import InvalidInput
-from domain.model.quotes import LineInput, Quote, QuoteStatus
+from domain.model.quotes import Quote, QuoteStatus
 from domain.model.users import Role
 from domain.orders import accept_quote
+from domain.products import order_shortages
 from domain.references import reference
 from handlers.amounts import parse_percent
 from handlers.arguments import need, read_args, usage_of
@@ -18,6 +19,7 @@ from handlers.commands import MANAGERS, READERS, SALES, command
 from handlers.context import Ctx
 from handlers.installments import terms_text, trigger_text
 from handlers.item_lines import parse_quote_lines
+from handlers.products import quote_lines, shortage_lines
 from handlers.references import deal_id, ref_like, ref_of
 from handlers.reply import Button, Reply
 
@@ -71,11 +73,10 @@ def quote(ctx: Ctx, text: str) -> Reply:
     the_deal = deals.get_deal(ctx.uow, ctx.user, deal_id(ctx, first))
     if not rest.strip():
         raise InvalidInput("quote.no_lines", usage=usage)
-    lines = [LineInput(quantity=ln.quantity, item=ln.item,
-                       unit_price=ctx.amount(ln.price, the_deal.currency))
-             for ln in parse_quote_lines(rest)]
+    lines, product_tax = quote_lines(ctx, parse_quote_lines(rest, list_prices=True),
+                                     the_deal.currency)
     discount = parse_percent(args.options["discount"]) if "discount" in args.options else None
-    tax = parse_percent(args.options["tax"]) if "tax" in args.options else None
+    tax = parse_percent(args.options["tax"]) if "tax" in args.options else product_tax
     valid = ctx.date(args.options["valid"]) if "valid" in args.options else None
     drafted = quotes.draft_quote(ctx.uow, ctx.user, the_deal.id or 0, lines, ctx.settings,
                                  ctx.now, ctx.today, discount=discount, tax=tax,
@@ -134,4 +135,5 @@ def accept(ctx: Ctx, text: str) -> Reply:
                            amount=ctx.t.money(part.amount, order.currency),
                            trigger=trigger_text(ctx, part), terms=terms_text(ctx, part)
                            ).rstrip())
+    lines += shortage_lines(ctx, order_shortages(ctx.uow, order))
     return Reply("\n".join(lines))

@@ -7,8 +7,9 @@ from typing import Any
 from domain import assignment
 from domain.corrections import EDITABLE, Corrected, correct, refuse_posted
 from domain.errors import InvalidInput
+from domain.products import EDITABLE as PRODUCT_FIELDS
 from domain.records import readable
-from domain.references import Ref, reference
+from domain.references import Ref, looks_like_ref, reference
 from domain.search import query_tokens
 from handlers.arguments import need, next_page, page_of, read_args, usage_of
 from handlers.commands import MANAGERS, READERS, SALES, command
@@ -16,6 +17,7 @@ from handlers.context import Ctx
 from handlers.deals import stage_name
 from handlers.field_values import label, value_text
 from handlers.option_names import OptionNames
+from handlers.products import edit_product, sku_of
 from handlers.references import card_command, ref_of
 from handlers.reply import Button, Reply
 
@@ -80,10 +82,20 @@ def _edit_ref(ctx: Ctx, first: str | None, usage: str) -> Ref:
 
 
 @command("edit", roles=READERS, group="records",
-         samples=("D-2 amount=30k", "L-3 note=hi", "A-3 phone=13900000000", "O-1 total=1"))
+         samples=("D-2 amount=30k", "L-3 note=hi", "A-3 phone=13900000000", "O-1 total=1",
+                  "SRV-1 price=900"))
 def edit(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "edit")
     first = text.split()[0] if text.split() else None
+    sku = sku_of(first) if first is not None and not looks_like_ref(first) else None
+    if sku is not None and ctx.uow.products.by_sku(sku) is not None:
+        args = read_args(text, *PRODUCT_FIELDS, usage=usage)
+        if len(args.positional) > 1:
+            raise InvalidInput("edit.need_options", ref=sku,
+                               fields=OptionNames(PRODUCT_FIELDS), usage=usage)
+        if not args.options:
+            raise InvalidInput("edit.nothing", fields=OptionNames(PRODUCT_FIELDS))
+        return edit_product(ctx, sku, args.options)
     ref = _edit_ref(ctx, first, usage)
     args = read_args(text, *EDITABLE[ref.kind], usage=usage)
     fields = OptionNames(EDITABLE[ref.kind])

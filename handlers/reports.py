@@ -32,6 +32,7 @@ from domain.reports import (
     Window,
     average,
     days_sales_outstanding,
+    net_promoter_score,
     rate,
 )
 from handlers import charts
@@ -255,7 +256,22 @@ def kpi(ctx: Ctx, text: str) -> Reply:
     lines = [ctx.t("report.kpi.title", scope=who(ctx, scope), period=period.key)]
     lines += _kpi_sales(ctx, scope, window)
     lines += _kpi_money(ctx, scope, window)
+    lines += _kpi_satisfaction(ctx, scope, window)
     return Reply("\n".join(lines))
+
+
+def _kpi_satisfaction(ctx: Ctx, scope: Scope, window: Window) -> list[str]:
+    """NPS of the answers given in the period and the share of questions answered."""
+    t = ctx.t
+    row = ctx.uow.reports.satisfaction(scope, window)
+    if not row["answered"] and not row["asked"]:
+        return [t("report.kpi.nps_none")]
+    nps = net_promoter_score(row["promoters"], row["detractors"], row["answered"])
+    answered = rate(row["asked_answered"], row["asked"])
+    return [t("report.kpi.nps", nps=t.number(nps) if nps is not None else "—",
+              answered=row["answered"], promoters=row["promoters"],
+              detractors=row["detractors"],
+              rate=t.percent(answered) if answered is not None else "—")]
 
 
 # --------------------------------------------------------------------------- /aging

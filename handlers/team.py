@@ -13,7 +13,7 @@ from domain.users import (
     set_role,
 )
 from handlers.arguments import need, read_args
-from handlers.commands import COMMANDS, command, find
+from handlers.commands import COMMANDS, EVERYONE, command, find
 from handlers.context import Ctx
 from handlers.i18n import Translator
 from handlers.reply import Button, Reply
@@ -21,7 +21,7 @@ from handlers.reply import Button, Reply
 GROUPS = ("sales", "records", "cash", "reports", "team")
 
 
-@command("start", group="team", aliases=("link",), samples=("NOCODE1",))
+@command("start", roles=EVERYONE, group="team", aliases=("link",), samples=("NOCODE1",))
 def start(ctx: Ctx, text: str) -> Reply:
     if text.strip():
         raise Conflict("invite.already_linked")
@@ -37,7 +37,7 @@ def linkcode(ctx: Ctx, text: str) -> Reply:
     return Reply(ctx.t("team.link_code", code=link.code, minutes=minutes), private=True)
 
 
-@command("lang", group="team", samples=("en",))
+@command("lang", roles=EVERYONE, group="team", samples=("en",))
 def lang(ctx: Ctx, text: str) -> Reply:
     ctx.user.set_language(need(text, "user.need_language", ctx.t("help.lang.usage")))
     t = Translator(ctx.user.locale, ctx.user.timezone, ctx.settings)
@@ -140,12 +140,12 @@ def users(ctx: Ctx, text: str) -> Reply:
     raise InvalidInput("users.bad_action", value=text, usage=usage)
 
 
-@command("help", group="team", samples=("", "quote"))
+@command("help", roles=EVERYONE, group="team", samples=("", "quote", "status"))
 def help_(ctx: Ctx, text: str) -> Reply:
     name = text.strip().lstrip("/").lower()
     if name:
         found = find(name)
-        if found is None:
+        if found is None or (ctx.user.is_customer and not ctx.user.has_role(*found.roles)):
             raise InvalidInput("error.unknown_command", command=name[:30])
         return Reply(ctx.t(found.summary_key) + "\n" + ctx.t(found.usage_key))
     lines = [ctx.t("help.title", role=ctx.t(f"role.{ctx.user.role}"))]

@@ -13,12 +13,14 @@ from domain.model.invoices import Allocation, Invoice
 from domain.model.leads import Lead
 from domain.model.orders import Installment, Order, OrderLine
 from domain.model.payments import Payment
+from domain.model.products import Product, StockMove
 from domain.model.quotes import Quote, QuoteLine
 from domain.model.reminders import Reminder
+from domain.model.satisfaction import Survey
 from domain.model.spend import Spend
 from domain.model.users import Identity, Invite, LinkCode, User
 from domain.outbox import OutboxMessage
-from storage import tables, tables_cash, tables_doors, tables_reports
+from storage import tables, tables_cash, tables_doors, tables_products, tables_reports
 from storage.repositories_cash import keep_posted_documents
 
 mapper_registry = registry(metadata=tables.metadata)
@@ -79,4 +81,7 @@ def map_domain() -> None:
     keep_posted_documents(Invoice, CreditNote, Payment, Allocation)
     reg.map_imperatively(OutboxMessage, tables.outbox)
     reg.map_imperatively(Spend, tables_reports.spend)
+    reg.map_imperatively(Product, tables_products.products)
+    reg.map_imperatively(StockMove, tables_products.stock_moves)
+    reg.map_imperatively(Survey, tables_products.surveys)
     _mapped = True

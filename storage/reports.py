@@ -46,6 +46,7 @@ from storage.report_sql import (
     within,
 )
 from storage.reports_cash import CashReports
+from storage.reports_satisfaction import SatisfactionReports
 from storage.tables_reports import spend as spend_table
 
 WON, LOST, OPEN = DealStatus.WON.value, DealStatus.LOST.value, DealStatus.OPEN.value
@@ -54,7 +55,7 @@ WON, LOST, OPEN = DealStatus.WON.value, DealStatus.LOST.value, DealStatus.OPEN.v
 # --------------------------------------------------------------------------- the reports
 
 
-class SqlReports(CashReports, Exports):
+class SqlReports(CashReports, Exports, SatisfactionReports):
     """Implements handlers.unit_of_work.Reports, and with it the domain's DigestFigures (the
     cash side and the exports in their own files)."""
 

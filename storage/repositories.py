@@ -99,6 +99,12 @@ class SqlUsers(SqlRepository[User]):
     def first_joined(self) -> datetime | None:
         return self.session.scalar(select(func.min(tables.users.c.created_at)))
 
+    def of_customer(self, customer_id: int) -> list[User]:
+        u = tables.users
+        return list(self.session.scalars(select(User).where(
+            u.c.customer_id == customer_id, u.c.role == Role.CUSTOMER,
+            u.c.active.is_(True)).order_by(u.c.id)))
+
 
 class SqlIdentities(SqlRepository[Identity]):
     def find(self, platform: str, external_id: str) -> Identity | None:

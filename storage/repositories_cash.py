@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.errors import Conflict
+from domain.model.credit_notes import CreditNote
 from domain.model.invoices import Invoice
 from domain.model.payments import Payment, bank_ref_key
 from domain.model.users import User
@@ -60,6 +61,11 @@ class SqlInvoices(SqlRepository[Invoice]):
             select(Invoice).where(i.c.customer_id == customer_id, i.c.currency == currency,
                                   ~void, i.c.total > paid)
             .order_by(i.c.due_on, i.c.issued_on, i.c.year, i.c.seq)))
+
+
+class SqlCreditNotes(SqlRepository[CreditNote]):
+    def by_number(self, number: str) -> CreditNote | None:
+        return self.session.scalars(select(CreditNote).filter_by(number=number)).first()
 
 
 class SqlPayments(SqlRepository[Payment]):

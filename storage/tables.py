@@ -64,6 +64,10 @@ users = Table(
     Column("quiet_hours", String(16)),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # A customer-role user's account and contact person (no foreign key: customers point
+    # at users already, and a circle of keys would order neither table first).
+    Column("customer_id", Integer, index=True),
+    Column("contact_id", Integer),
 )
 Index("ix_users_role_team", users.c.role, users.c.team)
 
@@ -86,6 +90,8 @@ invites = Table(
     Column("created_at", UTCDateTime, nullable=False),
     user_fk("used_by", nullable=True),
     Column("used_at", UTCDateTime),
+    Column("customer_id", Integer, ForeignKey("customers.id")),
+    Column("contact_id", Integer, ForeignKey("contacts.id")),
 )
 
 customers = Table(
@@ -231,6 +237,7 @@ quote_lines = Table(
     Column("item", String(200), nullable=False),
     Column("quantity", Numeric(18, 4), nullable=False),
     Column("unit_price", Amount, nullable=False),
+    Column("product_id", Integer, ForeignKey("products.id")),
 )
 
 orders = Table(
@@ -256,6 +263,7 @@ order_lines = Table(
     Column("item", String(200), nullable=False),
     Column("quantity", Numeric(18, 4), nullable=False),
     Column("unit_price", Amount, nullable=False),
+    Column("product_id", Integer, ForeignKey("products.id"), index=True),
 )
 
 installments = Table(

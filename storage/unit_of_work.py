@@ -16,8 +16,10 @@ from domain.model.invoices import Invoice
 from domain.model.leads import Lead
 from domain.model.orders import Order
 from domain.model.payments import Payment
+from domain.model.products import Product
 from domain.model.quotes import Quote
 from domain.model.reminders import Reminder
+from domain.model.satisfaction import Survey
 from domain.model.spend import Spend
 from domain.model.users import Identity, Invite, User
 from storage import audit, search_index, settled
@@ -41,7 +43,14 @@ from storage.repositories import (
     SqlRepository,
     SqlUsers,
 )
-from storage.repositories_cash import SqlDocumentNumbers, SqlInvoices, SqlLedgers, SqlPayments
+from storage.repositories_cash import (
+    SqlCreditNotes,
+    SqlDocumentNumbers,
+    SqlInvoices,
+    SqlLedgers,
+    SqlPayments,
+)
+from storage.repositories_products import SqlProducts, SqlSurveys
 
 
 class SqlUnitOfWork:
@@ -84,12 +93,14 @@ class SqlUnitOfWork:
         self.queries = SqlQueries(session)
         self.invoices = SqlInvoices(session, Invoice)
         self.payments = SqlPayments(session, Payment)
-        self.credit_notes = SqlRepository(session, CreditNote)
+        self.credit_notes = SqlCreditNotes(session, CreditNote)
         self.numbers = SqlDocumentNumbers(session)
         self.ledgers = SqlLedgers(session)
         self.cash_queries = SqlCashQueries(session)
         self.dunning = SqlDunningLog(session)
         self.spend = SqlRepository(session, Spend)
+        self.products = SqlProducts(session, Product)
+        self.surveys = SqlSurveys(session, Survey)
         self.reports = SqlReports(session)
         return self
 

@@ -26,6 +26,7 @@ class OrderLine:
     item: str
     quantity: Decimal
     unit_price: Decimal
+    product_id: int | None = None
     order_id: int | None = None
     id: int | None = None
 
@@ -92,7 +93,8 @@ class Order:
             total=total.amount, discount_pct=quote.discount_pct, tax_pct=quote.tax_pct,
             signed_on=signed_on, plan=spec, created_at=now,
             lines=[OrderLine(position=line.position, item=line.item, quantity=line.quantity,
-                             unit_price=line.unit_price) for line in quote.lines],
+                             unit_price=line.unit_price, product_id=line.product_id)
+                   for line in quote.lines],
             installments=[
                 Installment(seq=i, percent=part.percent, amount=amount.amount,
                             trigger=part.trigger, net_days=part.net_days,
@@ -116,6 +118,15 @@ class Order:
 
     def to_deliver(self, line: OrderLine) -> Decimal:
         return line.quantity - self.delivered(line)
+
+    def reserved(self) -> dict[int, Decimal]:
+        """What the order still holds of each product: ordered and not yet delivered."""
+        held: dict[int, Decimal] = {}
+        for line in self.lines:
+            if line.product_id is not None and self.to_deliver(line) > 0:
+                held[line.product_id] = held.get(line.product_id, Decimal(0)) \
+                    + self.to_deliver(line)
+        return held
 
     @property
     def has_delivery(self) -> bool:
@@ -169,6 +180,11 @@ class Order:
         exact = [line for line in self.lines if fold(line.item) == folded]
         if len(exact) == 1:
             return exact[0]
+        # A product line reads "SRV-1 Cloud Server": its SKU alone names it.
+        by_sku = [line for line in self.lines if line.product_id is not None
+                  and fold(line.item.split(" ", 1)[0]) == folded]
+        if len(by_sku) == 1:
+            return by_sku[0]
         partial = [line for line in self.lines if folded and folded in fold(line.item)]
         if len(partial) == 1:
             return partial[0]

@@ -40,6 +40,7 @@ class QuoteLine:
     item: str
     quantity: Decimal
     unit_price: Decimal
+    product_id: int | None = None  # a line of the price list; None: typed free text
     quote_id: int | None = None
     id: int | None = None
 
@@ -52,6 +53,7 @@ class LineInput:
     quantity: Decimal
     item: str
     unit_price: Money
+    product_id: int | None = None
 
 
 @dataclass(eq=False)
@@ -213,4 +215,4 @@ def _line(position: int, line: LineInput, currency: str) -> QuoteLine:
     if not item or len(item) > MAX_ITEM:
         raise InvalidInput("quote.bad_item", value=item[:40])
     return QuoteLine(position=position, item=item, quantity=line.quantity,
-                     unit_price=line.unit_price.amount)
+                     unit_price=line.unit_price.amount, product_id=line.product_id)

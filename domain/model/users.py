@@ -20,6 +20,7 @@ class Role(StrEnum):
     MANAGER = "manager"
     FINANCE = "finance"
     ADMIN = "admin"
+    CUSTOMER = "customer"  # a person at a customer account: sees its own documents only
 
 
 def parse_role(text: str) -> Role:
@@ -62,7 +63,18 @@ class User:
     created_at: datetime
     quiet_hours: str | None = None
     active: bool = True
+    customer_id: int | None = None  # the account a customer-role user belongs to
+    contact_id: int | None = None
     id: int | None = None
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role == Role.CUSTOMER
+
+    def owns_documents_of(self, customer_id: int | None) -> bool:
+        """A customer-role user reads the documents of its own account and no other."""
+        return self.is_customer and self.customer_id is not None \
+            and customer_id == self.customer_id
 
     @property
     def language(self) -> str:
@@ -77,7 +89,11 @@ class User:
             raise Forbidden("access.role", role=self.role.value, allowed="/".join(r for r in roles))
 
     def can_read(self, owner_id: int | None, team: str | None) -> bool:
-        """Reps read their own records, managers their team's, finance and admins all."""
+        """Reps read their own records, managers their team's, finance and admins all;
+        a customer reads no internal record (its documents are checked by
+        `owns_documents_of`)."""
+        if self.role == Role.CUSTOMER:
+            return False
         if self.role in (Role.ADMIN, Role.FINANCE):
             return True
         if self.role == Role.MANAGER:
@@ -86,7 +102,7 @@ class User:
 
     def read_filters(self) -> tuple[int | None, str | None]:
         """(owner id, team) a list must be narrowed to so it shows what `can_read` allows."""
-        if self.role == Role.REP:
+        if self.role in (Role.REP, Role.CUSTOMER):
             return self.id, None
         if self.role == Role.MANAGER:
             return None, self.team
@@ -136,6 +152,8 @@ class User:
         """A new role; the last active admin keeps theirs."""
         if self.role == role:
             raise Conflict("user.same_role", username=self.username, role=role.value)
+        if Role.CUSTOMER in (role, self.role):  # a customer's people never become staff
+            raise Conflict("user.customer_role_fixed", username=self.username)
         if role != Role.ADMIN:
             self._keep_an_admin(other_admins)
         self.role = role
@@ -177,6 +195,8 @@ class Invite:
     created_at: datetime
     used_by: int | None = None
     used_at: datetime | None = None
+    customer_id: int | None = None  # an invite of a customer's contact (role customer)
+    contact_id: int | None = None
     id: int | None = None
 
     def use(self, user_id: int, now: datetime) -> None:

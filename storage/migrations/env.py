@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine
 import storage.tables_cash  # noqa: F401  (adds the cash tables to the metadata)
 import storage.tables_doors  # noqa: F401  (adds the doors' tables to the metadata)
 import storage.tables_dunning  # noqa: F401  (adds the dunning log to the metadata)
+import storage.tables_products  # noqa: F401  (adds products, stock moves and surveys)
 import storage.tables_reports  # noqa: F401  (adds the spend table and report indexes)
 import storage.tables_search  # noqa: F401  (adds the search terms)
 from storage.tables import metadata

@@ -215,6 +215,11 @@ def _work_the_week(week: Week) -> None:
     s("fin", "/invoice O-1 分期=2")  # paid from the credit at once
     s("fin", "/invoices 全部")
     s("fin", "/customer A-1")
+    s("rep", "/status A-1")  # as the customer sees it: each order's status by name
+    s("mgr", "/product add SRV-1 云服务器 4800 单位=台 库存=5")
+    s("mgr", "/stock SRV-1 +10 备注=到货")
+    s("rep", "/stock SRV-1")  # its moves, each by its kind's name
+    s("rep", "/nps A-1 3 评论=交付太慢")  # a detractor: the owner hears how it was given
     s("rep", "/qualify L-3")  # 月光贸易 from the website: a second deal, left open
     s("rep", "/lead 云海科技、来源=转介绍")
     s("rep", "/qualify L-4")

@@ -9,6 +9,7 @@ until it has some); the matrix and the fuzz suite then cover it.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,6 +67,10 @@ VIEWERS = {
     "rep of another team": Viewer("other", Role.REP, ("EastSecret", "Rep2Private")),
     "unknown user": Viewer("nobody", None, ("EastSecret", "WestOnly", "Rep2Private")),
     "deactivated user": Viewer("gone", None, ("EastSecret", "WestOnly", "Rep2Private")),
+    # A contact of A-1 (EastSecret Alpha): its own orders and documents, nothing internal
+    # (the other customer of the same rep, the rep's notes) and nothing of anyone else.
+    "customer": Viewer("cust", Role.CUSTOMER,
+                       ("WestOnly", "Rep2Private", "Delta", "pricing talk", "Beta")),
 }
 
 
@@ -80,14 +85,26 @@ def build(app: App, clock: FakeClock) -> None:
     for user, text in SETUP:
         reply = say(app, user, text)
         assert reply.ok, f"{user}: {text}: {reply.text}"
+    with app.uow() as uow:
+        uow.action = "world setup"
+        add_user(uow, "cust", Role.CUSTOMER, clock(), locale="en", timezone="Asia/Shanghai",
+                 customer_id=1)
+        uow.commit()
     clock.advance(hours=1)
 
 
 def shown(reply: Any) -> str:
-    """Everything a reply shows: text, button labels and commands, and file contents."""
+    """Everything a reply shows: text, button labels and commands, and file contents (a
+    PDF's text as read back from it)."""
     parts = [reply.text]
     parts += [f"{b.label} {b.command}" for row in reply.buttons for b in row]
-    parts += [f.data.decode("utf-8", "replace") for f in reply.files if not f.is_image]
+    for file in reply.files:
+        if file.mime == "application/pdf":
+            from pypdf import PdfReader
+
+            parts += [page.extract_text() for page in PdfReader(io.BytesIO(file.data)).pages]
+        elif not file.is_image:
+            parts.append(file.data.decode("utf-8", "replace"))
     return "\n".join(parts)
 
 

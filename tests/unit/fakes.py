@@ -22,8 +22,10 @@ from domain.model.invoices import Invoice
 from domain.model.leads import Lead, LeadStatus
 from domain.model.orders import Order
 from domain.model.payments import Payment, bank_ref_key
+from domain.model.products import Product, StockMove
 from domain.model.quotes import OPEN_STATUSES, LineInput, Quote
 from domain.model.reminders import Reminder, ReminderStatus
+from domain.model.satisfaction import Survey
 from domain.model.spend import Spend
 from domain.model.users import Identity, Invite, LinkCode, Role, User
 from domain.money import Money
@@ -120,6 +122,10 @@ class FakeUsers(FakeRepository[User]):
 
     def first_joined(self) -> datetime | None:
         return min((u.created_at for u in self.all()), default=None)
+
+    def of_customer(self, customer_id: int) -> list[User]:
+        return [u for u in self.all() if u.role == Role.CUSTOMER and u.active
+                and u.customer_id == customer_id]
 
 
 class FakeIdentities(FakeRepository[Identity]):
@@ -243,6 +249,11 @@ class FakeInvoices(FakeRepository[Invoice]):
         return sorted(found, key=lambda i: (i.due_on, i.issued_on, i.year, i.seq))
 
 
+class FakeCreditNotes(FakeRepository[CreditNote]):
+    def by_number(self, number: str) -> CreditNote | None:
+        return next((n for n in self.all() if n.number == number), None)
+
+
 class FakePayments(FakeRepository[Payment]):
     def by_ref(self, ref: str) -> Payment | None:
         key = bank_ref_key(ref)
@@ -252,6 +263,66 @@ class FakePayments(FakeRepository[Payment]):
         found = [p for p in self.all() if p.customer_id == customer_id
                  and p.currency == currency and p.unallocated > 0]
         return sorted(found, key=lambda p: (p.received_on, p.id or 0))
+
+
+class FakeProducts(FakeRepository[Product]):
+    """Products and their stock moves; reservations computed from the orders, as the SQL
+    computes them; `locks` notes which products were locked, in order."""
+
+    def __init__(self, ids: _Ids, autoflush: Callable[[], None],
+                 orders: FakeRepository[Order]) -> None:
+        super().__init__(Product, ids, autoflush)
+        self.orders = orders
+        self.stock_moves: list[StockMove] = []
+        self.locks: list[list[int]] = []
+
+    def by_sku(self, sku: str) -> Product | None:
+        return next((p for p in self.all() if p.sku == sku), None)
+
+    def search(self, text: str, limit: int) -> list[Product]:
+        wanted = text.strip().lower()
+        found = [p for p in self.all() if wanted in p.sku.lower() or wanted in p.name.lower()]
+        return sorted(found, key=lambda p: p.sku)[:limit]
+
+    def locked(self, ids: Sequence[int]) -> list[Product]:
+        wanted = sorted(set(ids))
+        self.locks.append(wanted)
+        return [p for p in (self.get(i) for i in wanted) if p is not None]
+
+    def reserved(self, ids: Sequence[int], excluding_order: int | None = None
+                 ) -> dict[int, Decimal]:
+        held: dict[int, Decimal] = {}
+        for order in self.orders.all():
+            if order.id == excluding_order:
+                continue
+            for product_id, quantity in order.reserved().items():
+                if product_id in ids:
+                    held[product_id] = held.get(product_id, Decimal(0)) + quantity
+        return held
+
+    def low(self, limit: int) -> list[tuple[Product, Decimal]]:
+        active = [p for p in self.all() if p.active and p.stocked]
+        held = self.reserved([p.id or 0 for p in active])
+        found = [(p, p.on_hand - held.get(p.id or 0, Decimal(0))) for p in active]
+        low = [(p, free) for p, free in found if free <= p.min_stock]
+        return sorted(low, key=lambda pair: (pair[1] - pair[0].min_stock, pair[0].sku))[:limit]
+
+    def add_move(self, move: StockMove) -> None:
+        move.id = len(self.stock_moves) + 1
+        self.stock_moves.append(move)
+
+    def moves(self, product_id: int, limit: int) -> list[StockMove]:
+        return [m for m in reversed(self.stock_moves) if m.product_id == product_id][:limit]
+
+
+class FakeSurveys(FakeRepository[Survey]):
+    def of_order(self, order_id: int, user_id: int) -> Survey | None:
+        return next((s for s in self.all() if s.order_id == order_id and s.user_id == user_id),
+                    None)
+
+    def latest_of_user(self, user_id: int) -> Survey | None:
+        mine = [s for s in self.all() if s.user_id == user_id]
+        return max(mine, key=lambda s: (s.answered_at or s.asked_at, s.id or 0), default=None)
 
 
 class FakeOutbox(list[OutboxMessage]):
@@ -461,8 +532,10 @@ class FakeUnitOfWork:
         self.orders = FakeRepository(Order, ids, flush)
         self.invoices = FakeInvoices(Invoice, ids, flush)
         self.payments = FakePayments(Payment, ids, flush)
-        self.credit_notes = FakeRepository(CreditNote, ids, flush)
+        self.credit_notes = FakeCreditNotes(CreditNote, ids, flush)
         self.spend = FakeRepository(Spend, ids, flush)
+        self.products = FakeProducts(ids, flush, self.orders)
+        self.surveys = FakeSurveys(Survey, ids, flush)
         self.numbers = FakeNumbers()
         self.locked_customers: list[int] = []
         self.ledgers = FakeLedgers(self.orders, self.locked_customers)
