@@ -58,6 +58,7 @@ from bot.runtime import Runtime  # noqa: E402
 from domain.settings import Settings  # noqa: E402
 from handlers.dispatch import Dispatcher  # noqa: E402
 from handlers.reply import Button, Reply  # noqa: E402
+from storage import search_index  # noqa: E402
 from storage import tables as t  # noqa: E402
 from storage import tables_cash as c  # noqa: E402
 from tests.doors.slack_fake import SlackApi  # noqa: E402
@@ -154,6 +155,8 @@ def seeder(size: Size, rng_seed: int) -> Callable[[Engine], None]:
 
         for name, count in seed_invoices(engine, sales, bills()).items():
             print(f"  {name} ({count:,})", flush=True)
+        with engine.begin() as conn:  # the search terms a running bot keeps in step
+            print(f"  search terms ({search_index.rebuild(conn):,})", flush=True)
         settle(engine)
         print(f"  {'users, identities, orders, invoices':<36} "
               f"{time.perf_counter() - started:7.1f} s", flush=True)

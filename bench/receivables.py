@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from bench.seeding import bulk_insert
 from domain.model.invoices import INVOICE_SERIES
 from domain.references import document_number
+from storage import settled
 from storage import tables as t
 from storage import tables_cash as c
 
@@ -112,6 +113,9 @@ def seed_invoices(engine: Engine, sales: Sequence[Sale], bills: Iterable[Bill]) 
         for year, last in sorted(seq.items()):
             yield {"series": INVOICE_SERIES, "year": year, "last": last}
 
-    return {table.name: bulk_insert(engine, table, rows) for table, rows in
-            [(c.invoices, invoices()), (c.payments, payments()),
-             (c.allocations, allocations()), (c.document_counters, counters())]}
+    counts = {table.name: bulk_insert(engine, table, rows) for table, rows in
+              [(c.invoices, invoices()), (c.payments, payments()),
+               (c.allocations, allocations()), (c.document_counters, counters())]}
+    with engine.begin() as conn:  # the flag a running bot keeps in step
+        settled.refresh(conn)
+    return counts

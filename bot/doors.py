@@ -12,15 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from slack_sdk import WebClient
-
 from bot.app import App
 from bot.console import ConsoleSender
 from bot.delivery import Sender
 from bot.jobs import Jobs
 from bot.scheduler import build_scheduler
-from bot.slack_door import SlackDoor, SlackSender, with_retries
-from bot.telegram_door import TelegramDoor
 from handlers.sentences.words import warm_up
 
 log = logging.getLogger(__name__)
@@ -77,9 +73,13 @@ def build_doors(app: App, secrets: Secrets) -> list[Door]:
     check(app, secrets)
     doors: list[Door] = []
     if secrets.telegram_token:
+        from bot.telegram_door import TelegramDoor  # each chat library loads when used
+
         doors.append(TelegramDoor(app, secrets.telegram_token,
                                   webhook_secret=secrets.telegram_webhook_secret or None))
     if secrets.slack_bot_token:
+        from bot.slack_door import SlackDoor
+
         try:
             doors.append(SlackDoor(app, bot_token=secrets.slack_bot_token,
                                    signing_secret=secrets.slack_signing_secret,
@@ -94,8 +94,14 @@ def senders(app: App, secrets: Secrets) -> list[Sender]:
     check(app, secrets)
     found: list[Sender] = []
     if secrets.telegram_token:
+        from bot.telegram_door import TelegramDoor  # each chat library loads when used
+
         found.append(TelegramDoor(app, secrets.telegram_token))
     if secrets.slack_bot_token:
+        from slack_sdk import WebClient
+
+        from bot.slack_door import SlackSender, with_retries
+
         found.append(SlackSender(with_retries(WebClient(
             token=secrets.slack_bot_token, base_url=app.runtime.slack_api_base_url))))
     return found

@@ -256,7 +256,7 @@ class SlackDoor:
         self.sender = SlackSender(self.client)
         # The work after each ack runs on this executor (Bolt's own pool unless given).
         self.bolt = BoltApp(signing_secret=signing_secret, client=self.client,
-                            process_before_response=False, listener_executor=executor)
+                            process_before_response=True, listener_executor=executor)
         self.bolt.command("/ltc")(ack=self._ack, lazy=[self._on_command])
         self.bolt.action(re.compile(f"^{ACTION_PREFIX}"))(ack=self._ack, lazy=[self._on_button])
         self.bolt.view(QUOTE_FORM)(ack=self._ack_quote_form, lazy=[self._on_quote_form])

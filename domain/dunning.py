@@ -58,15 +58,18 @@ def chase_overdue(uow: UnitOfWork, settings: Settings, today: date, now: datetim
     managers: dict[str | None, list[int]] = {}
     # (customer, recipient) -> invoices with the level they reached
     batches: dict[tuple[int, tuple[str, str]], list[tuple[OpenInvoice, int]]] = defaultdict(list)
+    marks: list[tuple[int, int]] = []
     for invoice in candidates:
         level = reached_level(levels, (today - invoice.due_on).days)
         if level is None or (invoice.id, level) in sent:
             continue
         for lower in range(1, level + 1):
             if (invoice.id, lower) not in sent:
-                uow.dunning.mark(invoice.id, lower, today)
+                marks.append((invoice.id, lower))
         for recipient in _recipients(levels[level - 1], invoice, uow, managers):
             batches[(invoice.customer_id, recipient)].append((invoice, level))
+    uow.dunning.mark_all(marks, today)
+    messages: list[OutboxMessage] = []
     for (customer_id, (kind, who)), items in sorted(batches.items()):
         content = ",".join(f"{inv.number}#{lvl}" for inv, lvl in items)
         digest = hashlib.sha1(content.encode()).hexdigest()[:16]
@@ -79,11 +82,12 @@ def chase_overdue(uow: UnitOfWork, settings: Settings, today: date, now: datetim
                       for inv, lvl in items],
         }
         polite = kind == "customer"
-        uow.outbox.add(OutboxMessage(
+        messages.append(OutboxMessage(
             recipient_kind="user" if polite else kind, recipient=who,
             key="notify.customer_reminder" if polite else "notify.dunning", params=params,
             dedupe_key=f"dunning:{reference('customer', customer_id)}:{digest}:"
                        f"{'k' if polite else kind[0]}{who}",
             created_at=now, next_attempt_at=now,
         ))
+    uow.outbox.add_all(messages)
     return len(batches)

@@ -56,7 +56,8 @@ def check_source(text: str | None, settings: Settings) -> str | None:
 def similar_customers(uow: UnitOfWork, company: str, settings: Settings) -> list[NameMatch]:
     """Customers whose names resemble `company`, the closest first."""
     key = normalise_company(company)
-    candidates = [("customer", i, k, n) for i, k, n in uow.customers.name_keys(fragments(key))]
+    candidates = [("customer", i, k, n)
+                  for i, k, n in uow.customers.look_alikes(key, fragments(key))]
     return similar_names(key, candidates, settings.duplicate_threshold)
 
 
@@ -64,8 +65,8 @@ def find_similar(uow: UnitOfWork, company: str, settings: Settings) -> list[Name
     """Open leads and customers whose names resemble `company`."""
     key = normalise_company(company)
     pieces = fragments(key)
-    candidates = [("lead", i, k, n) for i, k, n in uow.leads.name_keys(pieces)]
-    candidates += [("customer", i, k, n) for i, k, n in uow.customers.name_keys(pieces)]
+    candidates = [("lead", i, k, n) for i, k, n in uow.leads.look_alikes(key, pieces)]
+    candidates += [("customer", i, k, n) for i, k, n in uow.customers.look_alikes(key, pieces)]
     return similar_names(key, candidates, settings.duplicate_threshold)
 
 

@@ -60,6 +60,7 @@ class RecordedPayment:
     settled: list[tuple[Invoice, Decimal]]
     credit: Decimal
     customer_credit: Decimal
+    customer: Customer
 
 
 def record_payment(
@@ -101,7 +102,7 @@ def record_payment(
         payment.currency, tuple(i.number for i, _ in settled), payment.unallocated,
     ))
     return RecordedPayment(payment, settled, payment.unallocated,
-                           credit_of(uow, customer_id, amount.currency))
+                           credit_of(uow, customer_id, amount.currency), customer)
 
 
 def claim_payment(
@@ -166,9 +167,9 @@ def _checked(
         invoice = _invoice(uow, invoice_number)
         customer_id = invoice.customer_id
     assert customer_id is not None
-    customer = _customer(uow, customer_id)
-    if lock:
+    if lock:  # before the customer is read, so it is read once, as the lock leaves it
         uow.ledgers.lock(customer_id)
+    customer = _customer(uow, customer_id)
     if invoice is not None:
         invoice.check_payable(amount, customer.number)
     else:

@@ -87,6 +87,14 @@ class LeadRepository(Protocol):
         (all open leads when none are given)."""
         ...
 
+    def look_alikes(self, name_key: str,
+                    fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
+        """(id, name_key, company) of open leads a new name might duplicate: those whose key
+        is `name_key`, and those with a name word starting with a fragment (a Chinese one:
+        containing it). A fragment shared by very many names yields a bounded number of
+        them, the closest words first, so the answer costs the same at any size."""
+        ...
+
 
 class CustomerRepository(Repository["Customer"], Protocol):
     def by_name_key(self, name_key: str) -> Customer | None: ...
@@ -98,6 +106,12 @@ class CustomerRepository(Repository["Customer"], Protocol):
     def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
         """(id, name_key, name) of customers whose key contains one of the fragments
         (all customers when none are given)."""
+        ...
+
+    def look_alikes(self, name_key: str,
+                    fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
+        """(id, name_key, name) of customers a new name might duplicate, chosen as the open
+        leads' `look_alikes` are."""
         ...
 
 
@@ -174,6 +188,10 @@ class PoolStore(Protocol):
 
 class OutboxRepository(Protocol):
     def add(self, message: OutboxMessage) -> None: ...
+
+    def add_all(self, messages: Sequence[OutboxMessage]) -> None:
+        """Each message as `add` would queue it, in one statement."""
+        ...
 
 
 class LinkCodeRepository(Protocol):
@@ -299,6 +317,10 @@ class DunningLog(Protocol):
         ...
 
     def mark(self, invoice_id: int, level: int, on: date) -> None: ...
+
+    def mark_all(self, marks: Sequence[tuple[int, int]], on: date) -> None:
+        """Each (invoice id, level) as `mark` would record it, in one statement."""
+        ...
 
 
 class UnitOfWork(Protocol):

@@ -150,9 +150,8 @@ class Dispatcher:
             t = Translator(user.locale, user.timezone, self.settings)
             if not user.active:  # a person who left: refused, nothing written but the delivery
                 trace.outcome = "refused"
-                if self._repeated(uow, incoming):
+                if self._repeated(uow, incoming) or not self._commit(uow, incoming):
                     return Reply("")
-                uow.commit()
                 return Reply(t("error.deactivated"), ok=False)
             if self._repeated(uow, incoming):
                 trace.outcome = "repeat"
@@ -161,7 +160,9 @@ class Dispatcher:
                 reply = self._run(uow, user, incoming, now, t, trace)
             except DomainError as error:
                 uow.rollback()
-                self._remember(uow, incoming)
+                if not self._remember(uow, incoming):
+                    trace.outcome = "repeat"
+                    return Reply("")
                 trace.outcome = "refused"
                 return Reply(trace.said + t(error.key, **_plain(error.params, t)),
                              choice_buttons(error, incoming.text, t), ok=False)
@@ -171,15 +172,18 @@ class Dispatcher:
                     raise
                 log.exception("command %s failed", trace.command)
                 self._tell_admins(uow, user, incoming, failure, now)
-                self._remember(uow, incoming)
+                if not self._remember(uow, incoming):
+                    return Reply("")
                 return Reply(t("error.internal"), ok=False)
             if not reply.ok:  # a refusal changes nothing, not even an open dialog
                 uow.rollback()
-                self._remember(uow, incoming)
-                trace.outcome = "refused"
-                return reply
+                trace.outcome = "refused" if self._remember(uow, incoming) else "repeat"
+                return reply if trace.outcome == "refused" else Reply("")
             queue_notifications(uow, self.settings, now)
-            uow.commit()
+            uow.flush()
+            if not self._commit(uow, incoming):  # another process answered it meanwhile
+                trace.outcome = "repeat"
+                return Reply("")
             trace.outcome = "ok"
             return reply
 
@@ -193,24 +197,33 @@ class Dispatcher:
 
     @staticmethod
     def _repeated(uow: ChatUnitOfWork, incoming: Incoming) -> bool:
-        """True when this delivery was handled before; else it is recorded (not committed)."""
-        if not incoming.delivery_id:
-            return False
-        if uow.deliveries.seen(incoming.platform, incoming.delivery_id):
-            uow.commit()
-            return True
-        return False
+        """True when this delivery was handled before (a look-up: the delivery is recorded
+        by `_commit`, in the answer's own transaction)."""
+        delivery_id = incoming.delivery_id
+        return delivery_id is not None and uow.deliveries.handled(incoming.platform, delivery_id)
 
     @staticmethod
-    def _remember(uow: ChatUnitOfWork, incoming: Incoming) -> None:
-        """After a rollback: record the delivery again, so a replay is not answered twice."""
+    def _commit(uow: ChatUnitOfWork, incoming: Incoming) -> bool:
+        """Record the delivery and commit it with the answer's work: one commit a message.
+        False (and nothing kept) when another process recorded it first, which the primary
+        key decides, so a delivery is answered once however the processes race."""
+        if incoming.delivery_id and uow.deliveries.seen(incoming.platform,
+                                                        incoming.delivery_id):
+            uow.rollback()
+            return False
+        uow.commit()
+        return True
+
+    @classmethod
+    def _remember(cls, uow: ChatUnitOfWork, incoming: Incoming) -> bool:
+        """After a rollback: record the delivery (with what was written since), so a replay
+        is not answered twice; False when another process answered it first."""
         try:
-            if incoming.delivery_id:
-                uow.deliveries.seen(incoming.platform, incoming.delivery_id)
-            uow.commit()
+            return cls._commit(uow, incoming)
         except Exception:
             log.exception("could not record delivery %s", incoming.delivery_id)
             uow.rollback()
+            return True
 
     def _tell_admins(self, uow: ChatUnitOfWork, user: User, incoming: Incoming,
                      failure: Exception, now: datetime) -> None:
@@ -283,15 +296,18 @@ class Dispatcher:
                 )
             except DomainError as error:
                 uow.rollback()
-                self._remember(uow, incoming)
+                if not self._remember(uow, incoming):
+                    return Reply("")
                 return Reply(t(error.key, **_plain(error.params, t)), ok=False)
-            uow.commit()
+            if not self._commit(uow, incoming):
+                return Reply("")
             t = Translator(user.locale, user.timezone, self.settings)
             return Reply(t("team.linked", name=user.display_name, role=t(f"role.{user.role}")))
         # Slack has one slash command, so linking there is written /ltc link <code>.
         key = "error.not_registered_slack" if incoming.platform == "slack" \
             else "error.not_registered"
-        uow.commit()  # the delivery id, so a replay is not answered again
+        if not self._commit(uow, incoming):  # the delivery id: a replay is not answered again
+            return Reply("")
         return Reply(t(key), ok=False)
 
 

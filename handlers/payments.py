@@ -86,9 +86,7 @@ def pay(ctx: Ctx, text: str) -> Reply:
                           ref=args.option("ref"), method=method)
     payment = done.payment
     c = payment.currency
-    customer = ctx.uow.customers.get(payment.customer_id)
-    name = f"{reference('customer', payment.customer_id)} " \
-           f"{customer.name if customer else ''}".strip()
+    name = f"{reference('customer', payment.customer_id)} {done.customer.name}".strip()
     lines = [ctx.t("payment.recorded", ref=payment.number, amount=ctx.t.money(payment.amount, c),
                    customer=name, date=ctx.t.date(payment.received_on),
                    method=ctx.t.term("method", payment.method),

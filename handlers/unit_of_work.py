@@ -21,8 +21,13 @@ from domain.unit_of_work import UnitOfWork
 
 
 class DeliveryLog(Protocol):
+    def handled(self, platform: str, delivery_id: str) -> bool:
+        """True if this delivery was recorded before; records nothing."""
+        ...
+
     def seen(self, platform: str, delivery_id: str) -> bool:
-        """True if this delivery was handled before; otherwise remember it."""
+        """True if this delivery was handled before; otherwise remember it (with the rest
+        of the transaction)."""
         ...
 
 

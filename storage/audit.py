@@ -20,8 +20,16 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _columns(obj: Any) -> list[str]:
-    return [attr.key for attr in inspect(obj).mapper.column_attrs]
+_COLUMNS: dict[type, tuple[str, ...]] = {}
+
+
+def _columns(obj: Any) -> tuple[str, ...]:
+    """The mapped column attributes of the object's class (looked up once a class)."""
+    keys = _COLUMNS.get(type(obj))
+    if keys is None:
+        keys = _COLUMNS[type(obj)] = tuple(attr.key
+                                           for attr in inspect(obj).mapper.column_attrs)
+    return keys
 
 
 def _snapshot(obj: Any) -> dict[str, Any]:
@@ -47,22 +55,22 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     rows: list[dict[str, Any]] = []
 
     def row(obj: Any, before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
-        name = type(obj).__name__
-        if name in _SKIP:
-            return
         rows.append({"at": now, "actor_id": actor, "action": action[:40],
-                     "entity": name.lower(), "entity_id": getattr(obj, "id", None),
+                     "entity": type(obj).__name__.lower(), "entity_id": getattr(obj, "id", None),
                      "before": before, "after": after})
 
     for obj in session.new:
-        row(obj, None, _snapshot(obj))
+        if type(obj).__name__ not in _SKIP:
+            row(obj, None, _snapshot(obj))
     for obj in session.dirty:
-        if session.is_modified(obj, include_collections=False):
+        if type(obj).__name__ not in _SKIP and session.is_modified(obj,
+                                                                   include_collections=False):
             before, after = _changes(obj)
             if after:
                 row(obj, before, after)
     for obj in session.deleted:
-        row(obj, _snapshot(obj), None)
+        if type(obj).__name__ not in _SKIP:
+            row(obj, _snapshot(obj), None)
     if rows:
         session.connection().execute(insert(audit_log), rows)
 

@@ -21,8 +21,24 @@ class SqlDialogs:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        # What this transaction read or wrote, so a message looks its dialog up once.
+        self.known: dict[tuple[str, str, int], DialogState | None] = {}
+
+    def forget(self) -> None:
+        """After a rollback: read again."""
+        self.known.clear()
 
     def get(self, platform: str, chat_id: str, user_id: int) -> DialogState | None:
+        key = (platform, chat_id, user_id)
+        if key not in self.known:
+            self.known[key] = self._read(platform, chat_id, user_id)
+        state = self.known[key]
+        return None if state is None else DialogState(
+            platform=state.platform, chat_id=state.chat_id, user_id=state.user_id,
+            name=state.name, step=state.step, answers=dict(state.answers),
+            updated_at=state.updated_at, set_aside=state.set_aside)
+
+    def _read(self, platform: str, chat_id: str, user_id: int) -> DialogState | None:
         t = dialog_states
         row = self.session.execute(select(t).where(
             t.c.platform == platform, t.c.chat_id == chat_id, t.c.user_id == user_id,
@@ -36,6 +52,7 @@ class SqlDialogs:
 
     def save(self, state: DialogState) -> None:
         t = dialog_states
+        self.known.pop((state.platform, state.chat_id, state.user_id), None)
         values = {"name": state.name, "step": state.step, "answers": state.answers,
                   "updated_at": state.updated_at, "set_aside": state.set_aside}
         changed = self.session.connection().execute(update(t).where(
@@ -48,6 +65,7 @@ class SqlDialogs:
 
     def delete(self, platform: str, chat_id: str, user_id: int) -> None:
         t = dialog_states
+        self.known[(platform, chat_id, user_id)] = None
         self.session.execute(delete(t).where(
             t.c.platform == platform, t.c.chat_id == chat_id, t.c.user_id == user_id))
 

@@ -8,9 +8,24 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from domain.model.invoices import InvoiceStatus
@@ -18,7 +33,6 @@ from domain.model.orders import OrderStatus
 from handlers.unit_of_work import Page
 from storage import tables as t
 from storage import tables_cash as c
-from storage.queries import _page
 from storage.types import Amount
 
 ZERO = Decimal(0)
@@ -41,9 +55,10 @@ def per_invoice(amount: Any, invoice_id: Any, *where: Any, joined: Any = None) -
     return q.where(*where).group_by(invoice_id).subquery()
 
 
-def invoice_facts(today: date, customer_id: int | None = None, *, per_row: bool = False) -> Any:
+def invoice_facts(today: Any, customer_id: Any = None, *, per_row: bool = False) -> Any:
     """Every invoice (of one customer, if given) with paid, credited, outstanding and its
-    status by the rules of `Invoice.status`.
+    status by the rules of `Invoice.status`; `today` and `customer_id` are values or bound
+    parameters.
 
     For totals, payments and credit notes are summed once and joined (only the customer's,
     when one is given). `per_row` looks them up invoice by invoice instead, which is faster
@@ -85,7 +100,7 @@ def invoice_facts(today: date, customer_id: int | None = None, *, per_row: bool 
 
 
 def invoice_status(paid: Any, credited: Any, outstanding: Any, due_on: Any,
-                   today: date) -> ColumnElement[str]:
+                   today: Any) -> ColumnElement[str]:
     """`Invoice.status` in SQL: void, paid, overdue, partly paid or issued."""
     return case(
         (credited > ZERO, literal(InvoiceStatus.VOID.value)),
@@ -96,8 +111,8 @@ def invoice_status(paid: Any, credited: Any, outstanding: Any, due_on: Any,
     )
 
 
-def _visible(query: Select[Any], f: Any, *, owner_id: int | None, team: str | None,
-             customer_id: int | None) -> Select[Any]:
+def _visible(query: Select[Any], f: Any, *, owner_id: Any, team: Any,
+             customer_id: Any) -> Select[Any]:
     if owner_id is not None:
         query = query.where(or_(f.c.owner_id == owner_id, t.customers.c.owner_id == owner_id))
     if team is not None:
@@ -107,7 +122,7 @@ def _visible(query: Select[Any], f: Any, *, owner_id: int | None, team: str | No
     return query
 
 
-def _in_scope(query: Select[Any], f: Any, scope: str, today: date) -> Select[Any]:
+def _in_scope(query: Select[Any], f: Any, scope: str, today: Any) -> Select[Any]:
     if scope == "open":
         return query.where(f.c.outstanding > ZERO)
     if scope == "overdue":
@@ -123,19 +138,14 @@ class SqlCashQueries:
 
     def invoices(self, *, owner_id: int | None, team: str | None, customer_id: int | None,
                  scope: str, today: date, page: int, per_page: int) -> Page:
-        f = invoice_facts(today, customer_id, per_row=True)
-        q = select(f.c.id, f.c.number, f.c.order_id, f.c.customer_id,
-                   t.customers.c.name.label("customer"), f.c.currency, f.c.total, f.c.paid,
-                   f.c.credited, f.c.outstanding, f.c.status, f.c.issued_on, f.c.due_on,
-                   f.c.installment_seq
-                   ).join(t.customers, t.customers.c.id == f.c.customer_id)
-        q = _visible(q, f, owner_id=owner_id, team=team, customer_id=customer_id)
-        q = _in_scope(q, f, scope, today)
-        if scope == "all":
-            q = q.order_by(f.c.year.desc(), f.c.seq.desc())
-        else:
-            q = q.order_by(f.c.due_on, f.c.year, f.c.seq)
-        return _page(self.session, q, page, per_page)
+        q = _invoice_page(owner_id is not None, team is not None, customer_id is not None,
+                          scope)
+        page = max(page, 1)
+        rows = self.session.execute(q, {
+            "owner_id": owner_id, "team": team, "customer_id": customer_id, "today": today,
+            "limit": per_page + 1, "offset": (page - 1) * per_page}).mappings()
+        found = [dict(r) for r in rows]
+        return Page(rows=found[:per_page], page=page, has_more=len(found) > per_page)
 
     def invoice_totals(self, *, owner_id: int | None, team: str | None,
                        customer_id: int | None, scope: str, today: date) -> list[dict[str, Any]]:
@@ -151,100 +161,27 @@ class SqlCashQueries:
         return [dict(r) for r in self.session.execute(q).mappings()]
 
     def customer_deals(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
-        d = t.deals
-        rows = self.session.execute(
-            select(d.c.id, d.c.title, d.c.stage, d.c.status, d.c.amount, d.c.currency)
-            .where(d.c.customer_id == customer_id).order_by(d.c.id.desc()).limit(limit)
-        ).mappings()
-        return [dict(r) for r in rows]
+        return self._rows(_customer_deals(), customer_id=customer_id, limit=limit)
 
     def customer_orders(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
-        o, ol, dl, dv = t.orders, t.order_lines, c.delivery_lines, c.deliveries
-        i, a, n = c.invoices, c.allocations, c.credit_notes
-        ordered = select(_sum_or_zero(ol.c.quantity)).where(ol.c.order_id == o.c.id)
-        delivered = (select(_sum_or_zero(dl.c.quantity))
-                     .join(dv, dv.c.id == dl.c.delivery_id).where(dv.c.order_id == o.c.id))
-        billed = select(_sum_or_zero(i.c.total)).where(i.c.order_id == o.c.id)
-        credited = (select(_sum_or_zero(n.c.amount)).join(i, i.c.id == n.c.invoice_id)
-                    .where(i.c.order_id == o.c.id))
-        paid = (select(_sum_or_zero(a.c.amount)).join(i, i.c.id == a.c.invoice_id)
-                .where(i.c.order_id == o.c.id))
-        inner = select(
-            o.c.id, o.c.total, o.c.currency, o.c.signed_on, o.c.plan,
-            ordered.scalar_subquery().label("ordered"),
-            delivered.scalar_subquery().label("delivered"),
-            _money(billed.scalar_subquery()).label("billed"),
-            _money(credited.scalar_subquery()).label("credited"),
-            _money(paid.scalar_subquery()).label("paid"),
-        ).where(o.c.customer_id == customer_id).subquery("o")
-        invoiced = _money(inner.c.billed - inner.c.credited)
-        outstanding = _money(inner.c.billed - inner.c.credited - inner.c.paid)
-        all_delivered = func.round(inner.c.delivered, 4) >= func.round(inner.c.ordered, 4)
-        all_billed = invoiced >= inner.c.total
-        status = case(
-            (and_(~all_delivered, all_billed), literal(OrderStatus.TO_DELIVER.value)),
-            (~all_delivered, literal(OrderStatus.TO_DELIVER_AND_BILL.value)),
-            (~all_billed, literal(OrderStatus.TO_BILL.value)),
-            (outstanding > ZERO, literal(OrderStatus.TO_COLLECT.value)),
-            else_=literal(OrderStatus.COMPLETED.value),
-        )
-        rows = self.session.execute(
-            select(inner.c.id, inner.c.total, inner.c.currency, inner.c.signed_on,
-                   inner.c.plan, inner.c.ordered, inner.c.delivered,
-                   invoiced.label("invoiced"), inner.c.paid,
-                   outstanding.label("outstanding"), status.label("status"))
-            .order_by(inner.c.id.desc()).limit(limit)
-        ).mappings()
-        return [dict(r) for r in rows]
+        return self._rows(_customer_orders(), customer_id=customer_id, limit=limit)
 
     def customer_deliveries(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
         """Delivered lines, newest delivery first: delivery id, order, date, item, quantity."""
-        dv, dl, ol, o = c.deliveries, c.delivery_lines, t.order_lines, t.orders
-        recent = (select(dv.c.id).join(o, o.c.id == dv.c.order_id)
-                  .where(o.c.customer_id == customer_id)
-                  .order_by(dv.c.delivered_on.desc(), dv.c.id.desc()).limit(limit).subquery())
-        rows = self.session.execute(
-            select(dv.c.id, dv.c.order_id, dv.c.delivered_on, ol.c.item, dl.c.quantity)
-            .join(dl, dl.c.delivery_id == dv.c.id).join(ol, ol.c.id == dl.c.order_line_id)
-            .where(dv.c.id.in_(select(recent.c.id)))
-            .order_by(dv.c.delivered_on.desc(), dv.c.id.desc(), dl.c.position)
-        ).mappings()
-        return [dict(r) for r in rows]
+        return self._rows(_customer_deliveries(), customer_id=customer_id, limit=limit)
 
     def customer_payments(self, customer_id: int, limit: int) -> list[dict[str, Any]]:
-        p, a = c.payments, c.allocations
-        allocated = _money(select(_sum_or_zero(a.c.amount)).where(a.c.payment_id == p.c.id)
-                           .scalar_subquery())
-        rows = self.session.execute(
-            select(p.c.id, p.c.received_on, p.c.amount, p.c.currency, p.c.ref, p.c.method,
-                   allocated.label("allocated"))
-            .where(p.c.customer_id == customer_id)
-            .order_by(p.c.received_on.desc(), p.c.id.desc()).limit(limit)
-        ).mappings()
-        return [dict(r) for r in rows]
+        return self._rows(_customer_payments(), customer_id=customer_id, limit=limit)
+
+    def _rows(self, statement: Any, **params: Any) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.session.execute(statement, params).mappings()]
 
     def customer_balances(self, customer_id: int, today: date) -> list[dict[str, Any]]:
-        f = invoice_facts(today, customer_id)
-        overdue = case((and_(f.c.outstanding > ZERO, f.c.due_on < today), f.c.outstanding),
-                       else_=ZERO)
-        invoiced = self.session.execute(
-            select(f.c.currency,
-                   _money(func.sum(f.c.total - f.c.credited)).label("invoiced"),
-                   _money(func.sum(f.c.paid)).label("paid"),
-                   _money(func.sum(f.c.outstanding)).label("outstanding"),
-                   _money(func.sum(overdue)).label("overdue"))
-            .where(f.c.customer_id == customer_id).group_by(f.c.currency)
-        ).mappings()
-        p, a = c.payments, c.allocations
-        received = self.session.execute(
-            select(p.c.currency, _money(func.sum(p.c.amount)).label("received"))
-            .where(p.c.customer_id == customer_id).group_by(p.c.currency)
-        ).mappings()
-        settled = self.session.execute(
-            select(p.c.currency, _money(func.sum(a.c.amount)).label("allocated"))
-            .join(a, a.c.payment_id == p.c.id)
-            .where(p.c.customer_id == customer_id).group_by(p.c.currency)
-        ).mappings()
+        invoiced_q, received_q, settled_q = _customer_balances()
+        invoiced = self.session.execute(invoiced_q, {"customer_id": customer_id,
+                                                     "today": today}).mappings()
+        received = self.session.execute(received_q, {"customer_id": customer_id}).mappings()
+        settled = self.session.execute(settled_q, {"customer_id": customer_id}).mappings()
         out: dict[str, dict[str, Any]] = {}
 
         def row(currency: str) -> dict[str, Any]:
@@ -261,3 +198,119 @@ class SqlCashQueries:
         for r in settled:
             row(r["currency"])["credit"] -= r["allocated"] or ZERO
         return [out[k] for k in sorted(out)]
+
+
+# The customer card's statements, built once (their SQLAlchemy construction costs more than
+# running them) and run with the customer, the row limit and the day as parameters.
+_CUSTOMER = bindparam("customer_id", type_=Integer)
+_LIMIT = bindparam("limit", type_=Integer)
+_TODAY = bindparam("today", type_=Date)
+
+
+@cache
+def _customer_deals() -> Select[Any]:
+    d = t.deals
+    return (select(d.c.id, d.c.title, d.c.stage, d.c.status, d.c.amount, d.c.currency)
+            .where(d.c.customer_id == _CUSTOMER).order_by(d.c.id.desc()).limit(_LIMIT))
+
+
+@cache
+def _customer_orders() -> Select[Any]:
+    o, ol, dl, dv = t.orders, t.order_lines, c.delivery_lines, c.deliveries
+    i, a, n = c.invoices, c.allocations, c.credit_notes
+    ordered = select(_sum_or_zero(ol.c.quantity)).where(ol.c.order_id == o.c.id)
+    delivered = (select(_sum_or_zero(dl.c.quantity))
+                 .join(dv, dv.c.id == dl.c.delivery_id).where(dv.c.order_id == o.c.id))
+    billed = select(_sum_or_zero(i.c.total)).where(i.c.order_id == o.c.id)
+    credited = (select(_sum_or_zero(n.c.amount)).join(i, i.c.id == n.c.invoice_id)
+                .where(i.c.order_id == o.c.id))
+    paid = (select(_sum_or_zero(a.c.amount)).join(i, i.c.id == a.c.invoice_id)
+            .where(i.c.order_id == o.c.id))
+    inner = select(
+        o.c.id, o.c.total, o.c.currency, o.c.signed_on, o.c.plan,
+        ordered.scalar_subquery().label("ordered"),
+        delivered.scalar_subquery().label("delivered"),
+        _money(billed.scalar_subquery()).label("billed"),
+        _money(credited.scalar_subquery()).label("credited"),
+        _money(paid.scalar_subquery()).label("paid"),
+    ).where(o.c.customer_id == _CUSTOMER).subquery("o")
+    invoiced = _money(inner.c.billed - inner.c.credited)
+    outstanding = _money(inner.c.billed - inner.c.credited - inner.c.paid)
+    all_delivered = func.round(inner.c.delivered, 4) >= func.round(inner.c.ordered, 4)
+    all_billed = invoiced >= inner.c.total
+    status = case(
+        (and_(~all_delivered, all_billed), literal(OrderStatus.TO_DELIVER.value)),
+        (~all_delivered, literal(OrderStatus.TO_DELIVER_AND_BILL.value)),
+        (~all_billed, literal(OrderStatus.TO_BILL.value)),
+        (outstanding > ZERO, literal(OrderStatus.TO_COLLECT.value)),
+        else_=literal(OrderStatus.COMPLETED.value),
+    )
+    return (select(inner.c.id, inner.c.total, inner.c.currency, inner.c.signed_on,
+                   inner.c.plan, inner.c.ordered, inner.c.delivered,
+                   invoiced.label("invoiced"), inner.c.paid,
+                   outstanding.label("outstanding"), status.label("status"))
+            .order_by(inner.c.id.desc()).limit(_LIMIT))
+
+
+@cache
+def _customer_deliveries() -> Select[Any]:
+    dv, dl, ol, o = c.deliveries, c.delivery_lines, t.order_lines, t.orders
+    recent = (select(dv.c.id).join(o, o.c.id == dv.c.order_id)
+              .where(o.c.customer_id == _CUSTOMER)
+              .order_by(dv.c.delivered_on.desc(), dv.c.id.desc()).limit(_LIMIT).subquery())
+    return (select(dv.c.id, dv.c.order_id, dv.c.delivered_on, ol.c.item, dl.c.quantity)
+            .join(dl, dl.c.delivery_id == dv.c.id).join(ol, ol.c.id == dl.c.order_line_id)
+            .where(dv.c.id.in_(select(recent.c.id)))
+            .order_by(dv.c.delivered_on.desc(), dv.c.id.desc(), dl.c.position))
+
+
+@cache
+def _customer_payments() -> Select[Any]:
+    p, a = c.payments, c.allocations
+    allocated = _money(select(_sum_or_zero(a.c.amount)).where(a.c.payment_id == p.c.id)
+                       .scalar_subquery())
+    return (select(p.c.id, p.c.received_on, p.c.amount, p.c.currency, p.c.ref, p.c.method,
+                   allocated.label("allocated"))
+            .where(p.c.customer_id == _CUSTOMER)
+            .order_by(p.c.received_on.desc(), p.c.id.desc()).limit(_LIMIT))
+
+
+@cache
+def _customer_balances() -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """Per currency: invoiced, paid, outstanding and overdue; received; allocated."""
+    f = invoice_facts(_TODAY, _CUSTOMER)
+    overdue = case((and_(f.c.outstanding > ZERO, f.c.due_on < _TODAY), f.c.outstanding),
+                   else_=ZERO)
+    invoiced = (select(f.c.currency,
+                       _money(func.sum(f.c.total - f.c.credited)).label("invoiced"),
+                       _money(func.sum(f.c.paid)).label("paid"),
+                       _money(func.sum(f.c.outstanding)).label("outstanding"),
+                       _money(func.sum(overdue)).label("overdue"))
+                .where(f.c.customer_id == _CUSTOMER).group_by(f.c.currency))
+    p, a = c.payments, c.allocations
+    received = (select(p.c.currency, _money(func.sum(p.c.amount)).label("received"))
+                .where(p.c.customer_id == _CUSTOMER).group_by(p.c.currency))
+    settled = (select(p.c.currency, _money(func.sum(a.c.amount)).label("allocated"))
+               .join(a, a.c.payment_id == p.c.id)
+               .where(p.c.customer_id == _CUSTOMER).group_by(p.c.currency))
+    return invoiced, received, settled
+
+
+@cache
+def _invoice_page(by_owner: bool, by_team: bool, by_customer: bool, scope: str) -> Select[Any]:
+    """One page of the invoice list, for each combination of filters, built once."""
+    f = invoice_facts(_TODAY, _CUSTOMER if by_customer else None, per_row=True)
+    q = select(f.c.id, f.c.number, f.c.order_id, f.c.customer_id,
+               t.customers.c.name.label("customer"), f.c.currency, f.c.total, f.c.paid,
+               f.c.credited, f.c.outstanding, f.c.status, f.c.issued_on, f.c.due_on,
+               f.c.installment_seq
+               ).join(t.customers, t.customers.c.id == f.c.customer_id)
+    q = _visible(q, f, owner_id=bindparam("owner_id", type_=Integer) if by_owner else None,
+                 team=bindparam("team", type_=String) if by_team else None,
+                 customer_id=_CUSTOMER if by_customer else None)
+    q = _in_scope(q, f, scope, _TODAY)
+    if scope == "all":
+        q = q.order_by(f.c.year.desc(), f.c.seq.desc())
+    else:
+        q = q.order_by(f.c.due_on, f.c.year, f.c.seq)
+    return q.limit(_LIMIT).offset(bindparam("offset", type_=Integer))

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ColumnElement, func, or_, select, text, union_all
 from sqlalchemy.orm import Session
 
 from domain.model.customers import Contact, Customer
@@ -18,7 +16,11 @@ from domain.model.quotes import OPEN_STATUSES, Quote
 from domain.model.reminders import Reminder, ReminderStatus
 from domain.model.users import Identity, Invite, Role, User
 from domain.outbox import OutboxMessage
+from domain.search import NAME
 from storage import audit, search_index, tables
+from storage.database import RELAXED
+from storage.search import starts_with
+from storage.tables_search import search_terms
 
 T = TypeVar("T")
 MAX_ID = 2**31 - 1  # ids are INTEGER columns
@@ -29,6 +31,39 @@ def _contains_any(column: ColumnElement[str], fragments: Sequence[str]) -> Colum
     def escaped(text: str) -> str:
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return or_(*[column.like(f"%{escaped(f)}%", escape="\\") for f in fragments])
+
+
+# How many records one fragment of a new name brings to the fuzzy comparison, at most: a word
+# that very many names share (a city, "trading") costs no more than a rare one.
+LOOK_ALIKES = 50
+
+
+def _look_alike_ids(kind: str, fragments: Sequence[str],
+                    open_only: ColumnElement[bool] | None = None) -> Any:
+    """Ids of the records of `kind` with a name term starting with a fragment: the first
+    LOOK_ALIKES of each fragment in term order (an exact word sorts first), by index range
+    scans of the search terms."""
+    s = search_terms
+    parts = []
+    for fragment in fragments:
+        query = select(s.c.record_id.label("id")).where(  # ix_search_terms_kind_field_term
+            s.c.kind == kind, s.c.field == NAME, starts_with(s.c.term, fragment))
+        if open_only is not None:
+            query = query.join(tables.leads, tables.leads.c.id == s.c.record_id).where(open_only)
+        parts.append(select(query.order_by(s.c.term).limit(LOOK_ALIKES).subquery()))
+    return union_all(*parts).subquery() if parts else None
+
+
+def _insert_or_skip(dialect: str) -> Any:
+    """The dialect's INSERT that takes ON CONFLICT DO NOTHING; the other dialect's module is
+    never loaded."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 class SqlRepository(Generic[T]):
@@ -130,6 +165,16 @@ class SqlLeads(SqlRepository[Lead]):
             query = query.where(_contains_any(t.c.name_key, fragments))
         return [(r.id, r.name_key, r.company) for r in self.session.execute(query)]
 
+    def look_alikes(self, name_key: str,
+                    fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
+        t = tables.leads
+        is_open = t.c.status == LeadStatus.NEW
+        same = t.c.name_key == name_key
+        found = _look_alike_ids("lead", fragments, is_open)
+        match = same if found is None else or_(same, t.c.id.in_(select(found.c.id)))
+        query = select(t.c.id, t.c.name_key, t.c.company).where(is_open, match).order_by(t.c.id)
+        return [(r.id, r.name_key, r.company) for r in self.session.execute(query)]
+
 
 class SqlCustomers(SqlRepository[Customer]):
     def by_name_key(self, name_key: str) -> Customer | None:
@@ -147,6 +192,15 @@ class SqlCustomers(SqlRepository[Customer]):
         query = select(t.c.id, t.c.name_key, t.c.name)
         if fragments:
             query = query.where(_contains_any(t.c.name_key, fragments))
+        return [(r.id, r.name_key, r.name) for r in self.session.execute(query)]
+
+    def look_alikes(self, name_key: str,
+                    fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
+        t = tables.customers
+        same = t.c.name_key == name_key
+        found = _look_alike_ids("customer", fragments)
+        match = same if found is None else or_(same, t.c.id.in_(select(found.c.id)))
+        query = select(t.c.id, t.c.name_key, t.c.name).where(match).order_by(t.c.id)
         return [(r.id, r.name_key, r.name) for r in self.session.execute(query)]
 
 
@@ -210,31 +264,77 @@ class SqlOutbox:
         self.session = session
 
     def add(self, message: OutboxMessage) -> None:
-        values = {
-            "recipient_kind": message.recipient_kind, "recipient": message.recipient,
-            "key": message.key, "params": message.params, "dedupe_key": message.dedupe_key,
-            "status": message.status, "attempts": message.attempts,
-            "next_attempt_at": message.next_attempt_at, "created_at": message.created_at,
-        }
+        self.add_all([message])
+
+    def add_all(self, messages: Sequence[OutboxMessage]) -> None:
+        if not messages:
+            return
+        rows = [{
+            "recipient_kind": m.recipient_kind, "recipient": m.recipient,
+            "key": m.key, "params": m.params, "dedupe_key": m.dedupe_key,
+            "status": m.status, "attempts": m.attempts,
+            "next_attempt_at": m.next_attempt_at, "created_at": m.created_at,
+        } for m in messages]
         dialect = self.session.get_bind().dialect.name
-        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert_fn(tables.outbox).values(**values).on_conflict_do_nothing(
+        insert_fn = _insert_or_skip(dialect)
+        statement = insert_fn(tables.outbox).on_conflict_do_nothing(
             index_elements=["dedupe_key"])
-        self.session.execute(statement)
+        if len(rows) == 1:
+            self.session.execute(statement.values(**rows[0]))
+        else:
+            self.session.execute(statement, rows)
 
 
 class SqlDeliveryLog:
-    """Delivery ids already handled; the primary key makes the check safe across processes."""
+    """Delivery ids already handled; the primary key makes the check safe across processes.
+
+    A delivery recorded by a transaction that changed nothing else (a read, a refusal) is
+    committed without waiting for the disk: it survives the process dying, and only an
+    operating-system crash or a power cut in the next moment could make it forgotten. A
+    transaction that changed anything else commits as durably as ever.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def handled(self, platform: str, delivery_id: str) -> bool:
+        table = tables.processed_deliveries
+        return self.session.execute(
+            select(table.c.delivery_id)
+            .where(table.c.platform == platform, table.c.delivery_id == delivery_id[:128])
+        ).first() is not None
 
     def seen(self, platform: str, delivery_id: str) -> bool:
         # ON CONFLICT, not a savepoint: on SQLite, releasing a first savepoint commits at once.
         table = tables.processed_deliveries
         dialect = self.session.get_bind().dialect.name
-        insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
+        _relax_if_nothing_written(self.session, dialect)
+        insert_fn = _insert_or_skip(dialect)
         statement = insert_fn(table).values(
             platform=platform, delivery_id=delivery_id[:128], at=datetime.now(UTC)
         ).on_conflict_do_nothing().returning(table.c.delivery_id)
         return self.session.execute(statement).first() is None
+
+
+def _relax_if_nothing_written(session: Session, dialect: str) -> None:
+    """Let the commit skip waiting for the disk when the transaction has written nothing yet.
+
+    PostgreSQL: `synchronous_commit` off for this transaction alone, when it has no
+    transaction id (a transaction gets one at its first write). SQLite: the driver begins a
+    transaction at the first write, so none is open yet; `synchronous=NORMAL` then holds
+    until the connection goes back to the pool (see `storage.database.make_engine`).
+    """
+    if session.new or session.dirty or session.deleted:
+        return
+    if dialect == "postgresql":
+        session.execute(text("SELECT set_config('synchronous_commit', 'off', true) "
+                             "WHERE txid_current_if_assigned() IS NULL"))
+        return
+    if dialect != "sqlite":
+        return
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if raw is None or getattr(raw, "in_transaction", True):
+        return
+    connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+    connection.connection.info[RELAXED] = True

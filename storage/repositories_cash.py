@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import event, exists, func, insert, inspect, select, update
+from sqlalchemy import Select, bindparam, event, exists, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -13,6 +14,7 @@ from domain.errors import Conflict
 from domain.model.credit_notes import CreditNote
 from domain.model.invoices import Invoice
 from domain.model.payments import Payment, bank_ref_key
+from domain.model.users import User
 from storage import tables
 from storage import tables_cash as c
 from storage.repositories import SqlRepository
@@ -24,9 +26,27 @@ def _allocated(column: Any, key: Any) -> ColumnElement[Any]:
         column == key).scalar_subquery()
 
 
+@cache
+def _by_number() -> Select[tuple[Invoice]]:
+    """Built once (after the domain is mapped), run with the number as a parameter."""
+    return select(Invoice).where(c.invoices.c.number == bindparam("number"))
+
+
 class SqlInvoices(SqlRepository[Invoice]):
+    def __init__(self, session: Session, cls: type[Invoice]) -> None:
+        super().__init__(session, cls)
+        # Invoices this transaction looked up by number, held so they are not read again
+        # (the session's identity map keeps only what someone else still holds).
+        self.numbered: dict[str, Invoice] = {}
+
     def by_number(self, number: str) -> Invoice | None:
-        return self.session.scalars(select(Invoice).filter_by(number=number)).first()
+        held = self.numbered.get(number)
+        if held is not None and held in self.session:
+            return held  # expired (by a lock or a rollback), it is refreshed when read
+        found = self.session.scalars(_by_number(), {"number": number}).first()
+        if found is not None:
+            self.numbered[number] = found
+        return found
 
     def of_order(self, order_id: int) -> list[Invoice]:
         i = c.invoices
@@ -111,8 +131,11 @@ class SqlLedgers:
         else:
             self.session.execute(select(customers.c.id).where(customers.c.id == customer_id)
                                  .with_for_update())
-        # What was read before waiting for the lock may be stale.
-        self.session.expire_all()
+        # What was read before waiting for the lock may be stale; the people who act are
+        # not part of a ledger, and were checked at the start of the message.
+        for obj in list(self.session.identity_map.values()):
+            if not isinstance(obj, User):
+                self.session.expire(obj)
 
     def currencies(self, customer_id: int) -> set[str]:
         o = tables.orders

@@ -32,8 +32,10 @@ def _following(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _starts(column: Any, prefix: str) -> ColumnElement[bool]:
+def starts_with(column: Any, prefix: str) -> ColumnElement[bool]:
+    """The column starts with `prefix`, as a range an index answers."""
     return and_(column >= prefix, column < _following(prefix))
+
 
 
 CANDIDATES = 2000
@@ -43,7 +45,7 @@ def _range(prefix: str, fields: Any, owner_id: int | None, team: str | None) -> 
     """The first CANDIDATES terms starting with `prefix` that the reader may see."""
     s = search_terms
     query = select(s.c.kind, s.c.record_id, s.c.field, s.c.term).where(
-        _starts(s.c.term, prefix), fields)
+        starts_with(s.c.term, prefix), fields)
     if owner_id is not None:
         query = query.where(s.c.owner_id == owner_id)
     if team is not None:

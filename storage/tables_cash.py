@@ -1,12 +1,15 @@
 """The cash tables: deliveries, invoices, credit notes, payments, allocations, counters.
 
 Statuses and outstanding amounts have no column: they are derived from allocations and
-credit notes. The indexes serve the lists (by customer, owner, team and due date).
+credit notes. An invoice's `settled` flag only narrows the scans for money still owed
+(storage/settled.py keeps it); the indexes serve the lists (by customer, owner, team and due
+date).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -17,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from domain.model.payments import PaymentMethod
@@ -63,12 +67,15 @@ invoices = Table(
     Column("installment_seq", Integer),
     Column("installment_id", Integer, ForeignKey("installments.id")),
     Column("created_at", UTCDateTime, nullable=False),
+    # Paid in full or voided (storage/settled.py); never read as the status, which is derived.
+    Column("settled", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("year", "seq", name="uq_invoices_year_seq"),
 )
 Index("ix_invoices_customer_due", invoices.c.customer_id, invoices.c.currency, invoices.c.due_on)
 Index("ix_invoices_owner_due", invoices.c.owner_id, invoices.c.due_on)
 Index("ix_invoices_team_due", invoices.c.team, invoices.c.due_on)
 Index("ix_invoices_due", invoices.c.due_on)
+Index("ix_invoices_settled_due", invoices.c.settled, invoices.c.due_on)
 
 credit_notes = Table(
     "credit_notes", metadata, pk(),

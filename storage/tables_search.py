@@ -28,3 +28,6 @@ search_terms = Table(
 Index("ix_search_terms_term", search_terms.c.term)
 Index("ix_search_terms_owner_term", search_terms.c.owner_id, search_terms.c.term)
 Index("ix_search_terms_team_term", search_terms.c.team, search_terms.c.term)
+# The duplicate check behind /lead: names of one kind starting with a fragment.
+Index("ix_search_terms_kind_field_term", search_terms.c.kind, search_terms.c.field,
+      search_terms.c.term)

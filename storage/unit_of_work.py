@@ -24,7 +24,7 @@ from domain.model.reminders import Reminder
 from domain.model.satisfaction import Survey
 from domain.model.spend import Spend
 from domain.model.users import Identity, Invite, User
-from storage import audit, search_index
+from storage import audit, search_index, settled
 from storage.dialogs import SqlDialogs, SqlLinkCodes
 from storage.dunning import SqlDunningLog
 from storage.mapping import map_domain
@@ -159,6 +159,7 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.dialogs.forget()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -167,4 +168,5 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     audit.install(Session)
     search_index.install(Session)
+    settled.install(Session)
     return factory

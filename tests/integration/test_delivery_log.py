@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -141,3 +142,73 @@ def test_second_worker_waits_for_the_first_and_follows_its_outcome(
             first.rollback()
         # A new sighting after the first committed is "seen"; after it rolled back, "new".
         assert future.result(timeout=WAIT) is first_commits
+
+
+def _durability(uow: SqlUnitOfWork) -> str:
+    """How the transaction's commit will wait for the disk: SQLite's `synchronous` level
+    (2 full, 1 normal) or PostgreSQL's `synchronous_commit`."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        return str(uow.session.execute(text("SHOW synchronous_commit")).scalar_one())
+    return str(uow.session.execute(text("PRAGMA synchronous")).scalar_one())
+
+
+def test_a_delivery_recorded_alone_commits_without_waiting_for_the_disk(
+        factory: sessionmaker[Session], engine: Engine) -> None:
+    with SqlUnitOfWork(factory) as uow:
+        durable = _durability(uow)
+        assert uow.deliveries.seen("telegram", "read-1") is False
+        relaxed = _durability(uow)
+        uow.commit()
+    assert (durable, relaxed) in (("2", "1"), ("on", "off"))
+    with SqlUnitOfWork(factory) as uow:  # the next transaction on the pooled connection
+        assert _durability(uow) == durable
+        assert uow.deliveries.handled("telegram", "read-1")
+
+
+def test_a_delivery_recorded_with_other_work_commits_durably(
+        factory: sessionmaker[Session], engine: Engine) -> None:
+    with SqlUnitOfWork(factory) as uow:
+        durable = _durability(uow)
+        uow.session.execute(processed_deliveries.insert().values(
+            platform="telegram", delivery_id="other-work", at=datetime.now(UTC)))
+        assert uow.deliveries.seen("telegram", "write-1") is False
+        assert _durability(uow) == durable
+        uow.commit()
+
+
+class _RecordedMeanwhile:
+    """The application's unit of work, with another process recording `delivery_id` (in its
+    own committed transaction) while the command runs, just before the answer commits."""
+
+    def __init__(self, app: App, delivery_id: str) -> None:
+        self.app, self.delivery_id = app, delivery_id
+        self.make = app.dispatcher.uow_factory
+
+    def __call__(self) -> SqlUnitOfWork:
+        uow = self.make()
+        assert isinstance(uow, SqlUnitOfWork)
+        flush = uow.flush
+
+        def flush_then_race() -> None:
+            flush()
+            with self.app.engine.begin() as conn:
+                conn.execute(processed_deliveries.insert().values(
+                    platform="console", delivery_id=self.delivery_id, at=datetime.now(UTC)))
+
+        uow.flush = flush_then_race  # type: ignore[method-assign]
+        return uow
+
+
+@pytest.mark.parametrize("line", ["/todo", "/lead Acme"])
+def test_a_delivery_another_process_answered_meanwhile_is_dropped_whole(
+        app: App, line: str) -> None:
+    if line != "/todo" and app.engine.dialect.name != "postgresql":
+        pytest.skip("on SQLite the other process would wait for this one's write lock")
+    app.dispatcher.uow_factory = _RecordedMeanwhile(app, "race-1")
+    reply = say(app, "rep", line, delivery_id="race-1")
+    assert reply.silent
+    assert _lead_count(app.engine) == 0
+    with app.engine.connect() as conn:
+        rows = conn.execute(select(func.count()).select_from(processed_deliveries)
+                            .where(processed_deliveries.c.delivery_id == "race-1")).scalar_one()
+    assert rows == 1

@@ -12,6 +12,7 @@ from bot.app import App
 from bot.delivery import Deliverer
 from bot.jobs import Jobs
 from storage.tables import outbox
+from storage.tables_cash import invoices
 from tests.support import FakeClock, say
 
 
@@ -152,3 +153,31 @@ def test_two_instances_chasing_at_once_send_each_level_once(
         thread.join(timeout=60)
     assert sorted(counts) in ([0, 3], [3, 0])
     assert len(_queued(app)) == 3
+
+
+def _settled(app: App) -> dict[str, bool]:
+    with app.engine.connect() as conn:
+        return {number: bool(flag) for number, flag in
+                conn.execute(select(invoices.c.number, invoices.c.settled))}
+
+
+def test_the_settled_flag_follows_payments_and_voids(app: App, clock: FakeClock) -> None:
+    from storage import settled
+
+    paid, partly, voided, untouched = (_invoice(app, name) for name in
+                                       ("Acme", "Globex", "Initech", "Hooli"))
+    assert not any(_settled(app).values())
+    assert say(app, "fin", f"/pay {paid} 11300 ref=BANK-1").ok
+    assert say(app, "fin", f"/pay {partly} 1000").ok
+    assert say(app, "fin", f"/void {voided} reason=typo").ok
+    kept = _settled(app)
+    assert kept == {paid: True, partly: False, voided: True, untouched: False}
+    with app.engine.begin() as conn:  # computed again from nothing: the same
+        conn.execute(invoices.update().values(settled=False))
+        settled.refresh(conn)
+    assert _settled(app) == kept
+    # the scan still sums what is owed: the partly paid invoice is chased, the others not
+    jobs = Jobs(app, Deliverer(app.engine, app.settings, [], clock))
+    assert jobs.dunning(_at(clock, "2026-12-24")) == 2  # Globex and Hooli, one each
+    chased = {number for _, _, items in _queued(app) for number, _ in items}
+    assert chased == {partly, untouched}

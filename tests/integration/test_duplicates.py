@@ -54,3 +54,53 @@ def test_qualifying_a_different_name_makes_a_new_customer(app: App) -> None:
     assert say(app, "rep", "/lead Globex").ok
     reply = say(app, "rep", "/qualify L-2")
     assert "A-2" in reply.text and "already a customer" not in reply.text
+
+
+def _many_leads(app: App, names: list[str]) -> None:
+    """Open leads filed as /lead files them (search terms kept by the unit of work)."""
+    from datetime import UTC, datetime
+
+    from domain.model.leads import Lead
+    from domain.names import normalise_company
+
+    with app.uow() as uow:
+        owner = uow.users.by_username("rep")
+        assert owner is not None
+        for name in names:
+            uow.leads.add(Lead(company=name, name_key=normalise_company(name),
+                               owner_id=owner.id or 0, team=owner.team,
+                               created_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        uow.commit()
+
+
+def test_a_look_alike_is_found_among_many_names_sharing_a_common_word(app: App) -> None:
+    from storage.repositories import LOOK_ALIKES
+
+    _many_leads(app, [f"Beijing {n} Trading" for n in range(LOOK_ALIKES * 3)])
+    _many_leads(app, ["Beijing Zephyr Robotics"])
+    reply = say(app, "rep", "/lead Beijing Zephyr Robotic")
+    assert reply.ok
+    assert f"L-{LOOK_ALIKES * 3 + 1} Beijing Zephyr Robotics" in reply.text.split("\n", 1)[1]
+
+
+def test_the_same_name_is_found_however_many_share_its_words(app: App) -> None:
+    from storage.repositories import LOOK_ALIKES
+
+    _many_leads(app, [f"华为 {n}" for n in range(LOOK_ALIKES * 3)])
+    _many_leads(app, ["華為有限公司"])  # the key 华为, among many filed under 华为
+    reply = say(app, "rep", "/lead 华为")
+    assert reply.ok
+    assert f"L-{LOOK_ALIKES * 3 + 1} 華為有限公司" in reply.text.split("\n", 1)[1]
+
+
+def test_a_closed_lead_does_not_crowd_out_an_open_look_alike(app: App) -> None:
+    from storage.repositories import LOOK_ALIKES
+
+    _many_leads(app, ["Zephyr Robotics"] * (LOOK_ALIKES + 5))
+    with app.engine.begin() as conn:
+        conn.execute(leads.update().where(leads.c.id <= LOOK_ALIKES + 5)
+                     .values(status="disqualified", reason="closed"))
+    _many_leads(app, ["Zephyr Robotix"])
+    reply = say(app, "rep", "/lead Zephyr Robotics")
+    assert reply.ok
+    assert f"L-{LOOK_ALIKES + 6} Zephyr Robotix" in reply.text

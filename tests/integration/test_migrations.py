@@ -54,3 +54,39 @@ def test_migrating_twice_keeps_schema_version_and_rows(engine: Engine) -> None:
     assert sorted(versions) == _heads(engine)
     assert kept == 1
     assert _differences(engine, metadata) == []
+
+
+def test_the_heads_read_from_the_files_are_alembics(engine: Engine) -> None:
+    from storage.database import script_heads
+
+    assert sorted(script_heads()) == _heads(engine)
+
+
+def test_a_schema_at_head_is_known_without_alembic(engine: Engine,
+                                                   database_url: str) -> None:
+    import subprocess
+    import sys
+
+    from storage.database import at_head
+
+    migrate(engine)
+    assert at_head(engine)
+    start = ("import sys; from storage.database import make_engine, migrate; "
+             f"migrate(make_engine({database_url!r})); print('alembic' in sys.modules)")
+    loaded = subprocess.run([sys.executable, "-c", start], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "False"  # at head: nothing to run, Alembic not even imported
+    try:
+        with engine.begin() as conn:
+            # One row a head (there may be several): the schema said to be at the first one.
+            conn.execute(text("DELETE FROM alembic_version"))
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0001')"))
+        assert not at_head(engine)
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE alembic_version"))
+        assert not at_head(engine)
+    finally:  # the PostgreSQL test database is shared by the session: leave it at head
+        from alembic import command
+
+        command.stamp(alembic_config(engine), "heads", purge=True)
+    assert at_head(engine)

@@ -145,6 +145,17 @@ class FakeLinkCodes(FakeRepository[LinkCode]):
         return next((c for c in self.all() if c.code == code), None)
 
 
+def _resembles(key: str, name_key: str, fragments: Sequence[str]) -> bool:
+    """The storage's look-alike rule without its bound: the same key, or a word that starts
+    with a fragment (a word with Chinese characters: contains it)."""
+    if key == name_key:
+        return True
+    words = key.split()
+    return any(word.startswith(f) or (f in word and any("\u3400" <= ch <= "\u9fff"
+                                                        for ch in word))
+               for f in fragments for word in words)
+
+
 class FakeLeads(FakeRepository[Lead]):
     def add_many(self, leads: Sequence[Lead]) -> None:
         for lead in leads:
@@ -164,6 +175,12 @@ class FakeLeads(FakeRepository[Lead]):
                 if lead.status == LeadStatus.NEW
                 and (not fragments or any(f in lead.name_key for f in fragments))]
 
+    def look_alikes(self, name_key: str,
+                    fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
+        return [(lead.id or 0, lead.name_key, lead.company) for lead in self.all()
+                if lead.status == LeadStatus.NEW and _resembles(lead.name_key, name_key,
+                                                                 fragments)]
+
 
 class FakeCustomers(FakeRepository[Customer]):
     def by_name_key(self, name_key: str) -> Customer | None:
@@ -175,6 +192,11 @@ class FakeCustomers(FakeRepository[Customer]):
     def name_keys(self, fragments: Sequence[str] = ()) -> Sequence[tuple[int, str, str]]:
         return [(c.id or 0, c.name_key, c.name) for c in self.all()
                 if not fragments or any(f in c.name_key for f in fragments)]
+
+    def look_alikes(self, name_key: str,
+                    fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
+        return [(c.id or 0, c.name_key, c.name) for c in self.all()
+                if _resembles(c.name_key, name_key, fragments)]
 
 
 class FakePool:
@@ -367,16 +389,23 @@ class FakeOutbox(list[OutboxMessage]):
         message.id = len(self) + 1
         self.append(message)
 
+    def add_all(self, messages: Sequence[OutboxMessage]) -> None:
+        for message in messages:
+            self.add(message)
+
 
 class FakeDeliveryLog:
     def __init__(self) -> None:
-        self.handled: set[tuple[str, str]] = set()
+        self.recorded: set[tuple[str, str]] = set()
+
+    def handled(self, platform: str, delivery_id: str) -> bool:
+        return (platform, delivery_id) in self.recorded
 
     def seen(self, platform: str, delivery_id: str) -> bool:
         key = (platform, delivery_id)
-        if key in self.handled:
+        if key in self.recorded:
             return True
-        self.handled.add(key)
+        self.recorded.add(key)
         return False
 
 
@@ -445,7 +474,13 @@ class FakeDunningLog:
         return {(i, level) for i, level in self.marked if i in invoice_ids}
 
     def mark(self, invoice_id: int, level: int, on: date) -> None:
+        if (invoice_id, level) in self.marked:  # like the primary key
+            raise AssertionError(f"level {level} of invoice {invoice_id} marked twice")
         self.marked.add((invoice_id, level))
+
+    def mark_all(self, marks: Sequence[tuple[int, int]], on: date) -> None:
+        for invoice_id, level in marks:
+            self.mark(invoice_id, level, on)
 
 
 def _sql_only(name: str) -> NotImplementedError:
