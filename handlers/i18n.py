@@ -116,6 +116,10 @@ class Translator:
             return separator.join(self.shown(Named(value.kind, key)) for key in value.keys)
         if isinstance(value, OptionNames):
             return value.shown(self.language)
+        if isinstance(value, datetime):  # before date: a datetime is a date too
+            return self.when(value)
+        if isinstance(value, date):
+            return self.date(value)
         return value
 
     def money(self, amount: Decimal | None, currency: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from handlers.i18n import Translator
 
 
@@ -15,3 +17,17 @@ def test_a_period_inside_a_sentence_stays() -> None:
     t = Translator("en")
     text = t("contact.added", ref="C-1", name="J. Smith Jr.", customer="A-1")
     assert text == "Contact C-1 J. Smith Jr. added to A-1."
+
+
+def test_a_moment_in_a_message_is_shown_in_the_readers_time_zone_and_words() -> None:
+    until = datetime(2026, 12, 6, 21, 16, 33, 923799, tzinfo=UTC)
+    english = Translator("en", "Asia/Shanghai")("pool.cooldown", ref="L-1", until=until)
+    assert english == ("You gave up L-1 recently: you may claim it again from "
+                       "Mon, Dec 7, 2026 05:16.")
+    chinese = Translator("zh", "Asia/Shanghai")("pool.cooldown", ref="L-1", until=until)
+    assert "2026年12月7日" in chinese and "05:16" in chinese and "+00:00" not in chinese
+
+
+def test_a_day_in_a_message_is_written_for_the_reader() -> None:
+    text = Translator("en")("pool.cooldown", ref="L-1", until=date(2026, 12, 7))
+    assert text.endswith("from Dec 7, 2026.")
