@@ -177,6 +177,9 @@ def _products(app: App, args: argparse.Namespace) -> int:
     except FileProblem as problem:
         print(problem, file=sys.stderr)
         return 2
+    except DomainError as refused:  # not a spreadsheet: its format, encoding or size
+        print(t(refused.key, **refused.params), file=sys.stderr)
+        return 2
     now = app.dispatcher.clock()
     read = [row for row in rows if isinstance(row, ProductRow)]
     errors = [row for row in rows if not isinstance(row, ProductRow)]

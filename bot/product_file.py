@@ -1,17 +1,15 @@
-"""Reading a price list from a file: CSV (UTF-8, with or without BOM, or GBK/GB18030 as Excel
-saves it in China) or .xlsx (openpyxl), with column names in English or Chinese."""
+"""Reading a price list from a file (CSV in UTF-8 or GBK, or .xlsx, through the one spreadsheet
+reader, handlers/spreadsheets.py), with column names in English or Chinese."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 from domain.errors import DomainError, InvalidInput
 from domain.products import ProductRow
 from handlers.amounts import parse_amount, parse_percent, parse_quantity
+from handlers.spreadsheets import read_rows as spreadsheet_rows
 
 # Column name as written (folded to lower case, no spaces) -> field.
 COLUMNS = {
@@ -35,33 +33,11 @@ class FileProblem(Exception):
     """The file cannot be read as a price list (message for the operator)."""
 
 
-def _cells(path: Path) -> Iterator[list[str]]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        for values in book.worksheets[0].iter_rows(values_only=True):
-            yield ["" if v is None else str(v) for v in values]
-        book.close()
-        return
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FileProblem(f"{path}: neither UTF-8 nor GBK text")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    yield from csv.reader(io.StringIO(text), dialect)
-
-
 def read_rows(path: Path, currency: str) -> list[ProductRow | tuple[int, DomainError]]:
     """Each data row as a ProductRow, or its line number and what is wrong with it."""
     if not path.is_file():
         raise FileProblem(f"{path}: no such file")
-    cells = _cells(path)
+    cells = spreadsheet_rows(path.name, path.read_bytes())  # InvalidInput: not a spreadsheet
     header = next(cells, None)
     if header is None:
         raise FileProblem(f"{path}: the file is empty")

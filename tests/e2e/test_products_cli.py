@@ -96,3 +96,12 @@ def test_users_add_a_customer_contact_of_an_account(tmp_path: Path) -> None:
         assert conn.execute(select(users.c.role, users.c.customer_id)
                             .where(users.c.username == "li")).one() == ("customer", 1)
     engine.dispose()
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "prices.pdf"
+    path.write_bytes(b"%PDF-1.4 not a price list")
+    done = run_bot(tmp_path, "products", "import", str(path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "prices.pdf" in done.stderr
+    assert _products(tmp_path) == []
