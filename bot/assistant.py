@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.runtime import Runtime
-from handlers.sentences.assistant import AssistantFailed
 
 KEY_ENV = "LTC_ASSISTANT_KEY"
 MAX_ANSWER = 64 * 1024  # bytes read from the endpoint at most
@@ -28,6 +27,8 @@ class ChatCompletions:
         self.key = key
 
     def complete(self, system: str, user: str) -> str:
+        from handlers.sentences.assistant import AssistantFailed  # the reader loads when used
+
         body = json.dumps({"model": self.model, "temperature": 0, "max_tokens": 200,
                            "messages": [{"role": "system", "content": system},
                                         {"role": "user", "content": user}]}).encode()

@@ -17,7 +17,6 @@ from bot.console import ConsoleSender
 from bot.delivery import Sender
 from bot.jobs import Jobs
 from bot.scheduler import build_scheduler
-from handlers.sentences.words import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +130,8 @@ def serve(doors: Sequence[Door], stop: threading.Event | None = None) -> None:
 
 def run_doors(app: App, secrets: Secrets, console: Callable[[], None]) -> None:
     """`python -m bot run`: the doors with secrets and the scheduler; else the console."""
+    from handlers.sentences.words import warm_up  # the reader loads when the doors start
+
     threading.Thread(target=warm_up, name="dictionary", daemon=True).start()
     doors = build_doors(app, secrets)
     if not doors:

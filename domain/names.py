@@ -11,9 +11,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-import opencc
-from rapidfuzz import fuzz, process, utils
+if TYPE_CHECKING:
+    import opencc
+
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
 
 @cache
 def _converter() -> opencc.OpenCC:
+    import opencc  # loaded with the first Chinese name, not at start-up
+
     return opencc.OpenCC("t2s")
 
 
@@ -153,6 +157,8 @@ def similar_names(
     rows = list(candidates)
     if not rows:
         return []
+    from rapidfuzz import fuzz, process, utils  # loaded with the first comparison
+
     found = process.extract(
         name_key,
         [row[2] for row in rows],

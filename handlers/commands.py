@@ -97,7 +97,9 @@ def find(name: str) -> Command | None:
 
 def load_all(package: ModuleType | None = None) -> None:
     """Import every module of `package` (the `handlers` package), so each registers its
-    commands."""
+    commands. Sub-packages (the sentence reader) register nothing and load when first used."""
     found = package or importlib.import_module("handlers")
     for module in pkgutil.iter_modules(found.__path__):
+        if module.ispkg:
+            continue
         importlib.import_module(f"{found.__name__}.{module.name}")

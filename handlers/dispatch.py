@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from domain.errors import ConcurrentChange, DomainError, StorageUnavailable
 from domain.model.users import Role, User
@@ -14,7 +15,7 @@ from domain.notifications import queue_notifications
 from domain.outbox import OutboxMessage
 from domain.settings import Settings
 from domain.users import link_chat_account
-from handlers import dialogs, sentences
+from handlers import dialogs
 from handlers.choices import choice_buttons
 from handlers.command_line import check_length, normalise, split_command
 from handlers.commands import find, load_all
@@ -24,6 +25,9 @@ from handlers.i18n import Translator
 from handlers.incoming import Incoming
 from handlers.reply import Button, Reply
 from handlers.unit_of_work import ChatUnitOfWork
+
+if TYPE_CHECKING:
+    from handlers.sentences.assistant import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +79,7 @@ class Dispatcher:
                  clock: Clock = utc_now, *,
                  translate: Callable[[BaseException], Exception | None] = _no_translation,
                  observers: Sequence[Callable[[Handled], None]] = (),
-                 assistant: sentences.Assistant | None = None) -> None:
+                 assistant: Assistant | None = None) -> None:
         self.uow_factory = uow_factory
         self.settings = settings
         self.clock = clock
@@ -258,11 +262,15 @@ class Dispatcher:
         sentence = parsed is None  # no slash: a sentence, answered by the command it means
         if parsed is None:
             trace.command = "sentence"
+            from handlers import sentences  # the reader loads with the first sentence
+
             parsed = sentences.understand(ctx, self.assistant)
             if isinstance(parsed, Reply):
                 return parsed
         name, rest = parsed
         if sentence:
+            from handlers import sentences
+
             trace.said = sentences.shown(name, rest) + "\n"
         command = find(name)
         if command is None:
@@ -277,6 +285,8 @@ class Dispatcher:
         uow.at = now
         reply = dialogs.start_if_incomplete(ctx, command.name, rest) or command.fn(ctx, rest)
         if sentence:
+            from handlers import sentences
+
             reply = sentences.answered(ctx, command.name, reply, trace.said)
         return dialogs.set_aside_note(ctx, reply)
 

@@ -16,14 +16,14 @@ from dataclasses import replace
 from domain.errors import DomainError
 from domain.references import reference
 from domain.users import Role
+from handlers import drafts
 from handlers.command_line import split_command
 from handlers.commands import find
 from handlers.context import Ctx
+from handlers.drafts import draft
 from handlers.outgoing import PERSONAL
 from handlers.reply import Button, Reply
-from handlers.sentences import drafts  # noqa: F401  (registers /draft)
 from handlers.sentences.assistant import Assistant, proposal
-from handlers.sentences.drafts import draft
 from handlers.sentences.nearest import not_understood
 from handlers.sentences.reading import Reading, read
 from handlers.sentences.records import best, contacts_of, mentioned

@@ -1,0 +1,40 @@
+"""A start loads what a slash command needs: the sentence reading, the charts, the documents and
+the spreadsheets load when first used. Run in a fresh interpreter, since this test process has
+long imported everything."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+START = """
+import json, sys
+import bot.cli
+from handlers.commands import find
+
+draft = find("draft")
+print(json.dumps({"draft": draft.name if draft else None, "loaded": sorted(sys.modules)}))
+"""
+
+LATER = ("handlers.sentences", "jieba", "rapidfuzz", "dateparser", "matplotlib", "fpdf",
+         "openpyxl", "telegram", "slack_bolt", "alembic")
+
+
+def _run(script: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True)
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_a_start_registers_every_command_without_loading_what_comes_later() -> None:
+    started = _run(START)
+    assert started["draft"] == "draft"  # /draft is registered without the sentence reading
+    loaded = started["loaded"]
+    assert isinstance(loaded, list)
+    assert "handlers.dispatch" in loaded
+    assert [m for m in loaded if m.split(".")[0] in LATER or m.startswith(LATER)] == []
