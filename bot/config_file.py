@@ -388,6 +388,8 @@ class Telegram(Table):
                                               examples=[8443])
     telegram_webhook_host: ListenAddress | None = Field(default=None, alias="webhook_host",
                                                         examples=["127.0.0.1"])
+    telegram_messages_per_second: int | None = Field(
+        default=None, alias="messages_per_second", ge=0, le=1000, examples=[30])
 
 
 class Slack(Table):

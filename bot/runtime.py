@@ -24,6 +24,9 @@ class Runtime:
     telegram_webhook_url: str = ""  # empty: long polling
     telegram_webhook_port: int = 8443
     telegram_webhook_host: str = "127.0.0.1"  # the address the webhook listens on
+    # Sends paced to at most this many a second in all (Telegram's published limit; a bot with
+    # paid broadcasts may send up to 1000); 0: not paced overall. Groups: 20 a minute always.
+    telegram_messages_per_second: int = 30
     slack_api_base_url: str = "https://slack.com/api/"
     slack_http_port: int = 3000
     slack_http_host: str = "127.0.0.1"  # the address the HTTP mode listens on

@@ -84,10 +84,11 @@ _COMMAND_NAME_RE = re.compile(r"[a-z0-9_]{1,32}")
 _ADDRESSED_RE = re.compile(r"^\s*[/／][A-Za-z][A-Za-z0-9_]*@(?P<bot>[A-Za-z0-9_]+)")
 
 
-def flood_control() -> AIORateLimiter:
-    """Telegram's limits, kept ahead of time: 30 messages a second in all, 20 a minute per
+def flood_control(per_second: int = 30) -> AIORateLimiter:
+    """Telegram's limits, kept ahead of time: `per_second` messages a second in all (30, the
+    published limit, unless the bot may send more; 0: not paced overall), 20 a minute per
     group; a 429 anyway pauses every send for as long as Telegram asks, then tries again."""
-    return AIORateLimiter(overall_max_rate=30, overall_time_period=1, group_max_rate=20,
+    return AIORateLimiter(overall_max_rate=per_second, overall_time_period=1, group_max_rate=20,
                           group_time_period=60, max_retries=MAX_RETRIES)
 
 
@@ -134,7 +135,8 @@ class TelegramDoor:
         builder = (Application.builder().token(token)
                    .base_url(app.runtime.telegram_api_base_url)
                    .concurrent_updates(32)
-                   .rate_limiter(rate_limiter or flood_control()))
+                   .rate_limiter(rate_limiter or flood_control(
+                       app.runtime.telegram_messages_per_second)))
         if request is not None:
             builder = builder.request(request)
         if updates_request is not None:
