@@ -38,20 +38,23 @@ def _contains_any(column: ColumnElement[str], fragments: Sequence[str]) -> Colum
 LOOK_ALIKES = 50
 
 
-def _look_alike_ids(kind: str, fragments: Sequence[str],
+def _look_alike_ids(kind: str, table: Any, name_key: str, fragments: Sequence[str],
                     open_only: ColumnElement[bool] | None = None) -> Any:
-    """Ids of the records of `kind` with a name term starting with a fragment: the first
-    LOOK_ALIKES of each fragment in term order (an exact word sorts first), by index range
-    scans of the search terms."""
+    """Ids of the records of `kind` named `name_key`, and of those with a name term starting
+    with a fragment: the first LOOK_ALIKES of each fragment in term order (an exact word sorts
+    first), by index range scans of the search terms. One list of ids, so that the records are
+    then read by their keys: with an OR of the name and the list, or `open_only` beside the
+    name, SQLite would scan every open record instead. `open_only` limits the fragments' ids;
+    the caller keeps the open ones among those named `name_key`."""
     s = search_terms
-    parts = []
+    parts = [select(table.c.id).where(table.c.name_key == name_key)]  # ix_*_name_key
     for fragment in fragments:
         query = select(s.c.record_id.label("id")).where(  # ix_search_terms_kind_field_term
             s.c.kind == kind, s.c.field == NAME, starts_with(s.c.term, fragment))
         if open_only is not None:
-            query = query.join(tables.leads, tables.leads.c.id == s.c.record_id).where(open_only)
+            query = query.join(table, table.c.id == s.c.record_id).where(open_only)
         parts.append(select(query.order_by(s.c.term).limit(LOOK_ALIKES).subquery()))
-    return union_all(*parts).subquery() if parts else None
+    return union_all(*parts).subquery()
 
 
 def _insert_or_skip(dialect: str) -> Any:
@@ -169,11 +172,11 @@ class SqlLeads(SqlRepository[Lead]):
                     fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
         t = tables.leads
         is_open = t.c.status == LeadStatus.NEW
-        same = t.c.name_key == name_key
-        found = _look_alike_ids("lead", fragments, is_open)
-        match = same if found is None else or_(same, t.c.id.in_(select(found.c.id)))
-        query = select(t.c.id, t.c.name_key, t.c.company).where(is_open, match).order_by(t.c.id)
-        return [(r.id, r.name_key, r.company) for r in self.session.execute(query)]
+        found = _look_alike_ids("lead", t, name_key, fragments, is_open)
+        query = select(t.c.id, t.c.name_key, t.c.company, t.c.status).where(
+            t.c.id.in_(select(found.c.id))).order_by(t.c.id)
+        return [(r.id, r.name_key, r.company) for r in self.session.execute(query)
+                if r.status == LeadStatus.NEW]
 
 
 class SqlCustomers(SqlRepository[Customer]):
@@ -197,10 +200,9 @@ class SqlCustomers(SqlRepository[Customer]):
     def look_alikes(self, name_key: str,
                     fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
         t = tables.customers
-        same = t.c.name_key == name_key
-        found = _look_alike_ids("customer", fragments)
-        match = same if found is None else or_(same, t.c.id.in_(select(found.c.id)))
-        query = select(t.c.id, t.c.name_key, t.c.name).where(match).order_by(t.c.id)
+        found = _look_alike_ids("customer", t, name_key, fragments)
+        query = select(t.c.id, t.c.name_key, t.c.name).where(
+            t.c.id.in_(select(found.c.id))).order_by(t.c.id)
         return [(r.id, r.name_key, r.name) for r in self.session.execute(query)]
 
 
