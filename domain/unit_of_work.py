@@ -60,6 +60,10 @@ class UserRepository(Repository["User"], Protocol):
 class IdentityRepository(Repository["Identity"], Protocol):
     def find(self, platform: str, external_id: str) -> Identity | None: ...
 
+    def user_of(self, platform: str, external_id: str) -> User | None:
+        """The user this chat account is linked to."""
+        ...
+
 
 class InviteRepository(Repository["Invite"], Protocol):
     def by_code(self, code: str) -> Invite | None: ...

@@ -91,8 +91,7 @@ class Dispatcher:
     def _find_user(self, uow: ChatUnitOfWork, incoming: Incoming) -> User | None:
         if incoming.platform == "console":
             return uow.users.by_username(incoming.user_id)
-        identity = uow.identities.find(incoming.platform, incoming.user_id)
-        return uow.users.get(identity.user_id) if identity else None
+        return uow.identities.user_of(incoming.platform, incoming.user_id)
 
     def _stranger_translator(self, incoming: Incoming) -> Translator:
         return Translator(incoming.language_hint or self.settings.locale, self.settings.timezone,

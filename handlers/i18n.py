@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -53,6 +53,12 @@ def translations(locale: str) -> Translations:
     for path in catalog_paths(locale):
         merged.merge(_compile(path, locale))
     return merged
+
+
+@lru_cache(maxsize=4096)
+def _weekday_date(locale: str, day: date) -> str:
+    pattern = "yyyy年M月d日 EEE" if locale == "zh_Hans_CN" else "EEE, MMM d, y"
+    return format_date(day, pattern, locale=Locale.parse(locale))
 
 
 class Translator:
@@ -149,12 +155,13 @@ class Translator:
                            locale=self.babel_locale)
 
     def weekday_date(self, day: Day) -> str:
-        pattern = "yyyy年M月d日 EEE" if self.language == "zh" else "EEE, MMM d, y"
-        return format_date(day, pattern, locale=self.babel_locale)
+        return _weekday_date(self.locale, day)
 
     def when(self, instant: datetime | None) -> str:
-        """An instant in the reader's time zone."""
+        """An instant in the reader's time zone: "Tue, Dec 1, 2026 15:00", "2026年12月1日 周二
+        15:00" (a naive instant is UTC). The day is formatted once per day and language: a
+        list of reminders shows a few days many times."""
         if instant is None:
             return "—"
-        pattern = "yyyy年M月d日 EEE HH:mm" if self.language == "zh" else "EEE, MMM d, y HH:mm"
-        return format_datetime(instant, pattern, tzinfo=self.tz, locale=self.babel_locale)
+        local = (instant if instant.tzinfo else instant.replace(tzinfo=UTC)).astimezone(self.tz)
+        return f"{_weekday_date(self.locale, local.date())} {local:%H:%M}"

@@ -5,14 +5,25 @@ from __future__ import annotations
 import base64
 import hashlib
 from datetime import UTC, datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, Select, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.model.users import LinkCode
 from handlers.unit_of_work import DialogState
 from storage.tables_doors import button_payloads, dialog_states
+
+
+@cache
+def _dialog_of() -> Select[Any]:
+    """A person's dialog in a chat (read with every message: built once)."""
+    t = dialog_states
+    return select(t).where(t.c.platform == bindparam("platform"),
+                           t.c.chat_id == bindparam("chat_id"),
+                           t.c.user_id == bindparam("user_id"))
 
 
 class SqlDialogs:
@@ -39,10 +50,8 @@ class SqlDialogs:
             updated_at=state.updated_at, set_aside=state.set_aside)
 
     def _read(self, platform: str, chat_id: str, user_id: int) -> DialogState | None:
-        t = dialog_states
-        row = self.session.execute(select(t).where(
-            t.c.platform == platform, t.c.chat_id == chat_id, t.c.user_id == user_id,
-        )).mappings().first()
+        row = self.session.execute(_dialog_of(), {
+            "platform": platform, "chat_id": chat_id, "user_id": user_id}).mappings().first()
         if row is None:
             return None
         return DialogState(platform=row["platform"], chat_id=row["chat_id"],

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Integer, Select, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -26,6 +27,58 @@ def _page(session: Session, query: Select[Any], page: int, per_page: int) -> Pag
     rows = session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).mappings()
     found = [dict(r) for r in rows]
     return Page(rows=found[:per_page], page=page, has_more=len(found) > per_page)
+
+
+def _prebuilt_page(session: Session, query: Select[Any], params: dict[str, Any], page: int,
+                   per_page: int) -> Page:
+    """`_page` for a statement built once, that ends in `.limit(_LIMIT).offset(_OFFSET)`."""
+    page = max(page, 1)
+    rows = session.execute(query, {**params, "limit": per_page + 1,
+                                   "offset": (page - 1) * per_page}).mappings()
+    found = [dict(r) for r in rows]
+    return Page(rows=found[:per_page], page=page, has_more=len(found) > per_page)
+
+
+# The statements of the commonest cards and lists, built once (building a statement and its
+# cache key costs more than running it), run with their values as parameters.
+_ID = bindparam("id", type_=Integer)
+_LIMIT = bindparam("limit", type_=Integer)
+_OFFSET = bindparam("offset", type_=Integer)
+
+
+@cache
+def _reminders_open() -> Select[Any]:
+    r = t.reminders
+    return (select(r.c.id, r.c.text, r.c.due_at, r.c.ref_number)
+            .where(r.c.user_id == _ID, r.c.status == ReminderStatus.OPEN)
+            .order_by(r.c.due_at, r.c.id).limit(_LIMIT).offset(_OFFSET))
+
+
+@cache
+def _deal_history() -> Select[Any]:
+    """Stage moves and activities of a deal, newest first; each branch is limited first, so a
+    deal with 10k activities sorts only `limit` rows."""
+    s, a = t.stage_changes, t.activities
+    moves = select(s.c.at, s.c.to_stage.label("stage"), s.c.from_stage,
+                   literal(None, t.activities.c.kind.type).label("kind"),
+                   literal(None, a.c.text.type).label("text"),
+                   t.users.c.display_name.label("user")
+                   ).join(t.users, t.users.c.id == s.c.user_id).where(s.c.deal_id == _ID)
+    acts = select(a.c.at, literal(None, s.c.to_stage.type).label("stage"),
+                  literal(None, s.c.from_stage.type).label("from_stage"),
+                  a.c.kind, a.c.text, t.users.c.display_name.label("user")
+                  ).join(t.users, t.users.c.id == a.c.user_id).where(a.c.deal_id == _ID)
+    moves_top = moves.order_by(s.c.at.desc()).limit(_LIMIT).subquery()
+    acts_top = acts.order_by(a.c.at.desc()).limit(_LIMIT).subquery()
+    union = select(moves_top).union_all(select(acts_top)).subquery()
+    return select(union).order_by(union.c.at.desc()).limit(_LIMIT)
+
+
+@cache
+def _quotes_of_deal() -> Select[Any]:
+    q = t.quotes
+    return (select(q.c.id, q.c.status, q.c.total, q.c.currency, q.c.valid_until,
+                   q.c.discount_pct).where(q.c.deal_id == _ID).order_by(q.c.id))
 
 
 class SqlQueries:
@@ -116,31 +169,11 @@ class SqlQueries:
 
     def deal_history(self, deal_id: int, limit: int) -> list[dict[str, Any]]:
         """Stage moves and activities of a deal, newest first."""
-        s, a = t.stage_changes, t.activities
-        moves = select(s.c.at, s.c.to_stage.label("stage"), s.c.from_stage,
-                       literal(None, t.activities.c.kind.type).label("kind"),
-                       literal(None, a.c.text.type).label("text"),
-                       t.users.c.display_name.label("user")
-                       ).join(t.users, t.users.c.id == s.c.user_id).where(s.c.deal_id == deal_id)
-        acts = select(a.c.at, literal(None, s.c.to_stage.type).label("stage"),
-                      literal(None, s.c.from_stage.type).label("from_stage"),
-                      a.c.kind, a.c.text, t.users.c.display_name.label("user")
-                      ).join(t.users, t.users.c.id == a.c.user_id).where(a.c.deal_id == deal_id)
-        # Each branch is limited first, so a deal with 10k activities sorts only `limit` rows.
-        moves_top = moves.order_by(s.c.at.desc()).limit(limit).subquery()
-        acts_top = acts.order_by(a.c.at.desc()).limit(limit).subquery()
-        union = select(moves_top).union_all(select(acts_top)).subquery()
-        rows = self.session.execute(
-            select(union).order_by(union.c.at.desc()).limit(limit)
-        ).mappings()
-        return [dict(r) for r in rows]
+        rows = self.session.execute(_deal_history(), {"id": deal_id, "limit": limit})
+        return [dict(r) for r in rows.mappings()]
 
     def reminders_open(self, user_id: int, page: int, per_page: int) -> Page:
-        r = t.reminders
-        q = select(r.c.id, r.c.text, r.c.due_at, r.c.ref_number).where(
-            r.c.user_id == user_id, r.c.status == ReminderStatus.OPEN
-        ).order_by(r.c.due_at, r.c.id)
-        return _page(self.session, q, page, per_page)
+        return _prebuilt_page(self.session, _reminders_open(), {"id": user_id}, page, per_page)
 
     def users(self) -> list[dict[str, Any]]:
         u = t.users
@@ -153,11 +186,7 @@ class SqlQueries:
         return [dict(r) for r in rows]
 
     def quotes_of_deal(self, deal_id: int) -> list[dict[str, Any]]:
-        q = t.quotes
-        rows = self.session.execute(
-            select(q.c.id, q.c.status, q.c.total, q.c.currency, q.c.valid_until,
-                   q.c.discount_pct).where(q.c.deal_id == deal_id).order_by(q.c.id)
-        ).mappings()
+        rows = self.session.execute(_quotes_of_deal(), {"id": deal_id}).mappings()
         return [dict(r) for r in rows]
 
     def deal_totals(self, deal_id: int) -> dict[str, Decimal]:

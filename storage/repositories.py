@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, select, text, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, func, inspect, or_, select, text, union_all
 from sqlalchemy.orm import Session
 
 from domain.model.customers import Contact, Customer
@@ -69,6 +70,27 @@ def _insert_or_skip(dialect: str) -> Any:
     return sqlite_insert
 
 
+# Statements of every message, built once: building a SQLAlchemy statement and working out
+# its cache key costs more than running it; a statement kept keeps its key.
+
+_BY_ID: dict[type, Select[Any]] = {}
+
+
+def _by_id(cls: type) -> Select[Any]:
+    """SELECT the entity WHERE its key = :id."""
+    if cls not in _BY_ID:
+        key: Any = inspect(cls).primary_key[0]
+        _BY_ID[cls] = select(cls).where(key == bindparam("id", type_=key.type))
+    return _BY_ID[cls]
+
+
+@cache
+def _user_of_identity() -> Select[Any]:
+    i = tables.identities
+    return select(User).join(i, i.c.user_id == tables.users.c.id).where(
+        i.c.platform == bindparam("platform"), i.c.external_id == bindparam("external_id"))
+
+
 class SqlRepository(Generic[T]):
     """Add and get by id; subclasses add the finders the use cases need."""
 
@@ -82,7 +104,9 @@ class SqlRepository(Generic[T]):
     def get(self, id_: int) -> T | None:
         if not 0 < id_ <= MAX_ID:  # no such row; PostgreSQL would refuse the number itself
             return None
-        return self.session.get(self.cls, id_)
+        if self.session.identity_key(self.cls, id_) in self.session.identity_map:
+            return self.session.get(self.cls, id_)  # loaded already (or expired, or deleted)
+        return self.session.scalars(_by_id(self.cls), {"id": id_}).first()
 
 
 class SqlUsers(SqlRepository[User]):
@@ -114,6 +138,11 @@ class SqlIdentities(SqlRepository[Identity]):
         return self.session.scalars(
             select(Identity).filter_by(platform=platform, external_id=external_id)
         ).first()
+
+    def user_of(self, platform: str, external_id: str) -> User | None:
+        """The user a chat account is linked to, in one statement."""
+        return self.session.scalars(_user_of_identity(), {
+            "platform": platform, "external_id": external_id}).first()
 
 
 class SqlInvites(SqlRepository[Invite]):
@@ -300,22 +329,33 @@ class SqlDeliveryLog:
         self.session = session
 
     def handled(self, platform: str, delivery_id: str) -> bool:
-        table = tables.processed_deliveries
-        return self.session.execute(
-            select(table.c.delivery_id)
-            .where(table.c.platform == platform, table.c.delivery_id == delivery_id[:128])
-        ).first() is not None
+        return self.session.execute(_delivery_handled(), {
+            "platform": platform, "delivery_id": delivery_id[:128]}).first() is not None
 
     def seen(self, platform: str, delivery_id: str) -> bool:
         # ON CONFLICT, not a savepoint: on SQLite, releasing a first savepoint commits at once.
-        table = tables.processed_deliveries
         dialect = self.session.get_bind().dialect.name
         _relax_if_nothing_written(self.session, dialect)
-        insert_fn = _insert_or_skip(dialect)
-        statement = insert_fn(table).values(
-            platform=platform, delivery_id=delivery_id[:128], at=datetime.now(UTC)
-        ).on_conflict_do_nothing().returning(table.c.delivery_id)
-        return self.session.execute(statement).first() is None
+        return self.session.execute(_delivery_recorded(dialect), {
+            "platform": platform, "delivery_id": delivery_id[:128], "at": datetime.now(UTC),
+        }).first() is None
+
+
+@cache
+def _delivery_handled() -> Select[Any]:
+    table = tables.processed_deliveries
+    return select(table.c.delivery_id).where(table.c.platform == bindparam("platform"),
+                                             table.c.delivery_id == bindparam("delivery_id"))
+
+
+@cache
+def _delivery_recorded(dialect: str) -> Any:
+    """INSERT the delivery unless recorded already, RETURNING it when inserted."""
+    table = tables.processed_deliveries
+    return _insert_or_skip(dialect)(table).values(
+        platform=bindparam("platform"), delivery_id=bindparam("delivery_id"),
+        at=bindparam("at", type_=table.c.at.type),
+    ).on_conflict_do_nothing().returning(table.c.delivery_id)
 
 
 def _relax_if_nothing_written(session: Session, dialect: str) -> None:

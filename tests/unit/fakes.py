@@ -130,9 +130,18 @@ class FakeUsers(FakeRepository[User]):
 
 
 class FakeIdentities(FakeRepository[Identity]):
+    def __init__(self, kind: type[Identity], ids: _Ids, autoflush: Callable[[], None],
+                 users: FakeUsers) -> None:
+        super().__init__(kind, ids, autoflush)
+        self.users = users
+
     def find(self, platform: str, external_id: str) -> Identity | None:
         return next((i for i in self.all()
                      if i.platform == platform and i.external_id == external_id), None)
+
+    def user_of(self, platform: str, external_id: str) -> User | None:
+        identity = self.find(platform, external_id)
+        return self.users.get(identity.user_id) if identity else None
 
 
 class FakeInvites(FakeRepository[Invite]):
@@ -605,7 +614,7 @@ class FakeUnitOfWork:
         self.stage_changes: list[StageChange] = []
         self.messages = FakeOutbox()
         self.users = FakeUsers(User, ids, flush)
-        self.identities = FakeIdentities(Identity, ids, flush)
+        self.identities = FakeIdentities(Identity, ids, flush, self.users)
         self.invites = FakeInvites(Invite, ids, flush)
         self.link_codes = FakeLinkCodes(LinkCode, ids, flush)
         self.leads = FakeLeads(Lead, ids, flush)
