@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Integer,
     Select,
     String,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -110,15 +112,52 @@ def owned_by(query: Select[Any], scope: Scope, owner: Any, team: Any) -> Select[
 def cash_owned_by(query: Select[Any], scope: Scope, f: Any) -> Select[Any]:
     """As the invoice lists: a rep sees invoices of their orders and of their customers."""
     if scope.owner_id is not None:
-        # An alias of its own: the outer query often joins customers, and the subquery
-        # must not correlate to that join.
-        owned = t.customers.alias("owned")
-        theirs = exists().where(owned.c.id == f.c.customer_id,
-                                owned.c.owner_id == scope.owner_id)
-        query = query.where(or_(f.c.owner_id == scope.owner_id, theirs))
+        query = query.where(_cash_owner(f, scope.owner_id))
     if scope.team is not None:
         query = query.where(f.c.team == scope.team)
     return query
+
+
+def _cash_owner(f: Any, owner_id: Any) -> ColumnElement[bool]:
+    # An alias of its own: the outer query often joins customers, and the subquery must not
+    # correlate to that join.
+    owned = t.customers.alias("owned")
+    theirs = exists().where(owned.c.id == f.c.customer_id, owned.c.owner_id == owner_id)
+    return or_(f.c.owner_id == owner_id, theirs)
+
+
+# Statements built once for each shape of scope (building a statement and its cache key can
+# cost more than running it) read the owner and the team as parameters: `scope_params`.
+OWNER = bindparam("owner_id", type_=Integer)
+TEAM = bindparam("team", type_=String)
+
+
+def scope_params(scope: Scope) -> dict[str, Any]:
+    return {"owner_id": scope.owner_id, "team": scope.team}
+
+
+def scoped(query: Select[Any], by_owner: bool, by_team: bool, owner: Any,
+           team: Any) -> Select[Any]:
+    """`owned_by` for a statement built once: the owner and the team as parameters."""
+    if by_owner:
+        query = query.where(owner == OWNER)
+    if by_team:
+        query = query.where(team == TEAM)
+    return query
+
+
+def cash_scoped(query: Select[Any], by_owner: bool, by_team: bool, f: Any) -> Select[Any]:
+    """`cash_owned_by` for a statement built once: the owner and the team as parameters."""
+    if by_owner:
+        query = query.where(_cash_owner(f, OWNER))
+    if by_team:
+        query = query.where(f.c.team == TEAM)
+    return query
+
+
+# Digits kept when sums read from the database are added up again in Python: enough for any
+# sum of NUMERIC(20, 4) amounts (or of their products by a percent), so the addition is exact.
+EXACT_DIGITS = 60
 
 
 def ref_sql(kind: str, column: Any) -> ColumnElement[str]:

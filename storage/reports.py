@@ -2,8 +2,9 @@
 cash side in `reports_cash`, the CSV exports in `exports`).
 
 Each method is one or a few GROUP BY statements; rows never come back to be added up in
-Python. Periods arrive as `Window`s (days and UTC instants), so grouping by month or week is a
-CASE over bound limits and reads the same on SQLite and PostgreSQL, across DST changes too.
+Python (but for the pipeline's totals, added from its few rows per stage). Periods arrive as
+`Window`s (days and UTC instants), so grouping by month or week is a CASE over bound limits
+and reads the same on SQLite and PostgreSQL, across DST changes too.
 Money sums are exact on both: NUMERIC on PostgreSQL, scaled integers on SQLite.
 """
 
@@ -11,13 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import localcontext
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Select,
     String,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -35,11 +40,14 @@ from storage import tables as t
 from storage.exports import Exports
 from storage.queries_cash import ZERO, _money
 from storage.report_sql import (
+    EXACT_DIGITS,
     bucket,
     count_if,
     epoch_seconds,
     fetch_rows,
     owned_by,
+    scope_params,
+    scoped,
     span_of,
     sum_money,
     weighted_sum,
@@ -50,6 +58,24 @@ from storage.reports_satisfaction import SatisfactionReports
 from storage.tables_reports import spend as spend_table
 
 WON, LOST, OPEN = DealStatus.WON.value, DealStatus.LOST.value, DealStatus.OPEN.value
+
+
+# --------------------------------------------------------------------------- built once
+
+
+@cache
+def _pipeline(by_owner: bool, by_team: bool, dated: bool) -> Select[Any]:
+    """Open deals per stage and currency; `dated`: expected to close in [close_start,
+    close_end)."""
+    d = t.deals
+    keys = (d.c.stage, d.c.currency)
+    q = select(*keys, func.count().label("deals"), sum_money(d.c.amount).label("amount"),
+               weighted_sum(d.c.amount, d.c.probability).label("weighted")
+               ).where(d.c.status == OPEN)
+    if dated:
+        q = q.where(d.c.close_date >= bindparam("close_start", type_=Date),
+                    d.c.close_date < bindparam("close_end", type_=Date))
+    return scoped(q, by_owner, by_team, d.c.owner_id, d.c.team).group_by(*keys).order_by(*keys)
 
 
 # --------------------------------------------------------------------------- the reports
@@ -65,19 +91,28 @@ class SqlReports(CashReports, Exports, SatisfactionReports):
     # ----------------------------------------------------------------- pipeline, forecast
 
     def pipeline(self, scope: Scope, close: Window | None) -> list[dict[str, Any]]:
-        d = t.deals
-
-        def grouped(*keys: Any) -> Select[Any]:
-            q = select(*keys, func.count().label("deals"), sum_money(d.c.amount).label("amount"),
-                       weighted_sum(d.c.amount, d.c.probability).label("weighted")
-                       ).where(d.c.status == OPEN)
-            if close is not None:
-                q = q.where(within(d.c.close_date, close, instants=False))
-            return owned_by(q, scope, d.c.owner_id, d.c.team).group_by(*keys).order_by(*keys)
-
-        stages = fetch_rows(self.session, grouped(d.c.stage, d.c.currency))
-        totals = fetch_rows(self.session, grouped(d.c.currency))
-        return stages + [{"stage": None, **row} for row in totals]
+        """Open deals per stage and currency, then per currency (`stage` None). The totals
+        are added up from the stage rows (a handful per currency), exactly, rather than read
+        by a second pass over the deals."""
+        params = scope_params(scope)
+        if close is not None:
+            params.update(close_start=close.start, close_end=close.end)
+        q = _pipeline(scope.owner_id is not None, scope.team is not None, close is not None)
+        stages = [dict(r) for r in self.session.execute(q, params).mappings()]
+        totals: dict[str, dict[str, Any]] = {}
+        with localcontext() as exact:
+            exact.prec = EXACT_DIGITS
+            for row in stages:
+                total = totals.get(row["currency"])
+                if total is None:
+                    totals[row["currency"]] = {"stage": None, "currency": row["currency"],
+                                               "deals": row["deals"], "amount": row["amount"],
+                                               "weighted": row["weighted"]}
+                else:
+                    total["deals"] += row["deals"]
+                    total["amount"] += row["amount"]
+                    total["weighted"] += row["weighted"]
+        return stages + [totals[k] for k in sorted(totals)]
 
     def forecast(self, scope: Scope, months: Sequence[Window]) -> list[dict[str, Any]]:
         if not months:
