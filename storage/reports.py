@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Integer,
     Select,
     String,
     and_,
@@ -56,6 +57,7 @@ from storage.report_sql import (
 from storage.reports_cash import CashReports
 from storage.reports_satisfaction import SatisfactionReports
 from storage.tables_reports import spend as spend_table
+from storage.types import UTCDateTime
 
 WON, LOST, OPEN = DealStatus.WON.value, DealStatus.LOST.value, DealStatus.OPEN.value
 
@@ -76,6 +78,31 @@ def _pipeline(by_owner: bool, by_team: bool, dated: bool) -> Select[Any]:
         q = q.where(d.c.close_date >= bindparam("close_start", type_=Date),
                     d.c.close_date < bindparam("close_end", type_=Date))
     return scoped(q, by_owner, by_team, d.c.owner_id, d.c.team).group_by(*keys).order_by(*keys)
+
+
+_BEFORE = bindparam("before", type_=UTCDateTime)
+
+
+@cache
+def _stale(by_owner: bool, by_team: bool) -> Select[Any]:
+    """Open deals without an activity since `before`, the longest quiet first."""
+    d = t.deals
+    q = (select(d.c.id, d.c.title, t.customers.c.name.label("customer"),
+                t.users.c.display_name.label("owner"), d.c.stage, d.c.amount, d.c.currency,
+                d.c.last_activity_at)
+         .join(t.customers, t.customers.c.id == d.c.customer_id)
+         .join(t.users, t.users.c.id == d.c.owner_id)
+         .where(d.c.status == OPEN, d.c.last_activity_at < _BEFORE))
+    q = scoped(q, by_owner, by_team, d.c.owner_id, d.c.team)
+    return q.order_by(d.c.last_activity_at, d.c.id).limit(bindparam("limit", type_=Integer))
+
+
+@cache
+def _stale_count(by_owner: bool, by_team: bool) -> Select[Any]:
+    d = t.deals
+    q = select(func.count()).select_from(d).where(d.c.status == OPEN,
+                                                  d.c.last_activity_at < _BEFORE)
+    return scoped(q, by_owner, by_team, d.c.owner_id, d.c.team)
 
 
 # --------------------------------------------------------------------------- the reports
@@ -310,21 +337,14 @@ class SqlReports(CashReports, Exports, SatisfactionReports):
         return fetch_rows(self.session, q)
 
     def stale(self, scope: Scope, before: datetime, limit: int) -> list[dict[str, Any]]:
-        d = t.deals
-        q = (select(d.c.id, d.c.title, t.customers.c.name.label("customer"),
-                    t.users.c.display_name.label("owner"), d.c.stage, d.c.amount, d.c.currency,
-                    d.c.last_activity_at)
-             .join(t.customers, t.customers.c.id == d.c.customer_id)
-             .join(t.users, t.users.c.id == d.c.owner_id)
-             .where(d.c.status == OPEN, d.c.last_activity_at < before))
-        q = owned_by(q, scope, d.c.owner_id, d.c.team)
-        return fetch_rows(self.session, q.order_by(d.c.last_activity_at, d.c.id).limit(limit))
+        q = _stale(scope.owner_id is not None, scope.team is not None)
+        rows = self.session.execute(q, {**scope_params(scope), "before": before,
+                                        "limit": limit}).mappings()
+        return [dict(r) for r in rows]
 
     def stale_count(self, scope: Scope, before: datetime) -> int:
-        d = t.deals
-        q = select(func.count()).select_from(d).where(d.c.status == OPEN,
-                                                      d.c.last_activity_at < before)
-        return int(self.session.scalar(owned_by(q, scope, d.c.owner_id, d.c.team)) or 0)
+        q = _stale_count(scope.owner_id is not None, scope.team is not None)
+        return int(self.session.scalar(q, {**scope_params(scope), "before": before}) or 0)
 
     def stage_moves(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
         s, d = t.stage_changes, t.deals
