@@ -100,14 +100,19 @@ class CashReports:
         return fetch_rows(self.session, q.group_by(f.c.currency).order_by(f.c.currency))
 
     def overdue_top(self, scope: Scope, today: date, limit: int) -> list[dict[str, Any]]:
+        """The invoices owing most past their due day; the customer's name is looked up for
+        those shown only, not for every overdue invoice on the way to them."""
         f = invoice_facts(today)
-        q = select(f.c.number, t.customers.c.name.label("customer"), f.c.currency,
-                   f.c.outstanding, f.c.due_on
-                   ).join(t.customers, t.customers.c.id == f.c.customer_id
-                   ).where(f.c.outstanding > ZERO, f.c.due_on < today)
-        q = cash_owned_by(q, scope, f)
-        return fetch_rows(self.session, q.order_by(f.c.outstanding.desc(), f.c.due_on,
-                                              f.c.number).limit(limit))
+        top = cash_owned_by(select(f.c.number, f.c.customer_id, f.c.currency,
+                                   f.c.outstanding, f.c.due_on)
+                            .where(f.c.outstanding > ZERO, f.c.due_on < today), scope, f)
+        top_q = top.order_by(f.c.outstanding.desc(), f.c.due_on, f.c.number).limit(limit)
+        o = top_q.subquery("top")
+        q = (select(o.c.number, t.customers.c.name.label("customer"), o.c.currency,
+                    o.c.outstanding, o.c.due_on)
+             .join(t.customers, t.customers.c.id == o.c.customer_id)
+             .order_by(o.c.outstanding.desc(), o.c.due_on, o.c.number))
+        return fetch_rows(self.session, q)
 
     def received_totals(self, scope: Scope, period: Window) -> list[dict[str, Any]]:
         p = c.payments
