@@ -21,11 +21,11 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    exists,
     func,
     literal,
     null,
     or_,
+    select,
     type_coerce,
 )
 from sqlalchemy.engine import Dialect
@@ -119,10 +119,13 @@ def cash_owned_by(query: Select[Any], scope: Scope, f: Any) -> Select[Any]:
 
 
 def _cash_owner(f: Any, owner_id: Any) -> ColumnElement[bool]:
-    # An alias of its own: the outer query often joins customers, and the subquery must not
-    # correlate to that join.
+    # The owner's customers as a list read once, not an EXISTS per row: PostgreSQL runs both
+    # as one hashed lookup, but costs the EXISTS under an OR as if it ran for every invoice
+    # (millions for 200k invoices), which sets its JIT compiling each rep's report for longer
+    # than the report takes. An alias of its own: the outer query often joins customers, and
+    # the subquery must not correlate to that join.
     owned = t.customers.alias("owned")
-    theirs = exists().where(owned.c.id == f.c.customer_id, owned.c.owner_id == owner_id)
+    theirs = f.c.customer_id.in_(select(owned.c.id).where(owned.c.owner_id == owner_id))
     return or_(f.c.owner_id == owner_id, theirs)
 
 
