@@ -204,7 +204,9 @@ class SqlReports(CashReports, Exports, SatisfactionReports):
         else:
             key = literal("all", String())
         # A won deal has passed the quote stage even without a quote on file: stages nest.
-        quoted = or_(exists().where(t.quotes.c.deal_id == lead.c.deal_id), deal.c.status == WON)
+        # The status first: both databases evaluate this OR in order, so won deals skip the
+        # quotes lookup.
+        quoted = or_(deal.c.status == WON, exists().where(t.quotes.c.deal_id == lead.c.deal_id))
         inner = owned_by(select(
             key.label("key"),
             case((lead.c.status == LeadStatus.QUALIFIED.value, 1), else_=0).label("qualified"),
