@@ -81,6 +81,26 @@ def _pipeline(by_owner: bool, by_team: bool, dated: bool) -> Select[Any]:
 
 
 _BEFORE = bindparam("before", type_=UTCDateTime)
+_SINCE = bindparam("since", type_=UTCDateTime)
+_UNTIL = bindparam("until", type_=UTCDateTime)
+
+
+@cache
+def _closed(by_owner: bool, by_team: bool) -> Select[Any]:
+    """Deals won and lost in [since, until), and the seconds from lead to won."""
+    d, lead = t.deals, t.leads
+    started = func.coalesce(lead.c.created_at, d.c.created_at)
+    cycle = epoch_seconds(d.c.closed_at) - epoch_seconds(started)
+    # A deal entered after its order was signed tells nothing of how long selling took.
+    cycled = and_(d.c.status == WON, d.c.closed_at >= started)
+    q = select(
+        count_if(d.c.status == WON).label("won"),
+        count_if(d.c.status == LOST).label("lost"),
+        count_if(cycled).label("cycled"),
+        func.sum(case((cycled, cycle), else_=null())).label("cycle_seconds"),
+    ).select_from(d.outerjoin(lead, lead.c.id == d.c.lead_id)).where(
+        d.c.status.in_([WON, LOST]), d.c.closed_at >= _SINCE, d.c.closed_at < _UNTIL)
+    return scoped(q, by_owner, by_team, d.c.owner_id, d.c.team)
 
 
 @cache
@@ -224,20 +244,9 @@ class SqlReports(CashReports, Exports, SatisfactionReports):
                  "won": int(r["won"])} for r in fetch_rows(self.session, q)]
 
     def closed(self, scope: Scope, period: Window) -> dict[str, Any]:
-        d, lead = t.deals, t.leads
-        started = func.coalesce(lead.c.created_at, d.c.created_at)
-        cycle = epoch_seconds(d.c.closed_at) - epoch_seconds(started)
-        # A deal entered after its order was signed tells nothing of how long selling took.
-        cycled = and_(d.c.status == WON, d.c.closed_at >= started)
-        q = owned_by(select(
-            count_if(d.c.status == WON).label("won"),
-            count_if(d.c.status == LOST).label("lost"),
-            count_if(cycled).label("cycled"),
-            func.sum(case((cycled, cycle), else_=null())).label("cycle_seconds"),
-        ).select_from(d.outerjoin(lead, lead.c.id == d.c.lead_id))
-            .where(d.c.status.in_([WON, LOST]), within(d.c.closed_at, period, instants=True)),
-            scope, d.c.owner_id, d.c.team)
-        r = self.session.execute(q).mappings().one()
+        q = _closed(scope.owner_id is not None, scope.team is not None)
+        r = self.session.execute(q, {**scope_params(scope), "since": period.since,
+                                     "until": period.until}).mappings().one()
         seconds = r["cycle_seconds"]
         return {"won": int(r["won"]), "lost": int(r["lost"]), "cycle_deals": int(r["cycled"]),
                 "cycle_seconds": int(seconds) if seconds is not None else None}
