@@ -261,6 +261,8 @@ def test_win_rate_and_sales_cycle_count_deals_closed_in_the_period(data: App) ->
     assert reports(data, "closed", ALL, q4) == {
         "won": 2, "lost": 1, "cycle_deals": 2, "cycle_seconds": 280800}
     assert reports(data, "closed", EAST, q4)["lost"] == 0
+    assert reports(data, "closed", _user(data, "rep2"), q4) == {
+        "won": 1, "lost": 0, "cycle_deals": 1, "cycle_seconds": 183600}
     assert reports(data, "closed", WEST, q4) == {
         "won": 0, "lost": 1, "cycle_deals": 0, "cycle_seconds": None}
     assert [(r["currency"], r["deals"], r["priced"], r["amount"])
@@ -348,6 +350,21 @@ def test_cash_expected_by_due_week_and_the_most_overdue(data: App) -> None:
         "outstanding": D(15000), "due_on": date(2026, 8, 15)}]
 
 
+def test_the_cash_lists_keep_whom_owes_most_in_a_reps_scope_too(data: App) -> None:
+    # Acme (100,000 current) before Stark (15,000 past 90 days); both are rep's, none rep2's.
+    assert [(r["customer"], _buckets(r)) for r in reports(data, "aging", ALL, TODAY, 1)] == [
+        ("Acme", (D(100000), D(0), D(0), D(0), D(0), D(100000)))]
+    rep, rep2 = _user(data, "rep"), _user(data, "rep2")
+    assert [(r["customer"], _buckets(r)) for r in reports(data, "aging", rep, TODAY, 20)] == [
+        ("Acme", (D(100000), D(0), D(0), D(0), D(0), D(100000))),
+        ("Stark", (D(0), D(0), D(0), D(0), D(15000), D(15000)))]
+    assert reports(data, "aging", rep2, TODAY, 20) == []
+    assert [r["number"] for r in reports(data, "overdue_top", rep, TODAY, 10)] == [
+        "INV-2026-0002"]
+    assert reports(data, "overdue_top", rep2, TODAY, 10) == []
+    assert reports(data, "overdue_top", ALL, TODAY, 0) == []
+
+
 # --------------------------------------------------------------------------- people, weeks
 
 
@@ -367,6 +384,10 @@ def test_stale_deals_are_open_ones_silent_since_the_cut_off(data: App) -> None:
     assert reports(data, "stale_count", ALL, before) == 3
     assert reports(data, "stale_count", EAST, before) == 2
     assert reports(data, "stale_count", ALL, READ_AT - timedelta(days=7)) == 0
+    rep = _user(data, "rep")  # D-8 is rep's; D-6 is rep2's, D-9 other's
+    assert [r["id"] for r in reports(data, "stale", rep, before, 10)] == [8]
+    assert reports(data, "stale_count", rep, before) == 1
+    assert [r["id"] for r in reports(data, "stale", ALL, before, 2)] == [6, 8]
     assert [r["id"] for r in reports(data, "stale", ALL, READ_AT - timedelta(days=5), 10)
             ] == [6, 8, 9, 2, 7]
 
