@@ -288,6 +288,13 @@ class SqlReminders(SqlRepository[Reminder]):
         ).order_by(r.c.due_at, r.c.id)))
 
 
+@cache
+def _outbox_insert(dialect: str) -> Any:
+    """INSERT an outbox row unless its dedupe key is there already."""
+    return _insert_or_skip(dialect)(tables.outbox).on_conflict_do_nothing(
+        index_elements=["dedupe_key"])
+
+
 class SqlOutbox:
     """Outbox rows; a row whose dedupe key is already there is silently not added again."""
 
@@ -306,14 +313,7 @@ class SqlOutbox:
             "status": m.status, "attempts": m.attempts,
             "next_attempt_at": m.next_attempt_at, "created_at": m.created_at,
         } for m in messages]
-        dialect = self.session.get_bind().dialect.name
-        insert_fn = _insert_or_skip(dialect)
-        statement = insert_fn(tables.outbox).on_conflict_do_nothing(
-            index_elements=["dedupe_key"])
-        if len(rows) == 1:
-            self.session.execute(statement.values(**rows[0]))
-        else:
-            self.session.execute(statement, rows)
+        self.session.execute(_outbox_insert(self.session.get_bind().dialect.name), rows)
 
 
 class SqlDeliveryLog:

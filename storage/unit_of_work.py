@@ -156,10 +156,12 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        self.ledgers.forget()
 
     def rollback(self) -> None:
         self.session.rollback()
         self.dialogs.forget()
+        self.ledgers.forget()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
