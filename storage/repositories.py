@@ -20,7 +20,7 @@ from domain.outbox import OutboxMessage
 from domain.search import NAME
 from storage import audit, search_index, tables
 from storage.database import RELAXED
-from storage.search import starts_with
+from storage.search import following
 from storage.tables_search import search_terms
 
 T = TypeVar("T")
@@ -39,23 +39,39 @@ def _contains_any(column: ColumnElement[str], fragments: Sequence[str]) -> Colum
 LOOK_ALIKES = 50
 
 
-def _look_alike_ids(kind: str, table: Any, name_key: str, fragments: Sequence[str],
-                    open_only: ColumnElement[bool] | None = None) -> Any:
-    """Ids of the records of `kind` named `name_key`, and of those with a name term starting
-    with a fragment: the first LOOK_ALIKES of each fragment in term order (an exact word sorts
-    first), by index range scans of the search terms. One list of ids, so that the records are
-    then read by their keys: with an OR of the name and the list, or `open_only` beside the
-    name, SQLite would scan every open record instead. `open_only` limits the fragments' ids;
-    the caller keeps the open ones among those named `name_key`."""
+@cache
+def _look_alikes(kind: str, fragments: int) -> Select[Any]:
+    """The records of `kind` (id, name key, name; a lead's status too) named :name_key, and
+    those with a name term in [:lo<n>, :hi<n>) for each of `fragments` fragments: the first
+    LOOK_ALIKES of each fragment in term order (an exact word sorts first), by index range
+    scans of the search terms. Built once per kind and number of fragments.
+
+    One list of ids, so that the records are then read by their keys: with an OR of the name
+    and the list, or the lead's status beside the name, SQLite would scan every open record
+    instead. The status limits the fragments' leads; the caller keeps the open ones among
+    those named :name_key."""
     s = search_terms
-    parts = [select(table.c.id).where(table.c.name_key == name_key)]  # ix_*_name_key
-    for fragment in fragments:
+    table = tables.leads if kind == "lead" else tables.customers
+    parts = [select(table.c.id).where(table.c.name_key == bindparam("name_key"))]
+    for n in range(fragments):
         query = select(s.c.record_id.label("id")).where(  # ix_search_terms_kind_field_term
-            s.c.kind == kind, s.c.field == NAME, starts_with(s.c.term, fragment))
-        if open_only is not None:
-            query = query.join(table, table.c.id == s.c.record_id).where(open_only)
+            s.c.kind == kind, s.c.field == NAME,
+            s.c.term >= bindparam(f"lo{n}"), s.c.term < bindparam(f"hi{n}"))
+        if kind == "lead":
+            query = query.join(table, table.c.id == s.c.record_id).where(
+                table.c.status == LeadStatus.NEW)
         parts.append(select(query.order_by(s.c.term).limit(LOOK_ALIKES).subquery()))
-    return union_all(*parts).subquery()
+    found = union_all(*parts).subquery()
+    columns = (table.c.id, table.c.name_key, tables.leads.c.company, tables.leads.c.status) \
+        if kind == "lead" else (table.c.id, table.c.name_key, tables.customers.c.name)
+    return select(*columns).where(table.c.id.in_(select(found.c.id))).order_by(table.c.id)
+
+
+def _look_alike_params(name_key: str, fragments: Sequence[str]) -> dict[str, str]:
+    params = {"name_key": name_key}
+    for n, fragment in enumerate(fragments):
+        params[f"lo{n}"], params[f"hi{n}"] = fragment, following(fragment)
+    return params
 
 
 def _insert_or_skip(dialect: str) -> Any:
@@ -199,13 +215,9 @@ class SqlLeads(SqlRepository[Lead]):
 
     def look_alikes(self, name_key: str,
                     fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
-        t = tables.leads
-        is_open = t.c.status == LeadStatus.NEW
-        found = _look_alike_ids("lead", t, name_key, fragments, is_open)
-        query = select(t.c.id, t.c.name_key, t.c.company, t.c.status).where(
-            t.c.id.in_(select(found.c.id))).order_by(t.c.id)
-        return [(r.id, r.name_key, r.company) for r in self.session.execute(query)
-                if r.status == LeadStatus.NEW]
+        rows = self.session.execute(_look_alikes("lead", len(fragments)),
+                                    _look_alike_params(name_key, fragments))
+        return [(r.id, r.name_key, r.company) for r in rows if r.status == LeadStatus.NEW]
 
 
 class SqlCustomers(SqlRepository[Customer]):
@@ -228,11 +240,9 @@ class SqlCustomers(SqlRepository[Customer]):
 
     def look_alikes(self, name_key: str,
                     fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
-        t = tables.customers
-        found = _look_alike_ids("customer", t, name_key, fragments)
-        query = select(t.c.id, t.c.name_key, t.c.name).where(
-            t.c.id.in_(select(found.c.id))).order_by(t.c.id)
-        return [(r.id, r.name_key, r.name) for r in self.session.execute(query)]
+        rows = self.session.execute(_look_alikes("customer", len(fragments)),
+                                    _look_alike_params(name_key, fragments))
+        return [(r.id, r.name_key, r.name) for r in rows]
 
 
 class SqlContacts(SqlRepository[Contact]):
