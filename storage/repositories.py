@@ -113,6 +113,10 @@ class SqlRepository(Generic[T]):
     def __init__(self, session: Session, cls: type[T]) -> None:
         self.session = session
         self.cls = cls
+        # What `get` loaded, held for the unit of work: the session's identity map keeps only
+        # what someone else still holds, and a message often gets a record twice (its access
+        # check, then the use case).
+        self._held: list[T] = []
 
     def add(self, obj: T) -> None:
         self.session.add(obj)
@@ -122,7 +126,10 @@ class SqlRepository(Generic[T]):
             return None
         if self.session.identity_key(self.cls, id_) in self.session.identity_map:
             return self.session.get(self.cls, id_)  # loaded already (or expired, or deleted)
-        return self.session.scalars(_by_id(self.cls), {"id": id_}).first()
+        found = self.session.scalars(_by_id(self.cls), {"id": id_}).first()
+        if found is not None:
+            self._held.append(found)
+        return found
 
 
 class SqlUsers(SqlRepository[User]):
