@@ -7,7 +7,18 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, inspect, or_, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    event,
+    func,
+    inspect,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from domain.model.customers import Contact, Customer
@@ -375,6 +386,20 @@ def _delivery_recorded(dialect: str) -> Any:
     ).on_conflict_do_nothing().returning(table.c.delivery_id)
 
 
+WROTE = "ltc_wrote"  # session.info: a flush of this transaction wrote entities
+
+
+def _note_writes(session: Session, flush_context: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[WROTE] = True
+
+
+def install(session_class: type[Session]) -> None:
+    """Note on each session whether its transaction has written entities (see below)."""
+    if not event.contains(session_class, "after_flush", _note_writes):
+        event.listen(session_class, "after_flush", _note_writes)
+
+
 def _relax_if_nothing_written(session: Session, dialect: str) -> None:
     """Let the commit skip waiting for the disk when the transaction has written nothing yet.
 
@@ -383,8 +408,8 @@ def _relax_if_nothing_written(session: Session, dialect: str) -> None:
     transaction at the first write, so none is open yet; `synchronous=NORMAL` then holds
     until the connection goes back to the pool (see `storage.database.make_engine`).
     """
-    if session.new or session.dirty or session.deleted:
-        return
+    if session.new or session.dirty or session.deleted or session.info.get(WROTE):
+        return  # durable, with no need to ask the database
     if dialect == "postgresql":
         session.execute(text("SELECT set_config('synchronous_commit', 'off', true) "
                              "WHERE txid_current_if_assigned() IS NULL"))
