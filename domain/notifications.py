@@ -175,6 +175,5 @@ def queue_notifications(uow: UnitOfWork, settings: Settings, now: datetime) -> i
     for event in uow.events:
         _route(event, batch, uow, settings)
     uow.events.clear()
-    for message in batch.messages:
-        uow.outbox.add(message)
+    uow.outbox.add_all(batch.messages)
     return len(batch.messages)

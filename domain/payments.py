@@ -135,6 +135,15 @@ def claim_payment(
     return claim
 
 
+def invoice_to_pay(uow: UnitOfWork, actor: User, number: str) -> Invoice:
+    """The invoice a payment is recorded for, read once its customer's ledger is held, as
+    `record_payment` holds it: so it is read once, not again after the lock."""
+    if uow.ledgers.lock_of_invoice(number) is None:
+        raise NotFound("ref.not_found", ref=number)
+    invoice: Invoice = readable(uow, actor, "invoice", 0, number).entity
+    return invoice
+
+
 def check_payment(
     uow: UnitOfWork, actor: User, amount: Money, today: date, *,
     invoice_number: str | None = None, customer_id: int | None = None,
@@ -164,11 +173,15 @@ def _checked(
         raise InvalidInput("field.too_long", field="ref", limit=MAX_REF)
     invoice: Invoice | None = None
     if invoice_number is not None:
+        # Locked before the invoice and the customer are read: read once, as the lock leaves them.
+        if lock and uow.ledgers.lock_of_invoice(invoice_number) is None:
+            raise NotFound("ref.not_found", ref=invoice_number)
         invoice = _invoice(uow, invoice_number)
         customer_id = invoice.customer_id
-    assert customer_id is not None
-    if lock:  # before the customer is read, so it is read once, as the lock leaves it
+    elif lock:
+        assert customer_id is not None
         uow.ledgers.lock(customer_id)
+    assert customer_id is not None
     customer = _customer(uow, customer_id)
     if invoice is not None:
         invoice.check_payable(amount, customer.number)

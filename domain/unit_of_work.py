@@ -289,6 +289,12 @@ class Ledgers(Protocol):
         """
         ...
 
+    def lock_of_invoice(self, number: str) -> int | None:
+        """`lock` the ledger of the customer this invoice belongs to, before the invoice is
+        read (so it is read once, as the lock leaves it); the customer's id, None when there
+        is no such invoice."""
+        ...
+
     def currencies(self, customer_id: int) -> set[str]:
         """The currencies of the customer's orders."""
         ...

@@ -8,7 +8,12 @@ from domain.customers import get_customer
 from domain.invoices import get_invoice
 from domain.model.payments import PaymentMethod, parse_method
 from domain.money import Money
-from domain.payments import apply_customer_credit, claim_payment, record_payment
+from domain.payments import (
+    apply_customer_credit,
+    claim_payment,
+    invoice_to_pay,
+    record_payment,
+)
 from domain.references import looks_like_ref, reference
 from handlers.arguments import Args, need, read_args, usage_of
 from handlers.commands import FINANCE, SALES, command
@@ -17,8 +22,10 @@ from handlers.references import by_name, customer_id, ref_of
 from handlers.reply import Button, Reply
 
 
-def _payment_target(ctx: Ctx, args: Args, usage: str) -> tuple[str | None, int | None, Money]:
-    """(invoice number, customer id, amount) from `<INV-...|A-5|name> <amount>`."""
+def _payment_target(ctx: Ctx, args: Args, usage: str, *,
+                    recording: bool = False) -> tuple[str | None, int | None, Money]:
+    """(invoice number, customer id, amount) from `<INV-...|A-5|name> <amount>`; `recording`:
+    the payment is recorded next, so the invoice's ledger is held before it is read."""
     target = need(args.positional[0] if args.positional else None, "payment.which", usage)
     amount_text = need(" ".join(args.positional[1:]), "payment.need_amount", usage)
     invoice_number: str | None = None
@@ -27,7 +34,8 @@ def _payment_target(ctx: Ctx, args: Args, usage: str) -> tuple[str | None, int |
         ref = ref_of(target, "invoice", "customer")
         if ref.kind == "invoice":
             invoice_number = ref.number
-            currency = get_invoice(ctx.uow, ctx.user, ref.number).currency
+            read = invoice_to_pay if recording else get_invoice
+            currency = read(ctx.uow, ctx.user, ref.number).currency
         else:
             who = ref.id
     else:
@@ -77,7 +85,7 @@ def apply(ctx: Ctx, text: str) -> Reply:
 def pay(ctx: Ctx, text: str) -> Reply:
     usage = usage_of(ctx, "pay")
     args = read_args(text, "date", "ref", "method", usage=usage)
-    invoice_number, who, amount = _payment_target(ctx, args, usage)
+    invoice_number, who, amount = _payment_target(ctx, args, usage, recording=True)
     day = ctx.date(args.options["date"]) if "date" in args.options else None
     method = parse_method(args.options["method"], ctx.settings) if "method" in args.options \
         else PaymentMethod.BANK

@@ -20,38 +20,23 @@ from domain.search import Token
 from handlers.unit_of_work import Page
 from storage import history, search
 from storage import tables as t
+from storage.prebuilt import LIMIT, page_of, paged
 
 
 def _page(session: Session, query: Select[Any], page: int, per_page: int) -> Page:
-    page = max(page, 1)
-    rows = session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).mappings()
-    found = [dict(r) for r in rows]
-    return Page(rows=found[:per_page], page=page, has_more=len(found) > per_page)
+    return page_of(session, paged(query), {}, page, per_page)
 
 
-def _prebuilt_page(session: Session, query: Select[Any], params: dict[str, Any], page: int,
-                   per_page: int) -> Page:
-    """`_page` for a statement built once, that ends in `.limit(_LIMIT).offset(_OFFSET)`."""
-    page = max(page, 1)
-    rows = session.execute(query, {**params, "limit": per_page + 1,
-                                   "offset": (page - 1) * per_page}).mappings()
-    found = [dict(r) for r in rows]
-    return Page(rows=found[:per_page], page=page, has_more=len(found) > per_page)
-
-
-# The statements of the commonest cards and lists, built once (building a statement and its
-# cache key costs more than running it), run with their values as parameters.
+# The statements of the commonest cards and lists, built once (see storage.prebuilt).
 _ID = bindparam("id", type_=Integer)
-_LIMIT = bindparam("limit", type_=Integer)
-_OFFSET = bindparam("offset", type_=Integer)
 
 
 @cache
 def _reminders_open() -> Select[Any]:
     r = t.reminders
-    return (select(r.c.id, r.c.text, r.c.due_at, r.c.ref_number)
-            .where(r.c.user_id == _ID, r.c.status == ReminderStatus.OPEN)
-            .order_by(r.c.due_at, r.c.id).limit(_LIMIT).offset(_OFFSET))
+    return paged(select(r.c.id, r.c.text, r.c.due_at, r.c.ref_number)
+                 .where(r.c.user_id == _ID, r.c.status == ReminderStatus.OPEN)
+                 .order_by(r.c.due_at, r.c.id))
 
 
 @cache
@@ -68,10 +53,10 @@ def _deal_history() -> Select[Any]:
                   literal(None, s.c.from_stage.type).label("from_stage"),
                   a.c.kind, a.c.text, t.users.c.display_name.label("user")
                   ).join(t.users, t.users.c.id == a.c.user_id).where(a.c.deal_id == _ID)
-    moves_top = moves.order_by(s.c.at.desc()).limit(_LIMIT).subquery()
-    acts_top = acts.order_by(a.c.at.desc()).limit(_LIMIT).subquery()
+    moves_top = moves.order_by(s.c.at.desc()).limit(LIMIT).subquery()
+    acts_top = acts.order_by(a.c.at.desc()).limit(LIMIT).subquery()
     union = select(moves_top).union_all(select(acts_top)).subquery()
-    return select(union).order_by(union.c.at.desc()).limit(_LIMIT)
+    return select(union).order_by(union.c.at.desc()).limit(LIMIT)
 
 
 @cache
@@ -173,7 +158,7 @@ class SqlQueries:
         return [dict(r) for r in rows.mappings()]
 
     def reminders_open(self, user_id: int, page: int, per_page: int) -> Page:
-        return _prebuilt_page(self.session, _reminders_open(), {"id": user_id}, page, per_page)
+        return page_of(self.session, _reminders_open(), {"id": user_id}, page, per_page)
 
     def users(self) -> list[dict[str, Any]]:
         u = t.users

@@ -33,6 +33,7 @@ from domain.model.orders import OrderStatus
 from handlers.unit_of_work import Page
 from storage import tables as t
 from storage import tables_cash as c
+from storage.prebuilt import LIMIT, page_of, paged
 from storage.types import Amount
 
 ZERO = Decimal(0)
@@ -140,12 +141,9 @@ class SqlCashQueries:
                  scope: str, today: date, page: int, per_page: int) -> Page:
         q = _invoice_page(owner_id is not None, team is not None, customer_id is not None,
                           scope)
-        page = max(page, 1)
-        rows = self.session.execute(q, {
-            "owner_id": owner_id, "team": team, "customer_id": customer_id, "today": today,
-            "limit": per_page + 1, "offset": (page - 1) * per_page}).mappings()
-        found = [dict(r) for r in rows]
-        return Page(rows=found[:per_page], page=page, has_more=len(found) > per_page)
+        return page_of(self.session, q, {"owner_id": owner_id, "team": team,
+                                         "customer_id": customer_id, "today": today},
+                       page, per_page)
 
     def invoice_totals(self, *, owner_id: int | None, team: str | None,
                        customer_id: int | None, scope: str, today: date) -> list[dict[str, Any]]:
@@ -200,10 +198,9 @@ class SqlCashQueries:
         return [out[k] for k in sorted(out)]
 
 
-# The customer card's statements, built once (their SQLAlchemy construction costs more than
-# running them) and run with the customer, the row limit and the day as parameters.
+# The customer card's statements, built once (see storage.prebuilt) and run with the customer,
+# the row limit and the day as parameters.
 _CUSTOMER = bindparam("customer_id", type_=Integer)
-_LIMIT = bindparam("limit", type_=Integer)
 _TODAY = bindparam("today", type_=Date)
 
 
@@ -211,7 +208,7 @@ _TODAY = bindparam("today", type_=Date)
 def _customer_deals() -> Select[Any]:
     d = t.deals
     return (select(d.c.id, d.c.title, d.c.stage, d.c.status, d.c.amount, d.c.currency)
-            .where(d.c.customer_id == _CUSTOMER).order_by(d.c.id.desc()).limit(_LIMIT))
+            .where(d.c.customer_id == _CUSTOMER).order_by(d.c.id.desc()).limit(LIMIT))
 
 
 @cache
@@ -249,7 +246,7 @@ def _customer_orders() -> Select[Any]:
                    inner.c.plan, inner.c.ordered, inner.c.delivered,
                    invoiced.label("invoiced"), inner.c.paid,
                    outstanding.label("outstanding"), status.label("status"))
-            .order_by(inner.c.id.desc()).limit(_LIMIT))
+            .order_by(inner.c.id.desc()).limit(LIMIT))
 
 
 @cache
@@ -257,7 +254,7 @@ def _customer_deliveries() -> Select[Any]:
     dv, dl, ol, o = c.deliveries, c.delivery_lines, t.order_lines, t.orders
     recent = (select(dv.c.id).join(o, o.c.id == dv.c.order_id)
               .where(o.c.customer_id == _CUSTOMER)
-              .order_by(dv.c.delivered_on.desc(), dv.c.id.desc()).limit(_LIMIT).subquery())
+              .order_by(dv.c.delivered_on.desc(), dv.c.id.desc()).limit(LIMIT).subquery())
     return (select(dv.c.id, dv.c.order_id, dv.c.delivered_on, ol.c.item, dl.c.quantity)
             .join(dl, dl.c.delivery_id == dv.c.id).join(ol, ol.c.id == dl.c.order_line_id)
             .where(dv.c.id.in_(select(recent.c.id)))
@@ -272,7 +269,7 @@ def _customer_payments() -> Select[Any]:
     return (select(p.c.id, p.c.received_on, p.c.amount, p.c.currency, p.c.ref, p.c.method,
                    allocated.label("allocated"))
             .where(p.c.customer_id == _CUSTOMER)
-            .order_by(p.c.received_on.desc(), p.c.id.desc()).limit(_LIMIT))
+            .order_by(p.c.received_on.desc(), p.c.id.desc()).limit(LIMIT))
 
 
 @cache
@@ -313,4 +310,4 @@ def _invoice_page(by_owner: bool, by_team: bool, by_customer: bool, scope: str) 
         q = q.order_by(f.c.year.desc(), f.c.seq.desc())
     else:
         q = q.order_by(f.c.due_on, f.c.year, f.c.seq)
-    return q.limit(_LIMIT).offset(bindparam("offset", type_=Integer))
+    return paged(q)

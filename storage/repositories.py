@@ -7,7 +7,18 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, inspect, or_, select, text, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    event,
+    func,
+    inspect,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from domain.model.customers import Contact, Customer
@@ -20,7 +31,7 @@ from domain.outbox import OutboxMessage
 from domain.search import NAME
 from storage import audit, search_index, tables
 from storage.database import RELAXED
-from storage.search import starts_with
+from storage.search import following
 from storage.tables_search import search_terms
 
 T = TypeVar("T")
@@ -39,23 +50,39 @@ def _contains_any(column: ColumnElement[str], fragments: Sequence[str]) -> Colum
 LOOK_ALIKES = 50
 
 
-def _look_alike_ids(kind: str, table: Any, name_key: str, fragments: Sequence[str],
-                    open_only: ColumnElement[bool] | None = None) -> Any:
-    """Ids of the records of `kind` named `name_key`, and of those with a name term starting
-    with a fragment: the first LOOK_ALIKES of each fragment in term order (an exact word sorts
-    first), by index range scans of the search terms. One list of ids, so that the records are
-    then read by their keys: with an OR of the name and the list, or `open_only` beside the
-    name, SQLite would scan every open record instead. `open_only` limits the fragments' ids;
-    the caller keeps the open ones among those named `name_key`."""
+@cache
+def _look_alikes(kind: str, fragments: int) -> Select[Any]:
+    """The records of `kind` (id, name key, name; a lead's status too) named :name_key, and
+    those with a name term in [:lo<n>, :hi<n>) for each of `fragments` fragments: the first
+    LOOK_ALIKES of each fragment in term order (an exact word sorts first), by index range
+    scans of the search terms. Built once per kind and number of fragments.
+
+    One list of ids, so that the records are then read by their keys: with an OR of the name
+    and the list, or the lead's status beside the name, SQLite would scan every open record
+    instead. The status limits the fragments' leads; the caller keeps the open ones among
+    those named :name_key."""
     s = search_terms
-    parts = [select(table.c.id).where(table.c.name_key == name_key)]  # ix_*_name_key
-    for fragment in fragments:
+    table = tables.leads if kind == "lead" else tables.customers
+    parts = [select(table.c.id).where(table.c.name_key == bindparam("name_key"))]
+    for n in range(fragments):
         query = select(s.c.record_id.label("id")).where(  # ix_search_terms_kind_field_term
-            s.c.kind == kind, s.c.field == NAME, starts_with(s.c.term, fragment))
-        if open_only is not None:
-            query = query.join(table, table.c.id == s.c.record_id).where(open_only)
+            s.c.kind == kind, s.c.field == NAME,
+            s.c.term >= bindparam(f"lo{n}"), s.c.term < bindparam(f"hi{n}"))
+        if kind == "lead":
+            query = query.join(table, table.c.id == s.c.record_id).where(
+                table.c.status == LeadStatus.NEW)
         parts.append(select(query.order_by(s.c.term).limit(LOOK_ALIKES).subquery()))
-    return union_all(*parts).subquery()
+    found = union_all(*parts).subquery()
+    columns = (table.c.id, table.c.name_key, tables.leads.c.company, tables.leads.c.status) \
+        if kind == "lead" else (table.c.id, table.c.name_key, tables.customers.c.name)
+    return select(*columns).where(table.c.id.in_(select(found.c.id))).order_by(table.c.id)
+
+
+def _look_alike_params(name_key: str, fragments: Sequence[str]) -> dict[str, str]:
+    params = {"name_key": name_key}
+    for n, fragment in enumerate(fragments):
+        params[f"lo{n}"], params[f"hi{n}"] = fragment, following(fragment)
+    return params
 
 
 def _insert_or_skip(dialect: str) -> Any:
@@ -97,6 +124,10 @@ class SqlRepository(Generic[T]):
     def __init__(self, session: Session, cls: type[T]) -> None:
         self.session = session
         self.cls = cls
+        # What `get` loaded, held for the unit of work: the session's identity map keeps only
+        # what someone else still holds, and a message often gets a record twice (its access
+        # check, then the use case).
+        self._held: list[T] = []
 
     def add(self, obj: T) -> None:
         self.session.add(obj)
@@ -106,7 +137,10 @@ class SqlRepository(Generic[T]):
             return None
         if self.session.identity_key(self.cls, id_) in self.session.identity_map:
             return self.session.get(self.cls, id_)  # loaded already (or expired, or deleted)
-        return self.session.scalars(_by_id(self.cls), {"id": id_}).first()
+        found = self.session.scalars(_by_id(self.cls), {"id": id_}).first()
+        if found is not None:
+            self._held.append(found)
+        return found
 
 
 class SqlUsers(SqlRepository[User]):
@@ -199,13 +233,9 @@ class SqlLeads(SqlRepository[Lead]):
 
     def look_alikes(self, name_key: str,
                     fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
-        t = tables.leads
-        is_open = t.c.status == LeadStatus.NEW
-        found = _look_alike_ids("lead", t, name_key, fragments, is_open)
-        query = select(t.c.id, t.c.name_key, t.c.company, t.c.status).where(
-            t.c.id.in_(select(found.c.id))).order_by(t.c.id)
-        return [(r.id, r.name_key, r.company) for r in self.session.execute(query)
-                if r.status == LeadStatus.NEW]
+        rows = self.session.execute(_look_alikes("lead", len(fragments)),
+                                    _look_alike_params(name_key, fragments))
+        return [(r.id, r.name_key, r.company) for r in rows if r.status == LeadStatus.NEW]
 
 
 class SqlCustomers(SqlRepository[Customer]):
@@ -228,11 +258,9 @@ class SqlCustomers(SqlRepository[Customer]):
 
     def look_alikes(self, name_key: str,
                     fragments: Sequence[str]) -> Sequence[tuple[int, str, str]]:
-        t = tables.customers
-        found = _look_alike_ids("customer", t, name_key, fragments)
-        query = select(t.c.id, t.c.name_key, t.c.name).where(
-            t.c.id.in_(select(found.c.id))).order_by(t.c.id)
-        return [(r.id, r.name_key, r.name) for r in self.session.execute(query)]
+        rows = self.session.execute(_look_alikes("customer", len(fragments)),
+                                    _look_alike_params(name_key, fragments))
+        return [(r.id, r.name_key, r.name) for r in rows]
 
 
 class SqlContacts(SqlRepository[Contact]):
@@ -288,6 +316,13 @@ class SqlReminders(SqlRepository[Reminder]):
         ).order_by(r.c.due_at, r.c.id)))
 
 
+@cache
+def _outbox_insert(dialect: str) -> Any:
+    """INSERT an outbox row unless its dedupe key is there already."""
+    return _insert_or_skip(dialect)(tables.outbox).on_conflict_do_nothing(
+        index_elements=["dedupe_key"])
+
+
 class SqlOutbox:
     """Outbox rows; a row whose dedupe key is already there is silently not added again."""
 
@@ -306,14 +341,7 @@ class SqlOutbox:
             "status": m.status, "attempts": m.attempts,
             "next_attempt_at": m.next_attempt_at, "created_at": m.created_at,
         } for m in messages]
-        dialect = self.session.get_bind().dialect.name
-        insert_fn = _insert_or_skip(dialect)
-        statement = insert_fn(tables.outbox).on_conflict_do_nothing(
-            index_elements=["dedupe_key"])
-        if len(rows) == 1:
-            self.session.execute(statement.values(**rows[0]))
-        else:
-            self.session.execute(statement, rows)
+        self.session.execute(_outbox_insert(self.session.get_bind().dialect.name), rows)
 
 
 class SqlDeliveryLog:
@@ -358,6 +386,20 @@ def _delivery_recorded(dialect: str) -> Any:
     ).on_conflict_do_nothing().returning(table.c.delivery_id)
 
 
+WROTE = "ltc_wrote"  # session.info: a flush of this transaction wrote entities
+
+
+def _note_writes(session: Session, flush_context: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[WROTE] = True
+
+
+def install(session_class: type[Session]) -> None:
+    """Note on each session whether its transaction has written entities (see below)."""
+    if not event.contains(session_class, "after_flush", _note_writes):
+        event.listen(session_class, "after_flush", _note_writes)
+
+
 def _relax_if_nothing_written(session: Session, dialect: str) -> None:
     """Let the commit skip waiting for the disk when the transaction has written nothing yet.
 
@@ -366,8 +408,8 @@ def _relax_if_nothing_written(session: Session, dialect: str) -> None:
     transaction at the first write, so none is open yet; `synchronous=NORMAL` then holds
     until the connection goes back to the pool (see `storage.database.make_engine`).
     """
-    if session.new or session.dirty or session.deleted:
-        return
+    if session.new or session.dirty or session.deleted or session.info.get(WROTE):
+        return  # durable, with no need to ask the database
     if dialect == "postgresql":
         session.execute(text("SELECT set_config('synchronous_commit', 'off', true) "
                              "WHERE txid_current_if_assigned() IS NULL"))

@@ -32,6 +32,24 @@ def _by_number() -> Select[tuple[Invoice]]:
     return select(Invoice).where(c.invoices.c.number == bindparam("number"))
 
 
+@cache
+def _customer_of_invoice() -> Any:
+    i = c.invoices
+    return select(i.c.customer_id).where(i.c.number == bindparam("number")).scalar_subquery()
+
+
+@cache
+def _ledger_lock(dialect: str, by_invoice: bool) -> Any:
+    """The statement that holds a customer's ledger (by its id, or by an invoice's number)
+    until the transaction ends, returning the customer's id."""
+    customers = tables.customers
+    key = _customer_of_invoice() if by_invoice else bindparam("customer_id")
+    if dialect == "sqlite":
+        return (update(customers).where(customers.c.id == key)
+                .values(name=customers.c.name).returning(customers.c.id))
+    return select(customers.c.id).where(customers.c.id == key).with_for_update()
+
+
 class SqlInvoices(SqlRepository[Invoice]):
     def __init__(self, session: Session, cls: type[Invoice]) -> None:
         super().__init__(session, cls)
@@ -71,6 +89,10 @@ class SqlCreditNotes(SqlRepository[CreditNote]):
 class SqlPayments(SqlRepository[Payment]):
     def add(self, obj: Payment) -> None:
         """Add and write at once, so a bank reference taken meanwhile is a clear refusal."""
+        if obj.ref is None:  # nothing unique to clash on: no savepoint needed
+            self.session.add(obj)
+            self.session.flush()
+            return
         try:
             with self.session.begin_nested():
                 self.session.add(obj)
@@ -120,22 +142,43 @@ class SqlDocumentNumbers:
 class SqlLedgers:
     def __init__(self, session: Session) -> None:
         self.session = session
+        # The ledgers this transaction holds (customer ids, and invoice numbers to theirs):
+        # held once, they are not locked again, and what was read since is not read again.
+        self.held: set[int] = set()
+        self.held_invoices: dict[str, int] = {}
+
+    def forget(self) -> None:
+        """After a commit or a rollback: nothing is held any more."""
+        self.held.clear()
+        self.held_invoices.clear()
 
     def lock(self, customer_id: int) -> None:
+        if customer_id not in self.held:
+            self._lock({"customer_id": customer_id})
+
+    def lock_of_invoice(self, number: str) -> int | None:
+        if number in self.held_invoices:
+            return self.held_invoices[number]
+        customer_id = self._lock({"number": number}, _customer_of_invoice())
+        if customer_id is not None:
+            self.held_invoices[number] = customer_id
+        return customer_id
+
+    def _lock(self, params: dict[str, Any], customer: Any = None) -> int | None:
         self.session.flush()
-        customers = tables.customers
-        if self.session.get_bind().dialect.name == "sqlite":
-            # SQLite has no row locks; a write takes the database's write lock until commit.
-            self.session.execute(update(customers).where(customers.c.id == customer_id)
-                                 .values(name=customers.c.name))
-        else:
-            self.session.execute(select(customers.c.id).where(customers.c.id == customer_id)
-                                 .with_for_update())
+        dialect = self.session.get_bind().dialect.name
+        # SQLite has no row locks; a write takes the database's write lock until commit.
+        found = self.session.execute(_ledger_lock(dialect, customer is not None), params)
+        customer_id = found.scalar()
         # What was read before waiting for the lock may be stale; the people who act are
         # not part of a ledger, and were checked at the start of the message.
         for obj in list(self.session.identity_map.values()):
             if not isinstance(obj, User):
                 self.session.expire(obj)
+        if customer_id is None:
+            return None
+        self.held.add(int(customer_id))
+        return int(customer_id)
 
     def currencies(self, customer_id: int) -> set[str]:
         o = tables.orders

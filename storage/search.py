@@ -27,14 +27,14 @@ from storage.tables_search import search_terms
 KIND_ORDER = {"customer": 0, "contact": 1, "lead": 2, "deal": 3}
 
 
-def _following(prefix: str) -> str:
+def following(prefix: str) -> str:
     """The least string above every string that starts with `prefix`."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def starts_with(column: Any, prefix: str) -> ColumnElement[bool]:
     """The column starts with `prefix`, as a range an index answers."""
-    return and_(column >= prefix, column < _following(prefix))
+    return and_(column >= prefix, column < following(prefix))
 
 
 

@@ -10,9 +10,10 @@ transaction; `refresh` computes it for every invoice, for data loaded around the
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, event, func, or_, select, update
+from sqlalchemy import Connection, bindparam, event, func, or_, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from domain.model.credit_notes import CreditNote
@@ -31,15 +32,21 @@ def settled_now() -> Any:
     return or_(credited > 0, i.c.total - paid - credited <= 0)
 
 
+@cache
+def _refresh_some() -> Any:
+    """Built once: run after every flush that touched an allocation or a credit note."""
+    return update(c.invoices).values(settled=settled_now()).where(
+        c.invoices.c.id.in_(bindparam("ids", expanding=True)))
+
+
 def refresh(connection: Connection, invoice_ids: Iterable[int] | None = None) -> None:
     """Compute the flag again for these invoices (all when None)."""
-    query = update(c.invoices).values(settled=settled_now())
-    if invoice_ids is not None:
-        ids = sorted(set(invoice_ids))
-        if not ids:
-            return
-        query = query.where(c.invoices.c.id.in_(ids))
-    connection.execute(query)
+    if invoice_ids is None:
+        connection.execute(update(c.invoices).values(settled=settled_now()))
+        return
+    ids = sorted(set(invoice_ids))
+    if ids:
+        connection.execute(_refresh_some(), {"ids": ids})
 
 
 def _after_flush(session: Session, flush_context: UOWTransaction) -> None:

@@ -24,7 +24,7 @@ from domain.model.reminders import Reminder
 from domain.model.satisfaction import Survey
 from domain.model.spend import Spend
 from domain.model.users import Identity, Invite, User
-from storage import audit, search_index, settled
+from storage import audit, repositories, search_index, settled
 from storage.dialogs import SqlDialogs, SqlLinkCodes
 from storage.dunning import SqlDunningLog
 from storage.mapping import map_domain
@@ -33,6 +33,7 @@ from storage.queries import SqlQueries
 from storage.queries_cash import SqlCashQueries
 from storage.reports import SqlReports
 from storage.repositories import (
+    WROTE,
     SqlContacts,
     SqlCustomers,
     SqlDeals,
@@ -156,10 +157,13 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+        self.ledgers.forget()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.session.info.pop(WROTE, None)
         self.dialogs.forget()
+        self.ledgers.forget()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -169,4 +173,5 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     audit.install(Session)
     search_index.install(Session)
     settled.install(Session)
+    repositories.install(Session)
     return factory

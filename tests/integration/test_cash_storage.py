@@ -200,3 +200,36 @@ def test_fixed_date_installment_and_deliveries_are_stored(app: App) -> None:
             ("signing", None), ("date", date(2027, 1, 15))]
         assert [(d.position, d.quantity) for d in order.deliveries[0].lines] == [(1, 3)]
         assert order.to_deliver(order.lines[0]) == 1
+
+
+def test_a_pay_command_reads_its_invoice_after_waiting_for_the_ledger(app: App) -> None:
+    """/pay holds the invoice's ledger before it reads the invoice: a payment committed while
+    it waited is seen, and the invoice is not paid twice."""
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("waiting for a row lock is PostgreSQL's; SQLite retries a stale write")
+    order_id = _signed_order(app, "Waiting")
+    assert say(app, "fin", f"/invoice O-{order_id}").ok
+    with ThreadPoolExecutor(max_workers=1) as pool, app.uow() as holder:
+        customer_id = holder.ledgers.lock_of_invoice("INV-2026-0001")
+        assert customer_id is not None
+        waiting = pool.submit(say, app, "fin", "/pay INV-2026-0001 33900 ref=R-WAIT")
+        deadline = time.monotonic() + WAIT
+        while not _waits_for_a_lock(app.engine):
+            assert time.monotonic() < deadline and not waiting.done(), "/pay did not wait"
+        record_payment(holder, _finance(holder), Money(Decimal(33900), "CNY"),
+                       app.dispatcher.clock(), TODAY, invoice_number="INV-2026-0001",
+                       ref="R-FIRST")
+        holder.commit()
+        reply = waiting.result(timeout=WAIT)
+    assert not reply.ok and "INV-2026-0001" in reply.text, reply.text
+    with app.uow() as uow:
+        invoice = uow.invoices.by_number("INV-2026-0001")
+        assert invoice is not None
+        assert (invoice.paid, invoice.outstanding) == (Decimal(33900), 0)
+
+
+def _waits_for_a_lock(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()")).scalar())

@@ -9,10 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import App
+from domain.model.users import Role, User
 from storage.tables import leads, processed_deliveries
 from storage.unit_of_work import SqlUnitOfWork, session_factory
 from tests.support import say
@@ -173,6 +174,34 @@ def test_a_delivery_recorded_with_other_work_commits_durably(
             platform="telegram", delivery_id="other-work", at=datetime.now(UTC)))
         assert uow.deliveries.seen("telegram", "write-1") is False
         assert _durability(uow) == durable
+        uow.commit()
+
+
+def test_after_a_flushed_change_the_delivery_commits_durably_without_asking(
+        factory: sessionmaker[Session], engine: Engine) -> None:
+    """A transaction known to have written (a flush of an entity) is durable as it is: the
+    delivery is recorded without a statement about the disk; after a rollback, a read is
+    relaxed again."""
+    asked: list[str] = []
+
+    def note(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "synchronous" in statement:
+            asked.append(statement)
+
+    with SqlUnitOfWork(factory) as uow:
+        durable = _durability(uow)
+        uow.users.add(User(username="durable", display_name="Durable", role=Role.REP, team=None,
+                           locale="en", timezone="UTC", created_at=datetime.now(UTC)))
+        uow.flush()
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            assert uow.deliveries.seen("telegram", "write-2") is False
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        assert asked == [] and _durability(uow) == durable
+        uow.rollback()
+        assert uow.deliveries.seen("telegram", "read-2") is False
+        assert _durability(uow) != durable  # nothing written since the rollback: relaxed
         uow.commit()
 
 

@@ -447,12 +447,21 @@ class FakeNumbers:
 class FakeLedgers:
     """Locks are only noted (one process, nothing to wait for); currencies come from orders."""
 
-    def __init__(self, orders: FakeRepository[Order], locked: list[int]) -> None:
+    def __init__(self, orders: FakeRepository[Order], invoices: FakeInvoices,
+                 locked: list[int]) -> None:
         self.orders = orders
+        self.invoices = invoices
         self.locked = locked
 
     def lock(self, customer_id: int) -> None:
         self.locked.append(customer_id)
+
+    def lock_of_invoice(self, number: str) -> int | None:
+        invoice = self.invoices.by_number(number)
+        if invoice is None:
+            return None
+        self.lock(invoice.customer_id)
+        return invoice.customer_id
 
     def currencies(self, customer_id: int) -> set[str]:
         return {o.currency for o in self.orders.all() if o.customer_id == customer_id}
@@ -633,7 +642,7 @@ class FakeUnitOfWork:
         self.surveys = FakeSurveys(Survey, ids, flush)
         self.numbers = FakeNumbers()
         self.locked_customers: list[int] = []
-        self.ledgers = FakeLedgers(self.orders, self.locked_customers)
+        self.ledgers = FakeLedgers(self.orders, self.invoices, self.locked_customers)
         self.dunning = FakeDunningLog(self.invoices, self.customers)
         self.reports = FakeReports()
         self.pool = FakePool(self.leads, self.customers, self.orders)
