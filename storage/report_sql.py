@@ -129,8 +129,8 @@ def _cash_owner(f: Any, owner_id: Any) -> ColumnElement[bool]:
     return or_(f.c.owner_id == owner_id, theirs)
 
 
-# Statements built once for each shape of scope (building a statement and its cache key can
-# cost more than running it) read the owner and the team as parameters: `scope_params`.
+# Statements built once for each shape of scope (see storage.prebuilt) read the owner and the
+# team as parameters: `scope_params`.
 OWNER = bindparam("owner_id", type_=Integer)
 TEAM = bindparam("team", type_=String)
 

@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
-    Integer,
     Select,
     String,
     and_,
@@ -39,6 +38,7 @@ from domain.model.leads import LeadStatus
 from domain.reports import Scope, Window
 from storage import tables as t
 from storage.exports import Exports
+from storage.prebuilt import LIMIT
 from storage.queries_cash import ZERO, _money
 from storage.report_sql import (
     EXACT_DIGITS,
@@ -114,7 +114,7 @@ def _stale(by_owner: bool, by_team: bool) -> Select[Any]:
          .join(t.users, t.users.c.id == d.c.owner_id)
          .where(d.c.status == OPEN, d.c.last_activity_at < _BEFORE))
     q = scoped(q, by_owner, by_team, d.c.owner_id, d.c.team)
-    return q.order_by(d.c.last_activity_at, d.c.id).limit(bindparam("limit", type_=Integer))
+    return q.order_by(d.c.last_activity_at, d.c.id).limit(LIMIT)
 
 
 @cache
