@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from functools import cache
@@ -36,6 +37,7 @@ from storage.tables_search import search_terms
 
 T = TypeVar("T")
 MAX_ID = 2**31 - 1  # ids are INTEGER columns
+HELD = 256  # records of a kind a unit of work keeps loaded after `get`
 
 
 def _contains_any(column: ColumnElement[str], fragments: Sequence[str]) -> ColumnElement[bool]:
@@ -124,10 +126,10 @@ class SqlRepository(Generic[T]):
     def __init__(self, session: Session, cls: type[T]) -> None:
         self.session = session
         self.cls = cls
-        # What `get` loaded, held for the unit of work: the session's identity map keeps only
-        # what someone else still holds, and a message often gets a record twice (its access
-        # check, then the use case).
-        self._held: list[T] = []
+        # What `get` loaded lately, held for the unit of work: the session's identity map keeps
+        # only what someone else still holds, and a message often gets a record twice (its
+        # access check, then the use case). Bounded, so a long job does not hold all it read.
+        self._held: deque[T] = deque(maxlen=HELD)
 
     def add(self, obj: T) -> None:
         self.session.add(obj)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.model.users import Role, User
@@ -93,3 +94,32 @@ def test_session_is_unavailable_outside_with(factory: sessionmaker[Session]) -> 
     with pytest.raises(RuntimeError):
         _ = uow.session
     assert _exists(factory, "once")
+
+
+def test_a_record_got_twice_in_one_unit_of_work_is_read_once(
+        factory: sessionmaker[Session], engine: Engine) -> None:
+    """The session's identity map forgets what nobody holds; `get` keeps what it loaded for
+    the unit of work, so an access check and the use case after it read the record once."""
+    with SqlUnitOfWork(factory) as uow:
+        user = _add(uow, "twice")
+        uow.commit()
+        user_id = user.id
+    assert user_id is not None
+    reads: list[str] = []
+
+    def note(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        with SqlUnitOfWork(factory) as uow:
+            first = uow.users.get(user_id)
+            assert first is not None and first.username == "twice"
+            del first
+            gc.collect()
+            again = uow.users.get(user_id)
+            assert again is not None and again.username == "twice"
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(reads) == 1, reads
