@@ -154,6 +154,7 @@ class SqlUnitOfWork:
         finally:
             savepoint.rollback()
             self.session.expire_all()
+            self.ledgers.forget()  # a lock taken inside may be released with the savepoint
 
     def commit(self) -> None:
         self.session.commit()
