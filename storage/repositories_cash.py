@@ -154,21 +154,21 @@ class SqlLedgers:
 
     def lock(self, customer_id: int) -> None:
         if customer_id not in self.held:
-            self._lock({"customer_id": customer_id})
+            self._lock({"customer_id": customer_id}, by_invoice=False)
 
     def lock_of_invoice(self, number: str) -> int | None:
         if number in self.held_invoices:
             return self.held_invoices[number]
-        customer_id = self._lock({"number": number}, _customer_of_invoice())
+        customer_id = self._lock({"number": number}, by_invoice=True)
         if customer_id is not None:
             self.held_invoices[number] = customer_id
         return customer_id
 
-    def _lock(self, params: dict[str, Any], customer: Any = None) -> int | None:
+    def _lock(self, params: dict[str, Any], *, by_invoice: bool) -> int | None:
         self.session.flush()
         dialect = self.session.get_bind().dialect.name
         # SQLite has no row locks; a write takes the database's write lock until commit.
-        found = self.session.execute(_ledger_lock(dialect, customer is not None), params)
+        found = self.session.execute(_ledger_lock(dialect, by_invoice), params)
         customer_id = found.scalar()
         # What was read before waiting for the lock may be stale; the people who act are
         # not part of a ledger, and were checked at the start of the message.
