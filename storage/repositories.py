@@ -32,6 +32,7 @@ from domain.outbox import OutboxMessage
 from domain.search import NAME
 from storage import audit, search_index, tables
 from storage.database import RELAXED
+from storage.prebuilt import insert_or_skip
 from storage.search import following
 from storage.tables_search import search_terms
 
@@ -85,18 +86,6 @@ def _look_alike_params(name_key: str, fragments: Sequence[str]) -> dict[str, str
     for n, fragment in enumerate(fragments):
         params[f"lo{n}"], params[f"hi{n}"] = fragment, following(fragment)
     return params
-
-
-def _insert_or_skip(dialect: str) -> Any:
-    """The dialect's INSERT that takes ON CONFLICT DO NOTHING; the other dialect's module is
-    never loaded."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert
 
 
 # Statements of every message, built once: building a SQLAlchemy statement and working out
@@ -318,11 +307,14 @@ class SqlReminders(SqlRepository[Reminder]):
         ).order_by(r.c.due_at, r.c.id)))
 
 
+_OUTBOX_COLUMNS = ("recipient_kind", "recipient", "key", "params", "dedupe_key", "status",
+                   "attempts", "next_attempt_at", "created_at")
+
+
 @cache
-def _outbox_insert(dialect: str) -> Any:
+def _outbox_insert() -> Any:
     """INSERT an outbox row unless its dedupe key is there already."""
-    return _insert_or_skip(dialect)(tables.outbox).on_conflict_do_nothing(
-        index_elements=["dedupe_key"])
+    return insert_or_skip(tables.outbox, _OUTBOX_COLUMNS, conflict=["dedupe_key"])
 
 
 class SqlOutbox:
@@ -343,7 +335,7 @@ class SqlOutbox:
             "status": m.status, "attempts": m.attempts,
             "next_attempt_at": m.next_attempt_at, "created_at": m.created_at,
         } for m in messages]
-        self.session.execute(_outbox_insert(self.session.get_bind().dialect.name), rows)
+        self.session.execute(_outbox_insert(), rows)
 
 
 class SqlDeliveryLog:
@@ -366,7 +358,7 @@ class SqlDeliveryLog:
         # ON CONFLICT, not a savepoint: on SQLite, releasing a first savepoint commits at once.
         dialect = self.session.get_bind().dialect.name
         _relax_if_nothing_written(self.session, dialect)
-        return self.session.execute(_delivery_recorded(dialect), {
+        return self.session.execute(_delivery_recorded(), {
             "platform": platform, "delivery_id": delivery_id[:128], "at": datetime.now(UTC),
         }).first() is None
 
@@ -379,13 +371,11 @@ def _delivery_handled() -> Select[Any]:
 
 
 @cache
-def _delivery_recorded(dialect: str) -> Any:
+def _delivery_recorded() -> Any:
     """INSERT the delivery unless recorded already, RETURNING it when inserted."""
     table = tables.processed_deliveries
-    return _insert_or_skip(dialect)(table).values(
-        platform=bindparam("platform"), delivery_id=bindparam("delivery_id"),
-        at=bindparam("at", type_=table.c.at.type),
-    ).on_conflict_do_nothing().returning(table.c.delivery_id)
+    return insert_or_skip(table, ("platform", "delivery_id", "at"),
+                          returning=table.c.delivery_id)
 
 
 WROTE = "ltc_wrote"  # session.info: a flush of this transaction wrote entities
