@@ -51,6 +51,14 @@ class _Batch:
                                            f"{dedupe}:c{channel}", self.now, self.now))
 
 
+def _refs_shown(refs: tuple[str, ...]) -> str:
+    """The first ASSIGNED_SHOWN references, and how many more: "D-1, D-2 (+3)"."""
+    shown = ", ".join(refs[:ASSIGNED_SHOWN])
+    if len(refs) > ASSIGNED_SHOWN:
+        shown += f" (+{len(refs) - ASSIGNED_SHOWN})"
+    return shown
+
+
 def _money(amount: Any, currency: str) -> dict[str, str] | None:
     """An amount as JSON, rounded to its currency as it is shown."""
     return None if amount is None else {"amount": str(quantize(amount, currency)),
@@ -111,9 +119,7 @@ def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> 
         batch.to_channel("finance", "notify.payment_claimed", dedupe, **claim)
     elif isinstance(event, RecordsAssigned):
         giver = uow.users.get(event.by_user_id) if event.by_user_id else None
-        shown = ", ".join(event.refs[:ASSIGNED_SHOWN])
-        if len(event.refs) > ASSIGNED_SHOWN:
-            shown += f" (+{len(event.refs) - ASSIGNED_SHOWN})"
+        shown = _refs_shown(event.refs)
         batch.to_user(event.to_user_id, "notify.assigned",
                       f"assigned:{event.refs[0] if event.refs else 'R'}:{batch.now.isoformat()}",
                       by=giver.display_name if giver else "admin", count=len(event.refs),
@@ -123,16 +129,12 @@ def _route(event: Event, batch: _Batch, uow: UnitOfWork, settings: Settings) -> 
         batch.to_user(event.owner_id, "notify.lead_assigned", f"lead-routed:{event.lead_id}",
                       **event.card)
     elif isinstance(event, PoolWarning):
-        shown = ", ".join(event.refs[:ASSIGNED_SHOWN])
-        if len(event.refs) > ASSIGNED_SHOWN:
-            shown += f" (+{len(event.refs) - ASSIGNED_SHOWN})"
+        shown = _refs_shown(event.refs)
         batch.to_user(event.owner_id, "notify.pool_warning",
                       f"pool-warn:{batch.now.date().isoformat()}", refs=shown,
                       count=len(event.refs), on=event.on.isoformat(), first=event.refs[0])
     elif isinstance(event, PoolReclaimed):
-        shown = ", ".join(event.refs[:ASSIGNED_SHOWN])
-        if len(event.refs) > ASSIGNED_SHOWN:
-            shown += f" (+{len(event.refs) - ASSIGNED_SHOWN})"
+        shown = _refs_shown(event.refs)
         batch.to_user(event.owner_id, "notify.pool_reclaimed",
                       f"pool-reclaimed:{batch.now.isoformat()}", refs=shown,
                       count=len(event.refs))
