@@ -22,11 +22,6 @@ SETTINGS = Settings()
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
 def cast(uow: FakeUnitOfWork) -> dict[str, User]:
     return {name: add_person(uow, name, role, team) for name, role, team in [
         ("rep", Role.REP, "east"), ("rep2", Role.REP, "east"), ("mgr", Role.MANAGER, "east"),

@@ -24,11 +24,6 @@ SETTINGS = Settings()
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
 def rep(uow: FakeUnitOfWork) -> User:
     return add_person(uow, "rep", Role.REP)
 

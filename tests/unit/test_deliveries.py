@@ -16,11 +16,6 @@ from tests.unit.fakes import NOW, TODAY, FakeUnitOfWork, add_person, given_order
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
 def rep(uow: FakeUnitOfWork) -> User:
     return add_person(uow, "rep", Role.REP, "east")
 

@@ -26,11 +26,6 @@ TOTAL = Decimal(11000)
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
 def rep(uow: FakeUnitOfWork) -> User:
     return add_person(uow, "rep", Role.REP, "east")
 

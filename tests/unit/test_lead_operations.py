@@ -41,11 +41,6 @@ SETTINGS = Settings(scoring=SCORING, assignment=Assignment(round_robin=True),
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
 def cast(uow: FakeUnitOfWork) -> dict[str, User]:
     return {name: add_person(uow, name, role, team) for name, role, team in [
         ("li", Role.REP, "east"), ("wang", Role.REP, "east"), ("zhao", Role.REP, "east"),

@@ -27,11 +27,6 @@ SIGN_DAY = TODAY + timedelta(days=2)
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
 def rep(uow: FakeUnitOfWork) -> User:
     return add_person(uow, "rep", Role.REP, "east")
 

@@ -16,11 +16,6 @@ IN_AN_HOUR = NOW + timedelta(hours=1)
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
 def rep(uow: FakeUnitOfWork) -> User:
     return add_person(uow, "rep", Role.REP, "east")
 

@@ -19,11 +19,6 @@ from tests.unit.fakes import NOW, FakeUnitOfWork, add_person
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork()
-
-
-@pytest.fixture
 def people(uow: FakeUnitOfWork) -> dict[str, User]:
     return {
         "rep": add_person(uow, "rep", Role.REP, "east"),
