@@ -18,6 +18,7 @@ from domain.settings import Settings
 from domain.users import add_user
 from storage.database import make_engine, migrate
 from storage.tables import metadata
+from tests.doors.slack_fake import SlackApi
 from tests.support import FakeClock
 
 PG_SERVER = os.environ.get("LTC_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -141,3 +142,12 @@ def app(settings: Settings, runtime: Runtime, clock: FakeClock) -> Iterator[App]
         uow.commit()
     yield application
     application.close()
+
+
+@pytest.fixture
+def slack_api() -> Iterator[SlackApi]:
+    """A local stand-in for Slack's Web API, for the Slack door to talk to."""
+    server = SlackApi()
+    server.start()
+    yield server
+    server.stop()

@@ -5,9 +5,7 @@ it is to recommend us after the last delivery and answers with a button and a co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -85,14 +83,6 @@ def test_the_last_delivery_asks_the_contact_who_answers_with_a_button_and_a_comm
     Deliverer(app.engine, app.settings, [telegram.door], clock).run_once()
     alert = next(s for s in telegram.sent() if "scored us 3/10" in s["text"])
     assert alert["chat_id"] == "1001"  # the customer's owner
-
-
-@pytest.fixture
-def slack_api() -> Iterator[SlackApi]:
-    server = SlackApi()
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_a_pdf_asked_in_slack_is_uploaded_as_a_file(app: App, slack_api: SlackApi) -> None:

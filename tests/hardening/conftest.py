@@ -13,14 +13,6 @@ from tests.doors.test_slack import MGR, REP, SlackHarness, _harness
 
 
 @pytest.fixture
-def slack_api() -> Iterator[SlackApi]:
-    server = SlackApi()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def slack(app: App, slack_api: SlackApi) -> Iterator[SlackHarness]:
     link(app, "rep", "slack", REP)
     link(app, "mgr", "slack", MGR)

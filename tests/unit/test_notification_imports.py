@@ -4,12 +4,7 @@ Run in a fresh interpreter, since this test process has long imported everything
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import run_fresh
 
 SEND_ONE_REMINDER = """
 import json, sys
@@ -35,15 +30,8 @@ print(json.dumps({"before": before, "after": "matplotlib" in sys.modules,
 """
 
 
-def _run(script: str) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, check=True)
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def test_sending_a_reminder_loads_neither_the_report_commands_nor_matplotlib() -> None:
-    sent = _run(SEND_ONE_REMINDER)
+    sent = run_fresh(SEND_ONE_REMINDER)
     assert sent["text"] == "⏰ Reminder R-7: call Li D-3"
     buttons = sent["buttons"]
     assert isinstance(buttons, list) and "/done R-7" in buttons  # fully written, buttons and all
@@ -55,5 +43,5 @@ def test_sending_a_reminder_loads_neither_the_report_commands_nor_matplotlib() -
 
 
 def test_a_chart_loads_matplotlib_when_it_is_drawn() -> None:
-    drawn = _run(DRAW_ONE_CHART)
+    drawn = run_fresh(DRAW_ONE_CHART)
     assert drawn == {"before": False, "after": True, "png": "89504e47"}

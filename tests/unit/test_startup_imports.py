@@ -4,12 +4,7 @@ long imported everything."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import run_fresh
 
 START = """
 import json, sys
@@ -24,15 +19,8 @@ LATER = ("handlers.sentences", "jieba", "rapidfuzz", "dateparser", "matplotlib",
          "openpyxl", "telegram", "slack_bolt", "alembic")
 
 
-def _run(script: str) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, check=True)
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def test_a_start_registers_every_command_without_loading_what_comes_later() -> None:
-    started = _run(START)
+    started = run_fresh(START)
     assert started["draft"] == "draft"  # /draft is registered without the sentence reading
     loaded = started["loaded"]
     assert isinstance(loaded, list)
