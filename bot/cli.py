@@ -276,8 +276,10 @@ def unreachable(config: Config, error: BaseException) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        # A server logs one line per command by default; a console keeps its screen clean.
-        configure_logging(os.environ, "INFO" if args.command == "run" else "WARNING")
+        # A server logs one line per command by default; a console (`run` with no chat token
+        # among them) keeps its screen clean.
+        server = args.command == "run" and Secrets.from_env().any_door
+        configure_logging(os.environ, "INFO" if server else "WARNING")
     except LogLevelError as error:
         print(error, file=sys.stderr)
         return 2

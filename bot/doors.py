@@ -35,6 +35,11 @@ class Secrets:
     slack_signing_secret: str = ""
     slack_app_token: str = ""
 
+    @property
+    def any_door(self) -> bool:
+        """Whether a chat door is asked for (else `run` is the console)."""
+        return bool(self.telegram_token or self.slack_bot_token)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Secrets:
         values = os.environ if env is None else env

@@ -94,3 +94,25 @@ def test_stats_prints_what_an_earlier_console_counted(tmp_path: Path) -> None:
     assert 'ltc_commands_total{command="lead",outcome="ok"} 2.0' in done.stdout
     assert 'ltc_commands_total{command="approve",outcome="refused"} 1.0' in done.stdout
     assert "ltc_outbox_oldest_pending_seconds" in done.stdout
+
+
+def test_the_console_of_run_keeps_its_screen_free_of_log_lines(tmp_path: Path) -> None:
+    """`make run` with no chat token is a console: the per-command log lines are a server's,
+    for LTC_LOG_LEVEL=INFO to ask for."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "SLACK_", "LTC_LOG_LEVEL"))}
+    env.update({"LTC_DATABASE_URL": f"sqlite:///{tmp_path / 'ltc.db'}",
+                "LTC_METRICS_DIR": str(tmp_path / "metrics"),
+                "LTC_CONFIG": str(ROOT / "config.toml")})
+
+    def run(**extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", "run", "--as", "alice"], cwd=ROOT,
+                              env={**env, **extra}, input="/lead Acme\n", capture_output=True,
+                              text=True, timeout=120)
+
+    quiet = run()
+    assert quiet.returncode == 0, quiet.stderr
+    assert "L-1" in quiet.stdout and "command platform=" not in quiet.stderr
+    asked = run(LTC_LOG_LEVEL="info")
+    assert asked.returncode == 0, asked.stderr
+    assert "command platform=console" in asked.stderr
