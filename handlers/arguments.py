@@ -162,10 +162,10 @@ def _absorb(tokens: list[_Token]) -> list[_Token]:
 
 
 _ANY_DAY = date(2000, 1, 3)  # only whether a text reads as a date matters here
-# A phone written in groups ("+86 138 0000 0000", "010 8888 6666") takes the groups after it
-# until it has the digits of a whole number.
+# A phone written in groups ("+86 138 0000 0000", "010 8888 6666", "+86 138-0013-8000") takes
+# the groups after it until it has the digits of a whole number.
 _FULL_PHONE = 11
-_PHONE_GROUP_RE = re.compile(r"[\d()\-]{1,5}")
+_PHONE_GROUP_RE = re.compile(r"[\d()\-]{1,15}")
 
 
 def _phone_group(word: str) -> bool:

@@ -563,6 +563,10 @@ def test_a_phone_written_in_groups_needs_no_quotes() -> None:
     assert args.options == {"phone": "+86 138 0000 0000", "source": "web"}
     assert args.positional == ["Acme"]
     assert tokenize("电话=010 8888 6666 Acme").options["phone"] == "010 8888 6666"
+    # The country code apart, the number in one piece with dashes or brackets, as phones type it.
+    assert tokenize("Acme phone=+86 138-0013-8000 source=web").options == {
+        "phone": "+86 138-0013-8000", "source": "web"}
+    assert tokenize("电话=+86 (138)0013-8000").options["phone"] == "+86 (138)0013-8000"
 
 
 def test_a_phone_takes_no_word_that_is_not_part_of_a_number() -> None:
