@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,8 @@ ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "SLACK_BOT_TOKEN",
 
 
 @pytest.fixture
-def api() -> Iterator[SlackApi]:
-    server = SlackApi()
-    server.start()
-    yield server
-    server.stop()
+def api(slack_api: SlackApi) -> SlackApi:
+    return slack_api
 
 
 def test_secrets_come_from_the_environment() -> None:

@@ -72,11 +72,8 @@ def _harness(app: App, api: SlackApi, **door: Any) -> SlackHarness:
 
 
 @pytest.fixture
-def api() -> Iterator[SlackApi]:
-    server = SlackApi()
-    server.start()
-    yield server
-    server.stop()
+def api(slack_api: SlackApi) -> SlackApi:
+    return slack_api
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ more than the one message that was in flight twice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from bot.app import App
@@ -17,11 +15,8 @@ ROWS = 12
 
 
 @pytest.fixture
-def platform() -> Iterator[SlackApi]:
-    api = SlackApi()
-    api.start()
-    yield api
-    api.stop()
+def platform(slack_api: SlackApi) -> SlackApi:
+    return slack_api
 
 
 def test_killing_the_sender_loses_nothing_and_doubles_at_most_the_one_in_flight(
